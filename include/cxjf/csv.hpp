@@ -1,0 +1,57 @@
+// cxjf: CSV. An RFC 4180 reader and writer of our own (quoted fields,
+// embedded quotes, newlines and commas, CRLF or LF), and the mapping between a
+// Table and the template's columns. We wrote the reader rather than take a
+// library because it must report the spreadsheet row of every record and fail
+// on malformed quoting instead of guessing, and Debian packages no C++ CSV
+// library that does both.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cxjf/model.hpp"
+#include "cxjf/table.hpp"
+
+namespace cxjf {
+
+/// One record of a CSV file.
+struct CsvRecord {
+  std::int64_t line = 0;            ///< 1-based line where the record starts
+  std::vector<std::string> fields;  ///< unquoted field values
+};
+
+/// Splits CSV text into records. A UTF-8 byte-order mark is skipped. Throws
+/// InputError(line, "", ...) on an unterminated quoted field or a quote inside
+/// an unquoted field.
+std::vector<CsvRecord> parse_csv(std::string_view text);
+
+/// Quotes `field` when it contains a comma, quote, CR or LF.
+std::string csv_field(std::string_view field);
+
+/// The fixed (non-indicator) columns of the template, as
+/// {English id, Chinese header}.
+struct ColumnName {
+  std::string_view id;
+  std::string_view name_zh;
+};
+/// credit_code, name, region_code, zone, incubator, industry, tech_fields,
+/// qualifications, negatives, founded, registered, stage.
+const std::vector<ColumnName>& attribute_columns();
+
+/// Reads a UTF-8 CSV whose header names each column by its Chinese name
+/// (optionally with the unit in brackets, e.g. "研发费用金额(万元)") or its
+/// English id. Columns: the attribute columns (credit code, name and region
+/// required) and one per indicator of `model` (all required). Multi-valued
+/// cells separate values with ';' '；' or '、'. Numbers are plain decimals;
+/// an empty cell is missing. Throws InputError naming row and column.
+Table parse_table_csv(std::string_view text, const Model& model);
+/// parse_table_csv on a file's contents (Error(io) when unreadable).
+Table read_table_csv(const std::string& path, const Model& model);
+/// Writes `table` as CSV with Chinese headers (with units), one row per
+/// enterprise; what parse_table_csv reads back into an equal table.
+void write_table_csv(std::ostream& out, const Table& table, const Model& model);
+
+}  // namespace cxjf

@@ -1,0 +1,106 @@
+// cxjf: Table, enterprises stored column by column: identifiers and attributes
+// in their own vectors (categories dictionary-encoded, multi-valued fields as
+// bit sets) and the indicator values as one n x k column-major matrix, so each
+// indicator is contiguous for the fit's sorts.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cxjf/dictionary.hpp"
+#include "cxjf/model.hpp"
+
+namespace cxjf {
+
+/// A missing indicator value.
+inline constexpr double missing_value = std::numeric_limits<double>::quiet_NaN();
+
+/// The 20 sections of GB/T 4754-2017 (一级行业), 'A' to 'T'.
+inline constexpr int industry_count = 20;
+/// Chinese name of industry section `index` (0 = 'A'), e.g. "制造业" for 2.
+std::string_view industry_name(int index);
+/// Section index of a letter ("C", "c") or a Chinese name ("制造业"), or -1.
+int industry_index(std::string_view text);
+
+/// Most values a multi-valued field (technology fields, qualifications,
+/// negative flags) may have in one table: the bit set is 32 bits wide.
+inline constexpr int max_multi_values = 32;
+
+/// One enterprise as given to TableBuilder::add, in text form.
+struct Row {
+  std::string credit_code;  ///< 统一社会信用代码, 18 characters (normalized on add)
+  std::string name;         ///< 企业名称
+  std::int32_t region = 0;  ///< GB/T 2260 code of the county, city or province
+  std::string zone;         ///< 国家高新区, empty when none
+  std::string incubator;    ///< 孵化器, empty when none
+  std::string industry;     ///< 一级行业: letter or Chinese name; empty when unknown
+  std::vector<std::string> tech_fields;     ///< 技术领域
+  std::vector<std::string> qualifications;  ///< 企业资质
+  std::vector<std::string> negatives;       ///< 负面清单 flags
+  std::int32_t founded = 0;                 ///< 成立日期 as YYYYMMDD, 0 when unknown
+  bool registered = true;                   ///< 入统 (in the base database)
+  std::string stage;                        ///< 发展阶段 when given, else empty
+  std::vector<double> values;               ///< one per Table indicator, NaN = missing
+};
+
+/// The enterprises. Build one with TableBuilder or read_table_csv; all
+/// columns have n entries, `values` is n x indicator_ids.size().
+struct Table {
+  std::vector<std::string> credit_code;
+  std::vector<std::string> name;
+  std::vector<std::int32_t> region;     ///< six-digit GB/T 2260 code
+  Dictionary zones;                     ///< zone names
+  std::vector<std::int32_t> zone;       ///< code into `zones`, -1 none
+  Dictionary incubators;
+  std::vector<std::int32_t> incubator;  ///< code into `incubators`, -1 none
+  std::vector<std::int8_t> industry;    ///< 0..19 for 'A'..'T', -1 unknown
+  Dictionary tech_field_names;
+  std::vector<std::uint32_t> tech_fields;  ///< bit i = tech_field_names[i]
+  Dictionary qualification_names;
+  std::vector<std::uint32_t> qualifications;
+  Dictionary negative_names;
+  std::vector<std::uint32_t> negatives;
+  std::vector<std::int32_t> founded;       ///< YYYYMMDD, 0 unknown
+  std::vector<std::uint8_t> registered;    ///< 1 = in the base database
+  Dictionary stage_names;
+  std::vector<std::int32_t> stage;         ///< code into `stage_names`, -1 not given
+  std::vector<std::string> indicator_ids;  ///< the matrix's columns
+  Eigen::MatrixXd values;                  ///< n x k, column-major, NaN missing
+
+  /// Number of enterprises.
+  std::int64_t size() const { return static_cast<std::int64_t>(credit_code.size()); }
+  /// Column of the indicator with this id, or -1.
+  int indicator_column(std::string_view id) const;
+  /// Row i back in text form.
+  Row row(std::int64_t i) const;
+};
+
+/// Builds a Table row by row, checking each row (credit code check digit,
+/// region code in the region dictionary, industry, stage, multi-valued
+/// fields) and throwing InputError naming the row and field.
+class TableBuilder {
+ public:
+  /// A table whose indicator columns are `indicator_ids` in that order.
+  explicit TableBuilder(std::vector<std::string> indicator_ids);
+  /// A table with the columns of every indicator of `model`.
+  explicit TableBuilder(const Model& model);
+  /// Reserves room for n rows.
+  void reserve(std::int64_t n);
+  /// Appends a row; `source_row` is the row number used in error messages
+  /// (0: the row's own 1-based position).
+  void add(const Row& row, std::int64_t source_row = 0);
+  /// Number of rows added so far.
+  std::int64_t size() const { return static_cast<std::int64_t>(table_.credit_code.size()); }
+  /// The finished table (the builder is left empty).
+  Table build();
+
+ private:
+  Table table_;
+  std::vector<double> values_;  // row-major while building, transposed once in build()
+};
+
+}  // namespace cxjf
