@@ -1,0 +1,27 @@
+#include "cxjf/error.hpp"
+
+namespace cxjf {
+namespace {
+
+std::string join_problems(const std::vector<ModelProblem>& problems) {
+  std::string text = "invalid model:";
+  for (const auto& p : problems) text += "\n  " + (p.path.empty() ? std::string("/") : p.path) + ": " + p.message;
+  return text;
+}
+
+std::string locate(std::int64_t row, const std::string& column, const std::string& message) {
+  std::string where;
+  if (row > 0) where = "row " + std::to_string(row);
+  if (!column.empty()) where += (where.empty() ? "column " : ", column ") + column;
+  return where.empty() ? message : where + ": " + message;
+}
+
+}  // namespace
+
+ModelError::ModelError(std::vector<ModelProblem> problems)
+    : Error(ErrorCode::invalid_model, join_problems(problems)), problems_(std::move(problems)) {}
+
+InputError::InputError(std::int64_t row, std::string column, const std::string& message)
+    : Error(ErrorCode::invalid_input, locate(row, column, message)), row_(row), column_(std::move(column)) {}
+
+}  // namespace cxjf
