@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cxjf/model.hpp"
@@ -29,13 +31,21 @@ struct PeerGroup {
   std::int32_t fine_end = 0;
 };
 
+/// Consecutive order statistics of a group's reported values, around one
+/// quantile: enough to evaluate that quantile both for the group as it is and
+/// for the group with one newcomer added (DESIGN.md §2, estimation).
+struct OrderWindow {
+  std::int64_t first = 0;      ///< 0-based rank of values[0] among the group's values
+  std::vector<double> values;  ///< empty when the group has no reported values
+};
+
 /// What one indicator's normalization needs of one peer group.
 struct GroupStats {
-  std::int64_t count = 0;   ///< reported (non-missing) values
-  double median = 0;        ///< of the reported values (peer_median policy)
-  double full_mark = 0;     ///< capped_ratio with a quantile full mark (transformed)
-  double lower = 0;         ///< min_max: lower winsorization bound (transformed)
-  double upper = 0;         ///< min_max: upper winsorization bound (transformed)
+  std::int64_t count = 0;  ///< reported (non-missing) values
+  OrderWindow median;      ///< peer_median policy: the 0.5 quantile
+  OrderWindow full_mark;   ///< capped_ratio with full_mark_quantile (transformed values)
+  OrderWindow lower;       ///< min_max: the lower winsorization quantile
+  OrderWindow upper;       ///< min_max: the upper winsorization quantile
 };
 
 /// The frozen reference population. Read-only once fitted.
@@ -49,6 +59,8 @@ struct Reference {
   std::int32_t fine_count = 0;    ///< number of finest-level groups
   /// Per indicator: reported values of each finest group, transformed (see
   /// Indicator::transform) and sorted ascending, groups one after another.
+  /// Empty for indicators whose method needs no peers (piecewise, steps,
+  /// boolean, constant full mark) unless their missing policy is peer_median.
   std::vector<std::vector<double>> sorted;
   /// Per indicator: fine_count + 1 offsets into `sorted`.
   std::vector<std::vector<std::int64_t>> offsets;
@@ -59,10 +71,11 @@ struct Reference {
   std::int32_t find_group(std::int32_t level, std::int32_t stage, std::int32_t industry,
                           std::int32_t province) const;
   /// The group an enterprise with these attributes is compared in: the finest
-  /// level whose group has at least min_size members, else the last level's
-  /// group; -1 when no level has a group for it.
+  /// level whose group has at least min_size members (counting the enterprise
+  /// itself when `newcomer`), else the last level's group; -1 when no level
+  /// has a group for it.
   std::int32_t peer_group_for(const Model& model, std::int32_t stage, std::int32_t industry,
-                              std::int32_t province) const;
+                              std::int32_t province, bool newcomer = false) const;
   /// Human-readable label of a group, e.g. "成长期 · C 制造业" or "全国".
   std::string group_label(const Model& model, std::int32_t group) const;
   /// Reported values of `indicator` in `group` that are <= x (weak count).
@@ -70,20 +83,26 @@ struct Reference {
   /// Reported values of `indicator` in `group` that are < x (strict count).
   std::int64_t count_below(int indicator, std::int32_t group, double x) const;
 
-  /// Writes the compact binary form (little-endian, versioned).
+  /// Writes the compact binary form (little-endian, versioned, ending with
+  /// the content hash).
   void save(std::ostream& out) const;
-  /// Reads what save wrote; throws Error(corrupt_snapshot) on anything else.
-  static Reference load(std::istream& in);
-  /// The hash save would give; computed by fit and checked by load.
+  /// Reads what save wrote for `model`; throws Error(corrupt_snapshot) when
+  /// the bytes are truncated or damaged, or were fitted with another model.
+  static Reference load(std::istream& in, const Model& model);
+  /// load() from bytes in memory.
+  static Reference load_bytes(std::string_view bytes, const Model& model);
+  /// The hash save writes: CRC-64/XZ of the binary form before the hash.
   std::uint64_t compute_hash() const;
-  /// A JSON document with the groups and per-group statistics (not the sorted
-  /// values, which only the binary form carries).
+  /// A JSON document with the groups and per-group statistics (the sorted
+  /// values themselves are only in the binary form).
   std::string to_json(const Model& model) const;
 
-  // Lookup tables built by fit/load: key -> group, per level.
+  /// Rebuilds the key -> group lookup of each level (fit and load call it).
+  void index_groups(const Model& model);
+
+ private:
+  std::vector<std::vector<PeerKey>> level_keys;
   std::vector<std::vector<std::pair<std::uint64_t, std::int32_t>>> group_index;
-  /// Rebuilds group_index from groups (called by fit and load).
-  void index_groups();
 };
 
 /// Fits the reference on the table's registered rows (registered == 1).

@@ -23,8 +23,9 @@ struct Snapshot {
 
   /// Fits the model on the table's registered rows and scores them (the
   /// unregistered rows are left out). One pass: percentiles and ranks come
-  /// straight from the fit's sorts. Equal to fit() then score().
-  static Snapshot build(const Model& model, const Table& table);
+  /// straight from the fit's sorts. Equal to fit() then score() on the
+  /// registered rows. Pass the table with std::move to avoid a copy.
+  static Snapshot build(const Model& model, Table table);
 
   /// Writes the snapshot file (format in docs/snapshot.md).
   void save(const std::string& path) const;

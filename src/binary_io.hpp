@@ -1,0 +1,97 @@
+// Little-endian binary writing and bounds-checked reading for the snapshot
+// file. Every read checks the remaining length, so a truncated or damaged file
+// is refused with Error(corrupt_snapshot), never read past its end.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "cxjf/error.hpp"
+
+namespace cxjf::detail {
+
+static_assert(sizeof(double) == 8, "IEEE doubles expected");
+
+class BinaryWriter {
+ public:
+  template <class T>
+  void put(T v) {
+    static_assert(std::is_arithmetic_v<T>);
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    bytes_.append(b, sizeof(T));
+  }
+  void put_string(std::string_view s) {
+    put<std::uint64_t>(s.size());
+    bytes_.append(s.data(), s.size());
+  }
+  template <class T>
+  void put_vector(const std::vector<T>& v) {
+    static_assert(std::is_arithmetic_v<T>);
+    put<std::uint64_t>(v.size());
+    bytes_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
+  void put_raw(const void* data, std::size_t size) { bytes_.append(static_cast<const char*>(data), size); }
+  std::string& bytes() { return bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
+class BinaryReader {
+ public:
+  explicit BinaryReader(std::string_view bytes) : bytes_(bytes) {}
+  template <class T>
+  T get() {
+    static_assert(std::is_arithmetic_v<T>);
+    need(sizeof(T));
+    T v;
+    std::memcpy(&v, bytes_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return v;
+  }
+  std::string get_string() {
+    auto n = get<std::uint64_t>();
+    need(n);
+    std::string s(bytes_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  template <class T>
+  std::vector<T> get_vector() {
+    auto n = get<std::uint64_t>();
+    if (n > (bytes_.size() - pos_) / sizeof(T)) fail();
+    std::vector<T> v(n);
+    std::memcpy(v.data(), bytes_.data() + pos_, n * sizeof(T));
+    pos_ += n * sizeof(T);
+    return v;
+  }
+  void get_raw(void* out, std::size_t size) {
+    need(size);
+    std::memcpy(out, bytes_.data() + pos_, size);
+    pos_ += size;
+  }
+  /// A count that must be plausible for the bytes left (guards allocations).
+  std::uint64_t get_count(std::size_t min_bytes_each) {
+    auto n = get<std::uint64_t>();
+    if (min_bytes_each && n > (bytes_.size() - pos_) / min_bytes_each) fail();
+    return n;
+  }
+  bool done() const { return pos_ == bytes_.size(); }
+
+ private:
+  void need(std::size_t n) const {
+    if (n > bytes_.size() - pos_) fail();
+  }
+  [[noreturn]] static void fail() {
+    throw Error(ErrorCode::corrupt_snapshot, "snapshot is truncated or damaged: a section ends early");
+  }
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace cxjf::detail

@@ -1,0 +1,545 @@
+#include "cxjf/reference.hpp"
+
+#include <algorithm>
+#include <boost/crc.hpp>
+#include <cstdio>
+#include <limits>
+#include <istream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <unordered_map>
+
+#include "binary_io.hpp"
+#include "cxjf/regions.hpp"
+#include "fit.hpp"
+#include "radix_sort.hpp"
+
+namespace cxjf {
+namespace {
+
+bool has_key(const std::vector<PeerKey>& keys, PeerKey k) {
+  return std::find(keys.begin(), keys.end(), k) != keys.end();
+}
+
+// One 64-bit key per (level, attributes): the attributes a level does not use
+// are left out, so every enterprise of a coarse group shares its key.
+std::uint64_t level_key(const std::vector<PeerKey>& keys, std::int32_t stage, std::int32_t industry,
+                        std::int32_t province) {
+  std::uint64_t s = has_key(keys, PeerKey::stage) ? static_cast<std::uint64_t>(stage + 1) : 0;
+  std::uint64_t i = has_key(keys, PeerKey::industry) ? static_cast<std::uint64_t>(industry + 1) : 0;
+  std::uint64_t p = has_key(keys, PeerKey::province) ? static_cast<std::uint64_t>(province / 10000 + 1) : 0;
+  return s << 16 | i << 8 | p;
+}
+
+using Crc64 = boost::crc_optimal<64, 0x42F0E1EBA9EA3693ULL, 0xFFFFFFFFFFFFFFFFULL, 0xFFFFFFFFFFFFFFFFULL, true, true>;
+
+constexpr std::uint32_t reference_format = 1;
+
+void write_window(detail::BinaryWriter& w, const OrderWindow& win) {
+  w.put<std::int64_t>(win.first);
+  w.put_vector(win.values);
+}
+
+OrderWindow read_window(detail::BinaryReader& r) {
+  OrderWindow win;
+  win.first = r.get<std::int64_t>();
+  win.values = r.get_vector<double>();
+  return win;
+}
+
+void write_body(const Reference& ref, detail::BinaryWriter& w) {
+  w.put<std::uint32_t>(reference_format);
+  w.put_string(ref.model_id);
+  w.put<std::int64_t>(ref.population);
+  w.put<std::int32_t>(ref.fine_count);
+  w.put<std::uint64_t>(ref.groups.size());
+  for (const auto& g : ref.groups) {
+    w.put<std::int32_t>(g.level);
+    w.put<std::int32_t>(g.stage);
+    w.put<std::int32_t>(g.industry);
+    w.put<std::int32_t>(g.province);
+    w.put<std::int64_t>(g.size);
+    w.put<std::int32_t>(g.fine_begin);
+    w.put<std::int32_t>(g.fine_end);
+  }
+  w.put<std::uint64_t>(ref.sorted.size());
+  for (std::size_t j = 0; j < ref.sorted.size(); ++j) {
+    w.put_vector(ref.sorted[j]);
+    w.put_vector(ref.offsets[j]);
+    w.put<std::uint64_t>(ref.stats[j].size());
+    for (const auto& s : ref.stats[j]) {
+      w.put<std::int64_t>(s.count);
+      write_window(w, s.median);
+      write_window(w, s.full_mark);
+      write_window(w, s.lower);
+      write_window(w, s.upper);
+    }
+  }
+}
+
+}  // namespace
+
+std::int32_t Reference::find_group(std::int32_t level, std::int32_t stage, std::int32_t industry,
+                                   std::int32_t province) const {
+  if (level < 0 || static_cast<std::size_t>(level) >= group_index.size()) return -1;
+  // The level's keys are recovered from any of its groups; a level with no
+  // groups has no members at all.
+  const auto& index = group_index[static_cast<std::size_t>(level)];
+  if (index.empty()) return -1;
+  const auto& keys = level_keys[static_cast<std::size_t>(level)];
+  std::uint64_t key = level_key(keys, stage, industry, province);
+  auto it = std::lower_bound(index.begin(), index.end(), std::make_pair(key, std::int32_t{-1}));
+  return it != index.end() && it->first == key ? it->second : -1;
+}
+
+std::int32_t Reference::peer_group_for(const Model& model, std::int32_t stage, std::int32_t industry,
+                                       std::int32_t province, bool newcomer) const {
+  auto levels = static_cast<std::int32_t>(model.peer_groups.chain.size());
+  for (std::int32_t level = 0; level < levels; ++level) {
+    std::int32_t g = find_group(level, stage, industry, province);
+    if (g < 0) continue;
+    if (level == levels - 1 || groups[static_cast<std::size_t>(g)].size + (newcomer ? 1 : 0) >= model.peer_groups.min_size)
+      return g;
+  }
+  return -1;
+}
+
+std::string Reference::group_label(const Model& model, std::int32_t group) const {
+  if (group < 0) return "无同类企业";
+  const PeerGroup& g = groups[static_cast<std::size_t>(group)];
+  std::string label;
+  auto add = [&](const std::string& part) { label += (label.empty() ? "" : " · ") + part; };
+  if (g.stage >= 0) add(model.stages[static_cast<std::size_t>(g.stage)].name_zh);
+  const auto& keys = model.peer_groups.chain[static_cast<std::size_t>(g.level)];
+  if (has_key(keys, PeerKey::industry))
+    add(g.industry >= 0 ? std::string(1, static_cast<char>('A' + g.industry)) + " " + std::string(industry_name(g.industry))
+                        : std::string("行业未知"));
+  if (g.province > 0) {
+    const Region* r = Regions::builtin().find(g.province);
+    add(r ? r->name : std::to_string(g.province));
+  }
+  return label.empty() ? "全国" : label;
+}
+
+std::int64_t Reference::count_at_most(int indicator, std::int32_t group, double x) const {
+  const auto& values = sorted[static_cast<std::size_t>(indicator)];
+  const auto& off = offsets[static_cast<std::size_t>(indicator)];
+  if (values.empty() || group < 0) return 0;
+  const PeerGroup& g = groups[static_cast<std::size_t>(group)];
+  std::int64_t count = 0;
+  for (std::int32_t f = g.fine_begin; f < g.fine_end; ++f) {
+    auto first = values.begin() + off[static_cast<std::size_t>(f)];
+    auto last = values.begin() + off[static_cast<std::size_t>(f) + 1];
+    count += std::upper_bound(first, last, x) - first;
+  }
+  return count;
+}
+
+std::int64_t Reference::count_below(int indicator, std::int32_t group, double x) const {
+  const auto& values = sorted[static_cast<std::size_t>(indicator)];
+  const auto& off = offsets[static_cast<std::size_t>(indicator)];
+  if (values.empty() || group < 0) return 0;
+  const PeerGroup& g = groups[static_cast<std::size_t>(group)];
+  std::int64_t count = 0;
+  for (std::int32_t f = g.fine_begin; f < g.fine_end; ++f) {
+    auto first = values.begin() + off[static_cast<std::size_t>(f)];
+    auto last = values.begin() + off[static_cast<std::size_t>(f) + 1];
+    count += std::lower_bound(first, last, x) - first;
+  }
+  return count;
+}
+
+void Reference::index_groups(const Model& model) {
+  level_keys = model.peer_groups.chain;
+  group_index.assign(level_keys.size(), {});
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const PeerGroup& pg = groups[g];
+    auto level = static_cast<std::size_t>(pg.level);
+    group_index[level].emplace_back(level_key(level_keys[level], pg.stage, pg.industry, pg.province),
+                                    static_cast<std::int32_t>(g));
+  }
+  for (auto& index : group_index) std::sort(index.begin(), index.end());
+}
+
+std::uint64_t Reference::compute_hash() const {
+  detail::BinaryWriter w;
+  write_body(*this, w);
+  Crc64 crc;
+  crc.process_bytes(w.bytes().data(), w.bytes().size());
+  return crc.checksum();
+}
+
+void Reference::save(std::ostream& out) const {
+  detail::BinaryWriter w;
+  write_body(*this, w);
+  w.put<std::uint64_t>(content_hash);
+  out.write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
+}
+
+Reference Reference::load(std::istream& in, const Model& model) {
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return load_bytes(bytes, model);
+}
+
+Reference Reference::load_bytes(std::string_view bytes, const Model& model) {
+  detail::BinaryReader r(bytes);
+  Reference ref;
+  if (r.get<std::uint32_t>() != reference_format)
+    throw Error(ErrorCode::corrupt_snapshot, "reference format version is not supported by this cxjf");
+  ref.model_id = r.get_string();
+  ref.population = r.get<std::int64_t>();
+  ref.fine_count = r.get<std::int32_t>();
+  auto ngroups = r.get_count(40);
+  ref.groups.resize(ngroups);
+  for (auto& g : ref.groups) {
+    g.level = r.get<std::int32_t>();
+    g.stage = r.get<std::int32_t>();
+    g.industry = r.get<std::int32_t>();
+    g.province = r.get<std::int32_t>();
+    g.size = r.get<std::int64_t>();
+    g.fine_begin = r.get<std::int32_t>();
+    g.fine_end = r.get<std::int32_t>();
+    if (g.level < 0 || static_cast<std::size_t>(g.level) >= model.peer_groups.chain.size() || g.fine_begin < 0 ||
+        g.fine_end < g.fine_begin || g.fine_end > ref.fine_count)
+      throw Error(ErrorCode::corrupt_snapshot, "reference is damaged: a peer group is out of range");
+  }
+  auto nind = r.get_count(8);
+  if (nind != model.indicators.size())
+    throw Error(ErrorCode::corrupt_snapshot, "reference does not match its model: indicator count differs");
+  ref.sorted.resize(nind);
+  ref.offsets.resize(nind);
+  ref.stats.resize(nind);
+  for (std::size_t j = 0; j < nind; ++j) {
+    ref.sorted[j] = r.get_vector<double>();
+    ref.offsets[j] = r.get_vector<std::int64_t>();
+    if (!ref.sorted[j].empty() && ref.offsets[j].size() != static_cast<std::size_t>(ref.fine_count) + 1)
+      throw Error(ErrorCode::corrupt_snapshot, "reference is damaged: offsets do not match the groups");
+    for (std::size_t f = 0; f + 1 < ref.offsets[j].size(); ++f)
+      if (ref.offsets[j][f] > ref.offsets[j][f + 1] || ref.offsets[j][f + 1] > static_cast<std::int64_t>(ref.sorted[j].size()))
+        throw Error(ErrorCode::corrupt_snapshot, "reference is damaged: offsets out of range");
+    auto nstats = r.get_count(8);
+    ref.stats[j].resize(nstats);
+    for (auto& s : ref.stats[j]) {
+      s.count = r.get<std::int64_t>();
+      s.median = read_window(r);
+      s.full_mark = read_window(r);
+      s.lower = read_window(r);
+      s.upper = read_window(r);
+    }
+  }
+  ref.content_hash = r.get<std::uint64_t>();
+  if (!r.done()) throw Error(ErrorCode::corrupt_snapshot, "reference is damaged: trailing bytes");
+  if (ref.model_id != model.id)
+    throw Error(ErrorCode::corrupt_snapshot, "reference was fitted with model '" + ref.model_id + "', not '" + model.id + "'");
+  if (ref.compute_hash() != ref.content_hash)
+    throw Error(ErrorCode::corrupt_snapshot, "reference is damaged: content hash mismatch");
+  ref.index_groups(model);
+  return ref;
+}
+
+std::string Reference::to_json(const Model& model) const {
+  nlohmann::ordered_json doc;
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(content_hash));
+  doc["model_id"] = model_id;
+  doc["content_hash"] = hash;
+  doc["population"] = population;
+  auto window_json = [](const OrderWindow& w) {
+    nlohmann::ordered_json o;
+    o["first"] = w.first;
+    o["values"] = w.values;
+    return o;
+  };
+  nlohmann::ordered_json groups_json = nlohmann::ordered_json::array();
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    nlohmann::ordered_json gj;
+    gj["index"] = g;
+    gj["level"] = groups[g].level;
+    gj["label"] = group_label(model, static_cast<std::int32_t>(g));
+    gj["size"] = groups[g].size;
+    nlohmann::ordered_json ind = nlohmann::ordered_json::object();
+    for (std::size_t j = 0; j < stats.size(); ++j) {
+      if (stats[j].empty()) continue;
+      const GroupStats& s = stats[j][g];
+      nlohmann::ordered_json sj;
+      sj["count"] = s.count;
+      if (!s.median.values.empty()) sj["median_window"] = window_json(s.median);
+      if (!s.full_mark.values.empty()) sj["full_mark_window"] = window_json(s.full_mark);
+      if (!s.lower.values.empty()) sj["lower_window"] = window_json(s.lower);
+      if (!s.upper.values.empty()) sj["upper_window"] = window_json(s.upper);
+      ind[model.indicators[j].id] = sj;
+    }
+    gj["indicators"] = ind;
+    groups_json.push_back(gj);
+  }
+  doc["groups"] = groups_json;
+  return doc.dump(2);
+}
+
+namespace detail {
+
+Table select_rows(const Table& t, const std::vector<bool>& keep) {
+  Table out;
+  std::int64_t n = 0;
+  for (bool k : keep) n += k;
+  out.zones = t.zones;
+  out.incubators = t.incubators;
+  out.tech_field_names = t.tech_field_names;
+  out.qualification_names = t.qualification_names;
+  out.negative_names = t.negative_names;
+  out.stage_names = t.stage_names;
+  out.indicator_ids = t.indicator_ids;
+  auto un = static_cast<std::size_t>(n);
+  out.credit_code.reserve(un);
+  out.name.reserve(un);
+  out.values.resize(static_cast<Eigen::Index>(n), t.values.cols());
+  Eigen::Index r = 0;
+  for (std::size_t i = 0; i < keep.size(); ++i) {
+    if (!keep[i]) continue;
+    out.credit_code.push_back(t.credit_code[i]);
+    out.name.push_back(t.name[i]);
+    out.region.push_back(t.region[i]);
+    out.zone.push_back(t.zone[i]);
+    out.incubator.push_back(t.incubator[i]);
+    out.industry.push_back(t.industry[i]);
+    out.tech_fields.push_back(t.tech_fields[i]);
+    out.qualifications.push_back(t.qualifications[i]);
+    out.negatives.push_back(t.negatives[i]);
+    out.founded.push_back(t.founded[i]);
+    out.registered.push_back(t.registered[i]);
+    out.stage.push_back(t.stage[i]);
+    out.values.row(r++) = t.values.row(static_cast<Eigen::Index>(i));
+  }
+  return out;
+}
+
+namespace {
+
+// The k-th smallest (0-based) value of a coarse group's fine segments, found
+// by bisecting the order-preserving bit keys: each probe counts with one
+// binary search per segment, so no segment is merged or copied.
+double select_kth(const std::vector<double>& values, const std::vector<std::int64_t>& off, std::int32_t fine_begin,
+                  std::int32_t fine_end, std::int64_t k) {
+  if (fine_end - fine_begin == 1) return values[static_cast<std::size_t>(off[static_cast<std::size_t>(fine_begin)] + k)];
+  auto count_le = [&](double x) {
+    std::int64_t c = 0;
+    for (std::int32_t f = fine_begin; f < fine_end; ++f) {
+      auto first = values.begin() + off[static_cast<std::size_t>(f)];
+      auto last = values.begin() + off[static_cast<std::size_t>(f) + 1];
+      c += std::upper_bound(first, last, x) - first;
+    }
+    return c;
+  };
+  std::uint64_t lo = order_key(-std::numeric_limits<double>::infinity());
+  std::uint64_t hi = order_key(std::numeric_limits<double>::infinity());
+  while (lo < hi) {  // smallest key whose value has more than k values at or below it
+    std::uint64_t mid = lo + (hi - lo) / 2;
+    if (count_le(from_order_key(mid)) > k)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return from_order_key(lo);
+}
+
+OrderWindow make_window(const std::vector<double>& values, const std::vector<std::int64_t>& off, const PeerGroup& g,
+                        std::int64_t n, Fraction q) {
+  OrderWindow w;
+  auto [first, last] = window_range(n, q);
+  w.first = first;
+  for (std::int64_t k = first; k <= last; ++k) w.values.push_back(select_kth(values, off, g.fine_begin, g.fine_end, k));
+  return w;
+}
+
+}  // namespace
+
+Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitState& state, const IndicatorVisitor& visit) {
+  const Model& model = p.model;
+  const auto n = static_cast<std::size_t>(table.size());
+  const auto& chain = model.peer_groups.chain;
+  Reference ref;
+  ref.model_id = model.id;
+  ref.population = table.size();
+
+  state.stage.resize(n);
+  for (std::size_t i = 0; i < n; ++i) state.stage[i] = stage_of(p, b, table, static_cast<std::int64_t>(i));
+
+  // Finest groups: distinct level-0 keys, ordered by the coarsest level's
+  // key first so that every coarser group's finest groups are contiguous.
+  struct Fine {
+    std::int32_t stage, industry, province;
+    std::int64_t size;
+  };
+  std::unordered_map<std::uint64_t, std::int32_t> fine_of_key;
+  std::vector<Fine> fines;
+  std::vector<std::int32_t> row_fine(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::int32_t st = state.stage[i], ind = table.industry[i], prov = province_of_code(table.region[i]);
+    std::uint64_t key = level_key(chain[0], st, ind, prov);
+    auto [it, inserted] = fine_of_key.try_emplace(key, static_cast<std::int32_t>(fines.size()));
+    if (inserted)
+      fines.push_back({has_key(chain[0], PeerKey::stage) ? st : -1, has_key(chain[0], PeerKey::industry) ? ind : -1,
+                       has_key(chain[0], PeerKey::province) ? prov : 0, 0});
+    ++fines[static_cast<std::size_t>(it->second)].size;
+    row_fine[i] = it->second;
+  }
+  std::vector<std::int32_t> fine_order(fines.size());
+  for (std::size_t f = 0; f < fines.size(); ++f) fine_order[f] = static_cast<std::int32_t>(f);
+  auto keys_of = [&](const Fine& f) {
+    std::vector<std::uint64_t> k;
+    for (auto level = chain.size(); level-- > 0;) k.push_back(level_key(chain[level], f.stage, f.industry, f.province));
+    return k;
+  };
+  std::sort(fine_order.begin(), fine_order.end(),
+            [&](std::int32_t a, std::int32_t c) { return keys_of(fines[static_cast<std::size_t>(a)]) < keys_of(fines[static_cast<std::size_t>(c)]); });
+  std::vector<std::int32_t> rank_of_fine(fines.size());
+  for (std::size_t r = 0; r < fine_order.size(); ++r) rank_of_fine[static_cast<std::size_t>(fine_order[r])] = static_cast<std::int32_t>(r);
+  ref.fine_count = static_cast<std::int32_t>(fines.size());
+  for (std::size_t r = 0; r < fine_order.size(); ++r) {
+    const Fine& f = fines[static_cast<std::size_t>(fine_order[r])];
+    ref.groups.push_back({0, f.stage, f.industry, f.province, f.size, static_cast<std::int32_t>(r), static_cast<std::int32_t>(r) + 1});
+  }
+  // Coarser levels: runs of consecutive finest groups sharing the level's key.
+  std::vector<std::vector<std::int32_t>> group_of_fine(chain.size(), std::vector<std::int32_t>(fines.size()));
+  for (std::size_t r = 0; r < fines.size(); ++r) group_of_fine[0][r] = static_cast<std::int32_t>(r);
+  for (std::size_t level = 1; level < chain.size(); ++level) {
+    std::uint64_t run_key = 0;
+    for (std::size_t r = 0; r < fines.size(); ++r) {
+      const PeerGroup fg = ref.groups[r];
+      std::uint64_t key = level_key(chain[level], fg.stage, fg.industry, fg.province);
+      if (r == 0 || key != run_key) {
+        const auto& keys = chain[level];
+        ref.groups.push_back({static_cast<std::int32_t>(level), has_key(keys, PeerKey::stage) ? fg.stage : -1,
+                              has_key(keys, PeerKey::industry) ? fg.industry : -1,
+                              has_key(keys, PeerKey::province) ? fg.province : 0, 0, static_cast<std::int32_t>(r),
+                              static_cast<std::int32_t>(r)});
+        run_key = key;
+      }
+      PeerGroup& g = ref.groups.back();
+      g.size += fg.size;
+      g.fine_end = static_cast<std::int32_t>(r) + 1;
+      group_of_fine[level][r] = static_cast<std::int32_t>(ref.groups.size()) - 1;
+    }
+  }
+  ref.index_groups(model);
+
+  // Each row's finest group and the group it is compared in.
+  state.fine.resize(n);
+  state.chosen.resize(n);
+  std::vector<std::int32_t> chosen_of_fine(fines.size());
+  for (std::size_t r = 0; r < fines.size(); ++r) {
+    std::int32_t chosen = -1;
+    for (std::size_t level = 0; level < chain.size() && chosen < 0; ++level) {
+      std::int32_t g = group_of_fine[level][r];
+      if (level + 1 == chain.size() || ref.groups[static_cast<std::size_t>(g)].size >= model.peer_groups.min_size) chosen = g;
+    }
+    chosen_of_fine[r] = chosen;
+  }
+  // Rows ordered by finest group (a counting sort), for the per-group sorts.
+  std::vector<std::int64_t> fine_start(fines.size() + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::int32_t f = rank_of_fine[static_cast<std::size_t>(row_fine[i])];
+    state.fine[i] = f;
+    state.chosen[i] = chosen_of_fine[static_cast<std::size_t>(f)];
+    ++fine_start[static_cast<std::size_t>(f) + 1];
+  }
+  for (std::size_t f = 0; f < fines.size(); ++f) fine_start[f + 1] += fine_start[f];
+  std::vector<std::uint32_t> rows_by_fine(n);
+  {
+    std::vector<std::int64_t> next(fine_start.begin(), fine_start.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) rows_by_fine[static_cast<std::size_t>(next[static_cast<std::size_t>(state.fine[i])]++)] = static_cast<std::uint32_t>(i);
+  }
+
+  const std::size_t k = model.indicators.size();
+  ref.sorted.resize(k);
+  ref.offsets.resize(k);
+  ref.stats.resize(k);
+  std::vector<std::uint64_t> keys(n), key_tmp(n);
+  std::vector<std::uint32_t> payload(n), payload_tmp(n);
+  std::vector<std::int32_t> at_most(n), below(n);
+  for (std::size_t j = 0; j < k; ++j) {
+    const Indicator& ind = model.indicators[j];
+    if (!needs_peers(ind)) {
+      if (visit) visit(static_cast<int>(j), ref, at_most, below);
+      continue;
+    }
+    const double* column = table.values.col(b.column[j]).data();
+    auto& sorted = ref.sorted[j];
+    auto& off = ref.offsets[j];
+    sorted.resize(n);
+    off.assign(fines.size() + 1, 0);
+    std::int64_t out = 0;
+    for (std::size_t f = 0; f < fines.size(); ++f) {
+      off[f] = out;
+      // Gather the group's reported values (a missing value under the zero
+      // policy is reported as 0).
+      std::size_t m = 0;
+      for (auto r = fine_start[f]; r < fine_start[f + 1]; ++r) {
+        std::uint32_t row = rows_by_fine[static_cast<std::size_t>(r)];
+        double x = column[row];
+        if (std::isnan(x)) {
+          if (ind.missing != MissingPolicy::zero) {
+            at_most[row] = below[row] = -1;
+            continue;
+          }
+          x = 0;
+        }
+        keys[m] = order_key(apply_transform(ind.transform, x));
+        payload[m] = row;
+        ++m;
+      }
+      radix_sort(keys.data(), payload.data(), m, key_tmp.data(), payload_tmp.data());
+      bool fine_chosen = chosen_of_fine[f] == static_cast<std::int32_t>(f);
+      for (std::size_t a = 0; a < m;) {
+        std::size_t e = a + 1;
+        while (e < m && keys[e] == keys[a]) ++e;
+        double v = from_order_key(keys[a]);
+        for (std::size_t q = a; q < e; ++q) {
+          sorted[static_cast<std::size_t>(out) + q] = v;
+          std::uint32_t row = payload[q];
+          at_most[row] = fine_chosen ? static_cast<std::int32_t>(e) : -1;
+          below[row] = fine_chosen ? static_cast<std::int32_t>(a) : -1;
+        }
+        a = e;
+      }
+      out += static_cast<std::int64_t>(m);
+    }
+    off[fines.size()] = out;
+    sorted.resize(static_cast<std::size_t>(out));
+    sorted.shrink_to_fit();
+
+    auto& stats = ref.stats[j];
+    stats.resize(ref.groups.size());
+    const Normalization& nm = ind.normalization;
+    for (std::size_t g = 0; g < ref.groups.size(); ++g) {
+      const PeerGroup& pg = ref.groups[g];
+      GroupStats& s = stats[g];
+      s.count = off[static_cast<std::size_t>(pg.fine_end)] - off[static_cast<std::size_t>(pg.fine_begin)];
+      if (ind.missing == MissingPolicy::peer_median) s.median = make_window(sorted, off, pg, s.count, p.q_median);
+      if (nm.method == Method::capped_ratio && nm.full_mark_quantile)
+        s.full_mark = make_window(sorted, off, pg, s.count, p.q_full[j]);
+      if (nm.method == Method::min_max) {
+        s.lower = make_window(sorted, off, pg, s.count, p.q_lower[j]);
+        s.upper = make_window(sorted, off, pg, s.count, p.q_upper[j]);
+      }
+    }
+    if (visit) visit(static_cast<int>(j), ref, at_most, below);
+  }
+  ref.content_hash = ref.compute_hash();
+  return ref;
+}
+
+}  // namespace detail
+
+Reference fit(const Model& model, const Table& table) {
+  std::vector<bool> keep(static_cast<std::size_t>(table.size()));
+  for (std::size_t i = 0; i < keep.size(); ++i) keep[i] = table.registered[i] != 0;
+  Table registered = detail::select_rows(table, keep);
+  detail::Prepared p(model);
+  detail::Bound b(p, registered);
+  detail::FitState state;
+  return detail::fit_rows(p, b, registered, state, {});
+}
+
+}  // namespace cxjf

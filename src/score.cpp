@@ -1,0 +1,202 @@
+#include "cxjf/scores.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "cxjf/snapshot.hpp"
+#include "fit.hpp"
+#include "scoring.hpp"
+
+namespace cxjf {
+
+const char* rank_level_name(RankLevel level) {
+  switch (level) {
+    case RankLevel::national: return "national";
+    case RankLevel::province: return "province";
+    case RankLevel::city: return "city";
+    case RankLevel::county: return "county";
+    case RankLevel::zone: return "zone";
+    case RankLevel::incubator: return "incubator";
+    case RankLevel::peer_group: return "peer_group";
+  }
+  return "";
+}
+
+double Scores::published(std::int64_t i) const {
+  return static_cast<double>(published_units[static_cast<std::size_t>(i)]) / std::pow(10.0, decimals);
+}
+
+std::string Scores::published_text(std::int64_t i) const {
+  std::int64_t units = published_units[static_cast<std::size_t>(i)];
+  std::string digits = std::to_string(units < 0 ? -units : units);
+  if (decimals > 0) {
+    if (digits.size() <= static_cast<std::size_t>(decimals))
+      digits.insert(0, static_cast<std::size_t>(decimals) + 1 - digits.size(), '0');
+    digits.insert(digits.size() - static_cast<std::size_t>(decimals), ".");
+  }
+  return units < 0 ? "-" + digits : digits;
+}
+
+std::int64_t round_to_units(double total, std::int32_t decimals, Rounding rounding) {
+  double scaled = total * std::pow(10.0, decimals);
+  double whole = std::floor(scaled);
+  double frac = scaled - whole;
+  auto units = static_cast<std::int64_t>(whole);
+  if (frac > 0.5 || (frac == 0.5 && (rounding == Rounding::half_up || (units & 1) != 0))) ++units;
+  return units;
+}
+
+namespace detail {
+namespace {
+
+Scores empty_scores(const Model& model, std::int64_t n) {
+  Scores s;
+  auto un = static_cast<std::size_t>(n);
+  s.decimals = model.scale.decimals;
+  s.stage.resize(un);
+  s.peer_group.resize(un);
+  s.category_points = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(model.categories.size()));
+  s.base.resize(un);
+  s.bonus.resize(un);
+  s.deduction.resize(un);
+  s.veto.resize(un);
+  s.imputed.resize(un);
+  s.total.resize(un);
+  s.published_units.resize(un);
+  return s;
+}
+
+// Publishes a row's total: doubles decide unless the total lies within their
+// error of a rounding boundary; then the row is recomputed exactly.
+void publish(const Prepared& p, const Bound& b, const Reference& ref, const Table& table, std::int64_t i,
+             Membership membership, Scores& s) {
+  auto row = static_cast<std::size_t>(i);
+  const Scale& scale = p.model.scale;
+  if (!near_boundary(s.total[row], scale.decimals)) {
+    s.published_units[row] = round_to_units(s.total[row], scale.decimals, scale.rounding);
+    return;
+  }
+  RowTotal<Rational> exact = evaluate_row<Rational>(p, b, ref, table, i, membership, nullptr);
+  s.total[row] = to_double(exact.total);
+  s.published_units[row] = round_exact(exact.total, scale.decimals, scale.rounding);
+}
+
+void store_row(const RowTotal<double>& r, std::size_t row, Scores& s) {
+  s.base[row] = r.base;
+  s.bonus[row] = r.bonus;
+  s.deduction[row] = r.deduction;
+  s.veto[row] = r.veto;
+  s.total[row] = r.total;
+}
+
+}  // namespace
+}  // namespace detail
+
+Scores score(const Model& model, const Reference& reference, const Table& table) {
+  if (reference.model_id != model.id)
+    throw Error(ErrorCode::invalid_argument,
+                "the reference was fitted with model '" + reference.model_id + "', not '" + model.id + "'");
+  detail::Prepared p(model);
+  detail::Bound b(p, table);
+  Scores s = detail::empty_scores(model, table.size());
+  std::vector<double> category(model.categories.size());
+  for (std::int64_t i = 0; i < table.size(); ++i) {
+    auto row = static_cast<std::size_t>(i);
+    Ledger ledger;
+    detail::RowTotal<double> r = detail::evaluate_row<double>(p, b, reference, table, i, Membership::member, &ledger);
+    s.stage[row] = ledger.stage;
+    s.peer_group[row] = ledger.peer_group;
+    for (std::size_t c = 0; c < category.size(); ++c)
+      s.category_points(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = ledger.category_points[c];
+    s.imputed[row] = r.imputed;
+    detail::store_row(r, row, s);
+    detail::publish(p, b, reference, table, i, Membership::member, s);
+  }
+  detail::rank_rows(model, table, s);
+  return s;
+}
+
+Snapshot Snapshot::build(const Model& model, Table table) {
+  std::vector<bool> keep(static_cast<std::size_t>(table.size()));
+  bool all = true;
+  for (std::size_t i = 0; i < keep.size(); ++i) all &= (keep[i] = table.registered[i] != 0);
+  if (!all) table = detail::select_rows(table, keep);
+
+  detail::Prepared p(model);
+  detail::Bound b(p, table);
+  const std::int64_t n = table.size();
+  const auto C = static_cast<Eigen::Index>(model.categories.size());
+  Scores s = detail::empty_scores(model, n);
+  Eigen::MatrixXd excluded = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n), C);
+  detail::FitState state;
+
+  // Called for every indicator in model order, right after it is fitted:
+  // adds its points to every row's category, in the same order and with the
+  // same formulas as evaluate_row, so the results are bit for bit those of
+  // fit() then score().
+  auto visit = [&](int j, const Reference& fitted, const std::vector<std::int32_t>& at_most,
+                   const std::vector<std::int32_t>& below) {
+    const Indicator& ind = model.indicators[static_cast<std::size_t>(j)];
+    const int c = p.category_of[static_cast<std::size_t>(j)];
+    if (c < 0) return;
+    const double* column = table.values.col(b.column[static_cast<std::size_t>(j)]).data();
+    const bool peers = detail::needs_peers(ind);
+    const bool percentile = ind.normalization.method == Method::percentile;
+    const auto& stats = fitted.stats[static_cast<std::size_t>(j)];
+    double* points = s.category_points.col(c).data();
+    double* dropped = excluded.col(c).data();
+    for (std::int64_t i = 0; i < n; ++i) {
+      auto row = static_cast<std::size_t>(i);
+      const std::int32_t stage = state.stage[row];
+      const std::int32_t group = state.chosen[row];
+      const double weight = ind.weights[static_cast<std::size_t>(stage)];
+      double x = column[row];
+      detail::Position pos;
+      bool counted = false;
+      if (std::isnan(x)) {
+        ++s.imputed[row];
+        if (ind.missing == MissingPolicy::exclude) {
+          dropped[row] += weight;
+          continue;
+        }
+        x = ind.missing == MissingPolicy::zero ? 0.0 : detail::peer_median(p, fitted, j, group);
+        counted = ind.missing == MissingPolicy::zero;
+      } else {
+        counted = true;
+      }
+      if (peers && percentile) {
+        if (counted && at_most[row] >= 0) {
+          pos.at_most = at_most[row];
+          pos.below = below[row];
+        } else {
+          double y = detail::apply_transform(ind.transform, x);
+          pos.at_most = fitted.count_at_most(j, group, y);
+          pos.below = fitted.count_below(j, group, y);
+        }
+        pos.peers = stats[static_cast<std::size_t>(group)].count;
+      }
+      points[row] += weight * detail::normalize<double>(p, fitted, j, group, x, false, pos, nullptr);
+    }
+  };
+  Reference ref = detail::fit_rows(p, b, table, state, visit);
+  std::vector<double> category(static_cast<std::size_t>(C)), dropped(static_cast<std::size_t>(C));
+  for (std::int64_t i = 0; i < n; ++i) {
+    auto row = static_cast<std::size_t>(i);
+    auto r_i = static_cast<Eigen::Index>(i);
+    for (Eigen::Index c = 0; c < C; ++c) {
+      category[static_cast<std::size_t>(c)] = s.category_points(r_i, c);
+      dropped[static_cast<std::size_t>(c)] = excluded(r_i, c);
+    }
+    detail::RowTotal<double> r =
+        detail::finish_row<double>(p, b, table, i, state.stage[row], category.data(), dropped.data());
+    for (Eigen::Index c = 0; c < C; ++c) s.category_points(r_i, c) = category[static_cast<std::size_t>(c)];
+    s.stage[row] = state.stage[row];
+    s.peer_group[row] = state.chosen[row];
+    detail::store_row(r, row, s);
+    detail::publish(p, b, ref, table, i, Membership::member, s);
+  }
+  detail::rank_rows(model, table, s);
+  return Snapshot{model, std::move(ref), std::move(table), std::move(s)};
+}
+
+}  // namespace cxjf
