@@ -473,8 +473,8 @@ constexpr std::string_view brand_syllables[] = {
     "华", "中", "金", "德", "瑞", "恒", "盛", "泰", "鑫", "达", "信", "创", "新", "源", "宏",
     "博", "凯", "龙", "海", "天", "星", "明", "联", "通", "和", "安", "力", "嘉", "晟", "昊",
     "芯", "睿", "智", "航", "远", "东", "方", "光", "润", "弘", "思", "锐", "迅", "腾", "飞",
-    "宇", "正", "诚", "云", "峰", "汇", "聚", "邦", "英", "卓", "越", "鼎", "立", "辰", "beyond"};
-constexpr std::size_t brand_count = sizeof(brand_syllables) / sizeof(brand_syllables[0]) - 1;  // the sentinel is unused
+    "宇", "正", "诚", "云", "峰", "汇", "聚", "邦", "英", "卓", "越", "鼎", "立", "辰", "科"};
+constexpr auto brand_count = static_cast<std::uint32_t>(sizeof(brand_syllables) / sizeof(brand_syllables[0]));
 
 constexpr std::string_view qualification_names[] = {
     "高新技术企业",           "科技型中小企业", "创新型中小企业", "专精特新中小企业", "专精特新“小巨人”企业",
@@ -567,12 +567,13 @@ void draw_indicators(Rng& rng, Firm& f) {
   const bool tech_sector = f.industry == industry_i || f.industry == industry_m;
   const bool young = f.age < 3.0;
 
-  // Revenue: lognormal around 3,000 万元, lower for the youngest firms; 1% are
-  // tiny (below 50 万元), e.g. shells and start-ups before their first sales.
+  // Revenue: lognormal, median about 3,000 万元 (3,300 before the youngest
+  // firms' discount of e^-0.5); 1% are tiny (below 50 万元), e.g. shells and
+  // start-ups before their first sales.
   const double rev_noise = rng.normal();
   const bool tiny = rng.bernoulli(0.01);
   const double tiny_value = rng.uniform(0.5, 50.0);
-  double revenue = 3000.0 * det_exp(1.6 * (0.9 * z + 0.43589 * rev_noise) - (young ? 0.5 : 0.0));
+  double revenue = 3300.0 * det_exp(1.6 * (0.9 * z + 0.43589 * rev_noise) - (young ? 0.5 : 0.0));
   revenue = round2(std::max(tiny ? tiny_value : revenue, 0.5));
 
   // R&D ratio: lognormal, median 4.5% (6.75% in I and M), higher for very
@@ -586,7 +587,7 @@ void draw_indicators(Rng& rng, Firm& f) {
 
   double rd_growth = fat_normal(rng, young ? 35.0 : 15.0, 25.0, 0.1, 60.0);
   rd_growth = std::max(rd_growth, -95.0);
-  if (rd == 0.0) rd_growth = rng.bernoulli(0.5) ? -100.0 : nan;  // 0 this year: -100% or 0/0
+  if (rd == 0.0) rd_growth = rng.bernoulli(0.7) ? -100.0 : nan;  // 0 this year: -100% or 0/0
 
   double revenue_growth = fat_normal(rng, young ? 35.0 : 10.0, 20.0, 0.1, 50.0);
   revenue_growth = std::max(revenue_growth, -95.0);
@@ -610,28 +611,28 @@ void draw_indicators(Rng& rng, Firm& f) {
 
   // Qualifications, rising with size (see docs/generator.md).
   std::uint32_t q = 0;
-  const double p_hnte = ratio == 0.0 ? 0.02 : logistic(-0.75 + 0.8 * z + (ratio >= 0.03 ? 0.4 : 0.0));
+  const double p_hnte = ratio == 0.0 ? 0.02 : logistic(-0.7 + 0.8 * z + (ratio >= 0.03 ? 0.4 : 0.0));
   if (rng.bernoulli(p_hnte)) q |= 1u << hnte;
   const bool tsme_draw = rng.bernoulli(0.5);
   if (revenue < 20000.0 && tsme_draw) q |= 1u << tsme;
   const bool sme = revenue < 40000.0;
-  const bool innovative_draw = rng.bernoulli(logistic(-1.8 + 0.7 * z));
+  const bool innovative_draw = rng.bernoulli(logistic(-1.3 + 0.7 * z));
   if (sme && innovative_draw) q |= 1u << innovative_sme;
-  const bool specialized_draw = rng.bernoulli(logistic(-1.0 + 0.8 * z));
+  const bool specialized_draw = rng.bernoulli(logistic(-0.6 + 0.8 * z));
   if ((q >> innovative_sme & 1u) && specialized_draw) q |= 1u << specialized_sme;
-  const bool giant_draw = rng.bernoulli(0.25);
-  if ((q >> specialized_sme & 1u) && revenue >= 5000.0 && giant_draw) q |= 1u << little_giant;
+  const bool giant_draw = rng.bernoulli(0.35);
+  if ((q >> specialized_sme & 1u) && revenue >= 3000.0 && giant_draw) q |= 1u << little_giant;
   const bool champion_draw = rng.bernoulli(0.05);
   if (f.industry == industry_c && revenue >= 40000.0 && champion_draw) q |= 1u << champion;
   const bool gazelle_draw = rng.bernoulli(0.25);
   if (revenue_growth >= 20.0 && f.age >= 3.0 && f.age <= 15.0 && revenue >= 500.0 && gazelle_draw) q |= 1u << gazelle;
 
-  const bool has_equity = rng.bernoulli(logistic(-2.6 + 0.4 * z + (f.age < 8.0 ? 0.8 : 0.0) + (pct_field ? 0.5 : 0.0)));
+  const bool has_equity = rng.bernoulli(logistic(-3.0 + 0.4 * z + (f.age < 8.0 ? 0.8 : 0.0) + (pct_field ? 0.5 : 0.0)));
   const double equity_amount = 1500.0 * det_exp(0.6 * z + 1.3 * rng.normal());
   const double equity = has_equity ? round2(equity_amount) : 0.0;
-  const bool unicorn_draw = rng.bernoulli(0.1);
+  const bool unicorn_draw = rng.bernoulli(0.05);
   if (f.age <= 10.0 && equity > 0.0 && revenue >= 20000.0 && unicorn_draw) q |= 1u << unicorn;
-  if (rng.bernoulli(logistic(-7.2 + 1.5 * z))) q |= 1u << listed;
+  if (rng.bernoulli(logistic(-5.8 + 1.5 * z))) q |= 1u << listed;
   f.quals = q;
   const bool is_hnte = (q >> hnte & 1u) != 0;
 
@@ -646,7 +647,7 @@ void draw_indicators(Rng& rng, Firm& f) {
   // R&D super-deduction: 100% of R&D deducted at the income-tax rate (15% for
   // 高新技术企业, 25% otherwise), partly claimed; none when loss-making or not
   // claimed at all.
-  const bool claims = rng.bernoulli(0.85);
+  const bool claims = rng.bernoulli(0.9);
   const double claimed = rng.uniform(0.6, 1.0);
   const double relief = (roe > 0.0 && claims) ? round2(rd * (is_hnte ? 0.15 : 0.25) * claimed) : 0.0;
 
@@ -665,7 +666,7 @@ void draw_indicators(Rng& rng, Firm& f) {
   v[0] = revenue_missing ? nan : revenue;
   v[1] = rd_missing ? nan : rd;
   v[2] = (revenue_missing || rd_missing) ? nan : round2(rd / revenue * 100.0);
-  v[3] = with_missing(rng, round2(rd_growth), 0.02);
+  v[3] = with_missing(rng, round2(rd_growth), 0.015);
   v[4] = with_missing(rng, round2(st_share), 0.01);
   v[5] = with_missing(rng, invention, 0.002);
   v[6] = with_missing(rng, pct, 0.002);
@@ -813,7 +814,7 @@ Table generate(const Model& model, const GenerateOptions& options) {
     }
 
     // Young firms sit in incubators far more often than old ones.
-    const bool incubated = rng.bernoulli(age < 5.0 ? 0.17 : 0.04);
+    const bool incubated = rng.bernoulli(age < 5.0 ? 0.19 : 0.05);
     const std::uint32_t incubator_number = 1 + rng.below(place.incubator_count);
     if (incubated) {
       row.incubator = place.full;

@@ -15,12 +15,13 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
-#include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -175,24 +176,18 @@ cpp_rational exact_decimal(double v) {
   std::string_view text(buf, static_cast<std::size_t>(r.ptr - buf));
   bool negative = !text.empty() && text[0] == '-';
   if (negative) text.remove_prefix(1);
-  std::string digits;
   long exponent = 0;
-  std::size_t i = 0;
-  for (; i < text.size() && text[i] != 'e'; ++i) {
-    if (text[i] == '.')
-      exponent = -static_cast<long>(text.size() - i - 1);  // corrected below if an exponent follows
-    else
-      digits += text[i];
+  if (auto e = text.find('e'); e != std::string_view::npos) {
+    exponent = std::stol(std::string(text.substr(e + 1)));
+    text = text.substr(0, e);
   }
-  if (i < text.size()) {
-    // Digits after the point end at the 'e', not at the end of the text.
-    std::string_view mantissa = text.substr(0, i);
-    auto point = mantissa.find('.');
-    exponent = point == std::string_view::npos ? 0 : -static_cast<long>(mantissa.size() - point - 1);
-    exponent += std::stol(std::string(text.substr(i + 1)));
+  std::string digits(text);
+  if (auto point = digits.find('.'); point != std::string::npos) {
+    exponent -= static_cast<long>(digits.size() - point - 1);
+    digits.erase(point, 1);
   }
-  cpp_int numerator(digits.empty() ? "0" : digits);
   cpp_int scale = boost::multiprecision::pow(cpp_int(10), static_cast<unsigned>(std::labs(exponent)));
+  cpp_int numerator(digits);
   cpp_rational value = exponent >= 0 ? cpp_rational(numerator * scale) : cpp_rational(numerator, scale);
   return negative ? cpp_rational(-value) : value;
 }
@@ -304,13 +299,14 @@ class Validator {
       report("/scale/base_max", "base_max must be a number > 0, found " + number_text(s.base_max));
     if (!(std::isfinite(s.bonus_max) && s.bonus_max >= 0))
       report("/scale/bonus_max", "bonus_max must be a number >= 0, found " + number_text(s.bonus_max));
-    if (!(std::isfinite(s.total_max) && s.total_max >= s.base_max))
+    if (!touched("/scale/base_max") && !(std::isfinite(s.total_max) && s.total_max >= s.base_max))
       report("/scale/total_max", "total_max (" + number_text(s.total_max) + ") must be at least base_max (" +
                                      number_text(s.base_max) + ")");
     if (s.decimals < 0 || s.decimals > 6)
       report("/scale/decimals", "decimals must be between 0 and 6, found " + std::to_string(s.decimals));
     valid_enum(kRoundings, s.rounding, "/scale/rounding", "rounding");
-    if (!(std::isfinite(m_.list_threshold) && m_.list_threshold >= 0 && m_.list_threshold <= s.total_max))
+    if (!touched("/scale/total_max") &&
+        !(std::isfinite(m_.list_threshold) && m_.list_threshold >= 0 && m_.list_threshold <= s.total_max))
       report("/list_threshold", "list_threshold must lie between 0 and scale.total_max (" +
                                     number_text(s.total_max) + "), found " + number_text(m_.list_threshold));
     valid_enum(kRankTies, m_.rank_ties, "/rank_ties", "rank_ties");
@@ -322,36 +318,29 @@ class Validator {
   template <class T>
   void check_named_list(const std::string& path, const char* what, const std::vector<T>& items) {
     if (items.empty()) report(path, std::string("at least one ") + what + " is required");
-    std::unordered_map<std::string, std::size_t> seen;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      std::string ip = child(path, i);
-      if (items[i].id.empty())
-        report(ip + "/id", std::string("the ") + what + " id must not be empty");
-      else if (auto [it, fresh] = seen.emplace(items[i].id, i); !fresh)
-        report(ip + "/id", std::string("duplicate ") + what + " id " + quote(items[i].id) + " (also " +
-                               child(path, it->second) + ")");
-      if (items[i].name_zh.empty()) report(ip + "/name_zh", "name_zh (the Chinese name) must not be empty");
-    }
+    check_ids_unique(path, what, items);
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (items[i].name_zh.empty())
+        report(child(path, i) + "/name_zh", "name_zh (the Chinese name) must not be empty");
   }
 
-  // stage_index() accepts an id or either name, so no label may name two stages.
+  // stage_index() accepts an id or either name, so no label may name two
+  // stages. Equal ids are reported as duplicates already.
   void check_stage_labels() {
-    std::unordered_map<std::string, std::size_t> owner;
-    for (std::size_t i = 0; i < m_.stages.size(); ++i) {
-      const Stage& s = m_.stages[i];
-      for (const auto& [field, label] : {std::pair<const char*, const std::string*>{"name_zh", &s.name_zh},
-                                         {"name_en", &s.name_en}}) {
-        if (label->empty() || *label == s.id) continue;
-        auto it = owner.find(*label);
-        bool clash = false;
-        for (std::size_t j = 0; j < m_.stages.size(); ++j)
-          if (j != i && (m_.stages[j].id == *label || m_.stages[j].name_zh == *label ||
-                         m_.stages[j].name_en == *label))
-            clash = true;
-        if (clash && (it == owner.end() || it->second == i))
-          report(child("/stages", i) + "/" + field,
-                 "stage name " + quote(*label) + " also names another stage; stage ids and names must be unambiguous");
-        owner.emplace(*label, i);
+    for (std::size_t j = 1; j < m_.stages.size(); ++j) {
+      const Stage& later = m_.stages[j];
+      for (const auto& [field, label] : {std::pair<const char*, const std::string*>{"id", &later.id},
+                                         {"name_zh", &later.name_zh},
+                                         {"name_en", &later.name_en}}) {
+        if (label->empty()) continue;
+        for (std::size_t i = 0; i < j; ++i) {
+          const Stage& earlier = m_.stages[i];
+          bool same_id = std::string_view(field) == "id" && earlier.id == *label;
+          if (same_id || !(earlier.id == *label || earlier.name_zh == *label || earlier.name_en == *label)) continue;
+          report(child("/stages", j) + "/" + field, "stage label " + quote(*label) + " also names " +
+                                                       child("/stages", i) + "; stage ids and names must be unambiguous");
+          break;
+        }
       }
     }
   }
@@ -364,9 +353,10 @@ class Validator {
     return ids;
   }
 
-  // Whether every indicator id could be read, so "unknown indicator" is true.
+  // Whether every indicator id could be read, so that "unknown indicator"
+  // is not a consequence of an id the JSON pass could not read.
   bool indicator_ids_readable() const {
-    if (touched("/indicators") && damage_->covers("/indicators")) return false;
+    if (damage_ && damage_->covers("/indicators")) return false;
     for (std::size_t i = 0; i < m_.indicators.size(); ++i)
       if (touched(child("/indicators", i) + "/id")) return false;
     return true;
@@ -380,7 +370,7 @@ class Validator {
 
   void check_stage_rule() {
     const StageRule& r = m_.stage_rule;
-    if (!valid_enum(kBases, r.basis, "/stage_rule/basis", "stage basis")) return;
+    if (touched("/stage_rule/basis") || !valid_enum(kBases, r.basis, "/stage_rule/basis", "stage basis")) return;
     const std::string p = "/stage_rule";
     if (r.basis == StageBasis::data) {
       if (!r.bounds.empty()) report(p + "/bounds", "bounds apply only to the revenue and age bases");
@@ -408,7 +398,7 @@ class Validator {
     for (std::size_t k = 0; k < r.bounds.size(); ++k) {
       if (!std::isfinite(r.bounds[k]))
         report(child(p + "/bounds", k), "bounds must be finite numbers");
-      else if (k > 0 && !(r.bounds[k] > r.bounds[k - 1]))
+      else if (k > 0 && !touched(child(p + "/bounds", k - 1)) && !(r.bounds[k] > r.bounds[k - 1]))
         report(child(p + "/bounds", k), "bound " + number_text(r.bounds[k]) + " is not greater than the previous " +
                                             number_text(r.bounds[k - 1]) + "; bounds must be strictly increasing");
     }
@@ -548,7 +538,8 @@ class Validator {
         const Breakpoint& b = n.breakpoints[k];
         if (!std::isfinite(b.x))
           report(child(bp, k), "x must be a finite number");
-        else if (k > 0 && std::isfinite(n.breakpoints[k - 1].x) && !(b.x > n.breakpoints[k - 1].x))
+        else if (k > 0 && std::isfinite(n.breakpoints[k - 1].x) && !touched(child(bp, k - 1)) &&
+                 !(b.x > n.breakpoints[k - 1].x))
           report(child(bp, k), "x = " + number_text(b.x) + " is not greater than the previous x = " +
                                    number_text(n.breakpoints[k - 1].x) + "; breakpoints must be strictly increasing in x");
         if (!(b.s >= 0 && b.s <= 1))
@@ -644,7 +635,7 @@ class Validator {
         report(np + "/name_zh", "name_zh must not be empty: it is the flag as written in the data");
       else if (auto [it, fresh] = flags.emplace(n.name_zh, i); !fresh)
         report(np + "/name_zh", "flag " + quote(n.name_zh) + " is already used by " + child("/negatives", it->second));
-      if (!valid_enum(kActions, n.action, np + "/action", "action")) continue;
+      if (touched(np + "/action") || !valid_enum(kActions, n.action, np + "/action", "action")) continue;
       if (n.action == NegativeAction::deduct && !(std::isfinite(n.points) && n.points > 0))
         report(np + "/points", "a deduct item needs points > 0, found " + number_text(n.points));
       if (n.action == NegativeAction::veto && n.points != 0)
@@ -662,7 +653,7 @@ class Validator {
         report(mp, "min must be a finite number");
         continue;
       }
-      if (k == 0 && v > m_.scale.total_max)
+      if (k == 0 && v > m_.scale.total_max && !touched("/scale/total_max"))
         report(mp, "min " + number_text(v) + " is above scale.total_max (" + number_text(m_.scale.total_max) +
                        "), so no score can reach this grade");
       if (k > 0 && std::isfinite(m_.grades[k - 1].min_score) && !(v < m_.grades[k - 1].min_score))
@@ -701,9 +692,7 @@ class Reader {
     for (const auto& [key, value] : j.items()) {
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
       std::string hint = suggestion(key, allowed);
-      problems.push_back({child(path, key), "unknown key " + quote(key) +
-                                                (hint.empty() ? "; allowed keys are " + list_text(allowed) : hint)});
-      damage.add(child(path, key));
+      fail(child(path, key), "unknown key " + quote(key) + (hint.empty() ? "; allowed keys are " + list_text(allowed) : hint));
     }
     return true;
   }
@@ -745,12 +734,14 @@ class Reader {
   void integer(const Json& obj, const std::string& path, const char* key, std::int32_t& out, bool required) {
     const Json* j = get(obj, path, key, required);
     if (!j) return;
-    double v = j->is_number() ? j->get<double>() : 0.5;
-    if (j->is_number() && v == std::floor(v) && v >= std::numeric_limits<std::int32_t>::min() &&
-        v <= std::numeric_limits<std::int32_t>::max())
-      out = static_cast<std::int32_t>(v);
-    else
-      fail(child(path, key), "expected a whole number, found " + describe(*j));
+    bool whole = false;
+    if (j->is_number()) {
+      double v = j->get<double>();
+      whole = v == std::floor(v) && v >= std::numeric_limits<std::int32_t>::min() &&
+              v <= std::numeric_limits<std::int32_t>::max();
+      if (whole) out = static_cast<std::int32_t>(v);
+    }
+    if (!whole) fail(child(path, key), "expected a whole number, found " + describe(*j));
   }
 
   void boolean(const Json& obj, const std::string& path, const char* key, bool& out) {
@@ -934,7 +925,8 @@ class Reader {
     read_names(j, p, ind);
     text(j, p, "unit", ind.unit, false);
     text(j, p, "category", ind.category, false);
-    choice(j, p, "method", kMethods, n.method, true);
+    // An input-only indicator is never normalized, so it needs no method.
+    choice(j, p, "method", kMethods, n.method, j.contains("category"));
     choice(j, p, "ties", kTies, n.ties, false);
     optional_number(j, p, "full_mark", n.full_mark);
     optional_number(j, p, "full_mark_quantile", n.full_mark_quantile);
@@ -1025,8 +1017,8 @@ class DuplicateKeys {
  public:
   explicit DuplicateKeys(Reader& reader) : reader_(reader) {}
 
-  bool operator()(int /*depth*/, nlohmann::detail::parse_event_t event, Json& parsed) {
-    using E = nlohmann::detail::parse_event_t;
+  bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    using E = Json::parse_event_t;
     switch (event) {
       case E::object_start:
       case E::array_start:
@@ -1140,13 +1132,14 @@ bool ascii_iequal(std::string_view a, std::string_view b) {
 Model Model::from_json(std::string_view json_text) { return parse_model(json_text, "model JSON"); }
 
 Model Model::from_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(ErrorCode::io, "cannot read model file \"" + path + "\": it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::io, "cannot open model file \"" + path + "\": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad() || (!text && in.peek() != std::char_traits<char>::eof()))
-    throw Error(ErrorCode::io, "cannot read model file \"" + path + "\"");
-  return parse_model(text.str(), "model JSON \"" + path + "\"");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw Error(ErrorCode::io, "cannot read model file \"" + path + "\"");
+  return parse_model(text, "model JSON \"" + path + "\"");
 }
 
 std::string Model::to_json() const {

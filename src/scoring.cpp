@@ -75,7 +75,7 @@ std::int32_t stage_of(const Prepared& p, const Bound& b, const Table& table, std
     return s;
   }
   const StageRule& rule = m.stage_rule;
-  double basis;
+  double basis = std::nan("");
   switch (rule.basis) {
     case StageBasis::data:
       throw InputError(i + 2, "发展阶段", "model " + m.id + " takes the stage from the data, but this row has none (缺少发展阶段)");

@@ -56,6 +56,9 @@ std::int32_t stage_of(const Prepared& p, const Bound& b, const Table& table, std
 /// The province code of a region code.
 inline std::int32_t province_of_code(std::int32_t region) { return region / 10000 * 10000; }
 
+// 128-bit products keep (n - 1) * numerator exact for any table size.
+__extension__ using Wide = __int128;
+
 /// s of a percentile from the counts of peers <= x and < x among n.
 template <class T>
 T percentile_share(Ties ties, Direction direction, std::int64_t at_most, std::int64_t below, std::int64_t n) {
@@ -86,7 +89,7 @@ T quantile(const OrderWindow& w, std::int64_t n, Fraction q, bool with_newcomer,
     return w.values[static_cast<std::size_t>(k - w.first)];
   };
   auto conv = [&](double v) { return decimal ? from_decimal<T>(v) : from_binary<T>(v); };
-  __int128 h = static_cast<__int128>(m - 1) * q.num;
+  Wide h = static_cast<Wide>(m - 1) * q.num;
   auto lo = static_cast<std::int64_t>(h / q.den);
   auto rem = static_cast<std::int64_t>(h % q.den);
   T low = conv(stat(lo));
@@ -98,8 +101,8 @@ T quantile(const OrderWindow& w, std::int64_t n, Fraction q, bool with_newcomer,
 /// The window positions needed for quantile q of a group of n values.
 inline std::pair<std::int64_t, std::int64_t> window_range(std::int64_t n, Fraction q) {
   if (n == 0) return {0, -1};
-  auto lo_member = static_cast<std::int64_t>(static_cast<__int128>(n - 1) * q.num / q.den);
-  auto lo_newcomer = static_cast<std::int64_t>(static_cast<__int128>(n) * q.num / q.den);
+  auto lo_member = static_cast<std::int64_t>(static_cast<Wide>(n - 1) * q.num / q.den);
+  auto lo_newcomer = static_cast<std::int64_t>(static_cast<Wide>(n) * q.num / q.den);
   std::int64_t first = std::max<std::int64_t>(0, std::min(lo_member, lo_newcomer - 1));
   std::int64_t last = std::min(n - 1, std::max(lo_member, lo_newcomer) + 1);
   return {first, last};

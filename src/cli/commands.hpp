@@ -1,0 +1,33 @@
+// The cxjf command-line program: one function per subcommand, each
+// registering its options on a CLI11 subcommand and running it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <string>
+
+#include "cxjf/model.hpp"
+
+namespace cxjf::cli {
+
+void add_demo(CLI::App& app);
+void add_generate(CLI::App& app);
+void add_score(CLI::App& app);
+void add_model(CLI::App& app);
+
+/// A built-in model id ("torch-2022") or a model file; empty = the default.
+Model load_model(const std::string& id_or_path);
+
+/// Reports a step and how long it took on stderr, so long work shows progress.
+class Step {
+ public:
+  explicit Step(const std::string& what);
+  ~Step();
+  Step(const Step&) = delete;
+  Step& operator=(const Step&) = delete;
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace cxjf::cli

@@ -1,0 +1,24 @@
+#include <filesystem>
+#include <iostream>
+
+#include "commands.hpp"
+
+namespace cxjf::cli {
+
+Model load_model(const std::string& id_or_path) {
+  if (id_or_path.empty()) return default_model();
+  std::string_view builtin = builtin_model_json(id_or_path);
+  if (!builtin.empty()) return Model::from_json(builtin);
+  return Model::from_file(id_or_path);
+}
+
+Step::Step(const std::string& what) : start_(std::chrono::steady_clock::now()) { std::cerr << what << " ..." << std::flush; }
+
+Step::~Step() {
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - start_;
+  std::cerr << " " << (took.count() < 1 ? std::to_string(static_cast<int>(took.count() * 1000)) + " ms"
+                                        : std::to_string(took.count()).substr(0, 4) + " s")
+            << "\n";
+}
+
+}  // namespace cxjf::cli
