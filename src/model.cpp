@@ -27,7 +27,12 @@
 #include <unordered_map>
 #include <vector>
 
+// GCC 12 warns, wrongly, that boost::rational::normalize reads an
+// uninitialized limb; the warning points into the Boost headers.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <boost/multiprecision/cpp_int.hpp>
+#pragma GCC diagnostic pop
 #include <nlohmann/json.hpp>
 
 #include "cxjf/model.hpp"
@@ -811,6 +816,8 @@ class Reader {
       if (object(j, p, {"id", "name_zh", "name_en"})) read_names(j, p, s);
       m.stages.push_back(std::move(s));
     });
+    // Weights are keyed by stage id; without the ids every key would be reported.
+    stages_readable = stages_readable && !m.stages.empty();
     for (std::size_t i = 0; i < m.stages.size(); ++i)
       stages_readable = stages_readable && !damage.covers(child("/stages", i) + "/id");
     read_stage_rule(root, m);
