@@ -12,34 +12,65 @@
 
 #include "cxjf/error.hpp"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace cxjf::detail {
 
 static_assert(sizeof(double) == 8, "IEEE doubles expected");
 
+/// XXH3-64 of some bytes: the snapshot's checksum and the reference's
+/// content hash (xxHash: fast enough to hash a national reference in a few
+/// milliseconds, which a table-driven CRC is not).
+inline std::uint64_t hash_bytes(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
+
+/// Writes bytes into a buffer, or, when made with `hash_only`, only hashes
+/// them (so a content hash needs no copy of what it hashes).
 class BinaryWriter {
  public:
+  explicit BinaryWriter(bool hash_only = false) {
+    if (hash_only) {
+      state_ = XXH3_createState();
+      XXH3_64bits_reset(state_);
+    }
+  }
+  ~BinaryWriter() {
+    if (state_) XXH3_freeState(state_);
+  }
+  BinaryWriter(const BinaryWriter&) = delete;
+  BinaryWriter& operator=(const BinaryWriter&) = delete;
+
   template <class T>
   void put(T v) {
     static_assert(std::is_arithmetic_v<T>);
     char b[sizeof(T)];
     std::memcpy(b, &v, sizeof(T));
-    bytes_.append(b, sizeof(T));
+    put_raw(b, sizeof(T));
   }
   void put_string(std::string_view s) {
     put<std::uint64_t>(s.size());
-    bytes_.append(s.data(), s.size());
+    put_raw(s.data(), s.size());
   }
   template <class T>
   void put_vector(const std::vector<T>& v) {
     static_assert(std::is_arithmetic_v<T>);
     put<std::uint64_t>(v.size());
-    bytes_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    put_raw(v.data(), v.size() * sizeof(T));
   }
-  void put_raw(const void* data, std::size_t size) { bytes_.append(static_cast<const char*>(data), size); }
+  void put_raw(const void* data, std::size_t size) {
+    if (state_)
+      XXH3_64bits_update(state_, data, size);
+    else
+      bytes_.append(static_cast<const char*>(data), size);
+  }
+  /// The bytes written (empty when hashing only).
   std::string& bytes() { return bytes_; }
+  /// The hash of everything written (hash_only writers).
+  std::uint64_t digest() const { return XXH3_64bits_digest(state_); }
 
  private:
   std::string bytes_;
+  XXH3_state_t* state_ = nullptr;
 };
 
 class BinaryReader {

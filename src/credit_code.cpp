@@ -16,7 +16,8 @@ constexpr std::size_t code_length = 18;
 constexpr std::array<signed char, 256> make_values() {
   std::array<signed char, 256> values{};
   for (auto& v : values) v = -1;
-  for (std::size_t i = 0; i < symbols.size(); ++i) values[static_cast<unsigned char>(symbols[i])] = static_cast<signed char>(i);
+  for (std::size_t i = 0; i < symbols.size(); ++i)
+    values[static_cast<unsigned char>(symbols[i])] = static_cast<signed char>(i);
   return values;
 }
 constexpr std::array<signed char, 256> values = make_values();

@@ -343,6 +343,10 @@ std::string bare_message(const InputError& e) {
   return std::string(what);
 }
 
+std::string model_name(const Model& model) {
+  return model.id.empty() ? std::string("the model") : "model '" + model.id + "'";
+}
+
 std::string format_number(double v) {
   char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
@@ -408,10 +412,9 @@ Table parse_table_csv(std::string_view text, const Model& model) {
   std::vector<int> source(static_cast<std::size_t>(column_count), -1);
   auto match = [&](std::string_view name) {
     for (int a = 0; a < attribute_count; ++a)
-      if (name == attributes[static_cast<std::size_t>(a)].id || name == attributes[static_cast<std::size_t>(a)].name_zh)
-        return a;
+      if (name == attributes[a].id || name == attributes[a].name_zh) return a;
     for (int i = 0; i < k; ++i) {
-      const auto& indicator = model.indicators[static_cast<std::size_t>(i)];
+      const auto& indicator = model.indicators[i];
       if (name == indicator.id || name == indicator.name_zh) return attribute_count + i;
     }
     return -1;
@@ -424,7 +427,7 @@ Table parse_table_csv(std::string_view text, const Model& model) {
       if (auto split = split_unit(cell)) {
         column = match(split->name);
         if (column >= attribute_count) {
-          const auto& unit = model.indicators[static_cast<std::size_t>(column - attribute_count)].unit;
+          const auto& unit = model.indicators[column - attribute_count].unit;
           // Reading 元 as 万元 would silently scale the score's input by 10,000.
           if (!unit.empty() && !same_unit(split->unit, unit))
             throw InputError(header_line, header[h],
@@ -438,37 +441,32 @@ Table parse_table_csv(std::string_view text, const Model& model) {
     if (column < 0)
       throw InputError(header_line, header[h],
                        cell.empty() ? "a column without a header: remove it or name it"
-                                    : "not a column of the template or of model '" + model.id +
-                                          "': remove it or use a template header");
-    auto& slot = source[static_cast<std::size_t>(column)];
+                                    : "not a column of the template or of " + model_name(model) +
+                                          ": remove it or use a template header");
+    auto& slot = source[column];
     if (slot >= 0)
       throw InputError(header_line, header[h],
                        "the same column appears twice (also column " + std::to_string(slot + 1) + ", '" +
-                           header[static_cast<std::size_t>(slot)] + "')");
+                           header[slot] + "')");
     slot = static_cast<int>(h);
   }
 
   std::string missing;
   auto require = [&](int column, std::string_view name_zh, std::string_view id) {
-    if (source[static_cast<std::size_t>(column)] >= 0) return;
+    if (source[column] >= 0) return;
     if (!missing.empty()) missing += ", ";
     missing += std::string(name_zh) + " (" + std::string(id) + ")";
   };
-  for (int a : {credit_code_column, name_column, region_column})
-    require(a, attributes[static_cast<std::size_t>(a)].name_zh, attributes[static_cast<std::size_t>(a)].id);
-  for (int i = 0; i < k; ++i)
-    require(attribute_count + i, model.indicators[static_cast<std::size_t>(i)].name_zh,
-            model.indicators[static_cast<std::size_t>(i)].id);
+  for (int a : {credit_code_column, name_column, region_column}) require(a, attributes[a].name_zh, attributes[a].id);
+  for (int i = 0; i < k; ++i) require(attribute_count + i, model.indicators[i].name_zh, model.indicators[i].id);
   if (!missing.empty()) throw InputError(header_line, "", "missing columns: " + missing);
 
   // Header as written, by the field name TableBuilder reports.
   auto header_of = [&](const std::string& field) -> std::string {
     for (int a = 0; a < attribute_count; ++a)
-      if (field == attributes[static_cast<std::size_t>(a)].name_zh && source[static_cast<std::size_t>(a)] >= 0)
-        return header[static_cast<std::size_t>(source[static_cast<std::size_t>(a)])];
+      if (field == attributes[a].name_zh && source[a] >= 0) return header[source[a]];
     for (int i = 0; i < k; ++i)
-      if (field == model.indicators[static_cast<std::size_t>(i)].id)
-        return header[static_cast<std::size_t>(source[static_cast<std::size_t>(attribute_count + i)])];
+      if (field == model.indicators[i].id) return header[source[attribute_count + i]];
     return field;
   };
 
@@ -487,12 +485,10 @@ Table parse_table_csv(std::string_view text, const Model& model) {
       throw InputError(line, "",
                        "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(fields.size()));
     auto cell = [&](int column) -> std::string_view {
-      int h = source[static_cast<std::size_t>(column)];
-      return h < 0 ? std::string_view() : trim(fields[static_cast<std::size_t>(h)]);
+      int h = source[column];
+      return h < 0 ? std::string_view() : trim(fields[h]);
     };
-    auto fail = [&](int column, const std::string& message) {
-      throw InputError(line, header[static_cast<std::size_t>(source[static_cast<std::size_t>(column)])], message);
-    };
+    auto fail = [&](int column, const std::string& message) { throw InputError(line, header[source[column]], message); };
 
     row.credit_code.assign(cell(credit_code_column));
     row.name.assign(cell(name_column));
@@ -509,17 +505,19 @@ Table parse_table_csv(std::string_view text, const Model& model) {
     std::string_view founded = cell(founded_column);
     row.founded = parse_date(founded);
     if (row.founded < 0)
-      fail(founded_column, "'" + std::string(founded) + "' is not a date: write YYYY-MM-DD or YYYYMMDD, e.g. 2015-06-30");
+      fail(founded_column,
+           "'" + std::string(founded) + "' is not a date: write YYYY-MM-DD or YYYYMMDD, e.g. 2015-06-30");
     std::string_view registered = cell(registered_column);
     auto flag = parse_registered(registered);
-    if (!flag) fail(registered_column, "'" + std::string(registered) + "' is not 是 or 否 (1/0 or true/false also work)");
+    if (!flag)
+      fail(registered_column, "'" + std::string(registered) + "' is not 是 or 否 (1/0 or true/false also work)");
     row.registered = *flag;
     row.stage.assign(cell(stage_column));
     row.values.assign(static_cast<std::size_t>(k), missing_value);
     for (int i = 0; i < k; ++i) {
       std::string_view text_value = cell(attribute_count + i);
       if (text_value.empty()) continue;
-      switch (parse_number(text_value, row.values[static_cast<std::size_t>(i)])) {
+      switch (parse_number(text_value, row.values[i])) {
         case NumberStatus::ok: break;
         case NumberStatus::not_a_number:
           fail(attribute_count + i, "'" + std::string(text_value) + "' is not a number");
@@ -553,8 +551,8 @@ void write_table_csv(std::ostream& out, const Table& table, const Model& model) 
   for (const auto& indicator : model.indicators) {
     int column = table.indicator_column(indicator.id);
     if (column < 0)
-      throw Error(ErrorCode::invalid_argument, "the table has no column for indicator '" + indicator.id + "' of model '" +
-                                                   model.id + "'");
+      throw Error(ErrorCode::invalid_argument, "the table has no column for indicator '" + indicator.id + "' of " +
+                                                   model_name(model));
     columns.push_back(column);
   }
 
@@ -605,8 +603,8 @@ void write_table_csv(std::ostream& out, const Table& table, const Model& model) 
     line += csv_field(join(table.negative_names, table.negatives[i]));
     line += ',';
     if (auto d = table.founded[i]; d != 0) {
-      std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", static_cast<int>(d / 10000), static_cast<int>(d / 100 % 100),
-                    static_cast<int>(d % 100));
+      std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", static_cast<int>(d / 10000),
+                    static_cast<int>(d / 100 % 100), static_cast<int>(d % 100));
       line += buffer;
     }
     line += ',';

@@ -16,17 +16,19 @@ struct FitState {
   std::vector<std::int32_t> chosen;
 };
 
-/// Called once per indicator, in model order, right after it is fitted, with
-/// the Reference as fitted so far and each row's peer counts (<= and <) where
-/// the row's chosen group is a finest group (-1 where it is a coarser one,
-/// whose counts need binary searches; stale for indicators without peers).
-using IndicatorVisitor = std::function<void(int indicator, const Reference& reference,
-                                            const std::vector<std::int32_t>& at_most,
-                                            const std::vector<std::int32_t>& below)>;
+/// What the fused build does while the fit runs.
+struct FitVisitor {
+  /// Called for each finest group whose members are compared within it, with
+  /// the group's reported values of indicator j sorted: keys are
+  /// order_key(transformed value), rows the table rows, m how many.
+  std::function<void(int j, const std::uint64_t* keys, const std::uint32_t* rows, std::size_t m)> sorted;
+  /// Called once per indicator, in model order, once it is fully fitted.
+  std::function<void(int j, const Reference& reference)> fitted;
+};
 
 /// Fits a Reference on every row of `table`.
 Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitState& state,
-                   const IndicatorVisitor& visit);
+                   const FitVisitor& visit = {});
 
 /// A copy of `table` holding only the rows where keep[i] is true.
 Table select_rows(const Table& table, const std::vector<bool>& keep);

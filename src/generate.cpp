@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -18,8 +19,9 @@
 // rounded once: a fused multiply-add (which GCC on ARM64 and Clang emit by
 // default) rounds a*b+c once instead of twice and shifts values by an ulp,
 // enough to flip a Bernoulli draw or a rounding to 2 decimals now and then.
-// Only +, -, *, / and sqrt are used (all correctly rounded by IEEE 754); exp
-// and log are computed below rather than taken from a libm that may differ.
+// Only +, -, *, / and sqrt (correctly rounded by IEEE 754) and exact
+// operations (floor, round, frexp, ldexp) are used; exp and log are computed
+// below rather than taken from a libm that may differ in the last bit.
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #elif defined(__GNUC__)
@@ -104,7 +106,13 @@ double det_exp(double x) {
                                       1.0 / 24.0,         1.0 / 6.0,         0.5,
                                       1.0,                1.0};
   for (double c : inv_factorial) p = p * r + c;
-  return std::ldexp(p, static_cast<int>(k));
+  const int e = static_cast<int>(k);
+  if (e < -1022) return std::ldexp(p, e);  // subnormal result
+  // 2^e built from its bits: exact, and cheaper than ldexp's library call.
+  const std::uint64_t bits = static_cast<std::uint64_t>(e + 1023) << 52;
+  double scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
 }
 
 double det_log(double x) {
@@ -344,7 +352,6 @@ Geography build_geography() {
     return fallback;
   };
 
-  // Children of each city, in code order.
   std::vector<const Region*> provinces;
   for (const Region& r : regions.all())
     if (r.level == RegionLevel::province) provinces.push_back(&r);
@@ -463,7 +470,7 @@ constexpr std::array<std::array<std::string_view, 4>, field_count> field_words =
     {"生物", "医药", "基因", "医疗"},
     {"航空", "航天", "宇航", "飞行器"},
     {"新材料", "材料", "复合材料", "化工"},
-    {"信息技术", "数据", "检测", "网络"},
+    {"数据", "检测", "网络", "云计算"},
     {"能源", "新能源", "光伏", "储能"},
     {"环保", "环境", "生态", "水务"},
     {"智能装备", "机械", "自动化", "精密"},

@@ -105,6 +105,10 @@ std::string number_text(double v) {
   return std::string(buf, r.ptr);
 }
 
+std::string counted(std::size_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string list_text(const std::vector<std::string>& items) {
   std::string text;
   for (const auto& s : items) text += (text.empty() ? "" : ", ") + s;
@@ -342,12 +346,21 @@ class Validator {
           const Stage& earlier = m_.stages[i];
           bool same_id = std::string_view(field) == "id" && earlier.id == *label;
           if (same_id || !(earlier.id == *label || earlier.name_zh == *label || earlier.name_en == *label)) continue;
-          report(child("/stages", j) + "/" + field, "stage label " + quote(*label) + " also names " +
-                                                       child("/stages", i) + "; stage ids and names must be unambiguous");
+          report(child("/stages", j) + "/" + field,
+                 "stage label " + quote(*label) + " also names " + child("/stages", i) +
+                     "; stage ids and names must be unambiguous");
           break;
         }
       }
     }
+  }
+
+  // Weights are keyed by stage id; names do not matter to them.
+  bool stage_ids_readable() const {
+    if (damage_ && damage_->covers("/stages")) return false;
+    for (std::size_t i = 0; i < m_.stages.size(); ++i)
+      if (touched(child("/stages", i) + "/id")) return false;
+    return true;
   }
 
   bool has_indicator(const std::string& id) const { return m_.indicator_index(id) >= 0; }
@@ -395,10 +408,9 @@ class Validator {
         report(p + "/as_of", "the age basis needs as_of, a calendar date YYYY-MM-DD, found " +
                                  (r.as_of == 0 ? std::string("none") : date_text(r.as_of)));
     }
-    if (!touched("/stages") && r.bounds.size() + 1 != m_.stages.size())
-      report(p + "/bounds", std::to_string(m_.stages.size()) + " stages need " +
-                                std::to_string(m_.stages.empty() ? 0 : m_.stages.size() - 1) +
-                                " bounds (stage i holds values in [bounds[i-1], bounds[i])), found " +
+    if (stage_ids_readable() && !m_.stages.empty() && r.bounds.size() + 1 != m_.stages.size())
+      report(p + "/bounds", counted(m_.stages.size(), "stage") + " need " + counted(m_.stages.size() - 1, "bound") +
+                                " (stage i holds values in [bounds[i-1], bounds[i])), found " +
                                 std::to_string(r.bounds.size()));
     for (std::size_t k = 0; k < r.bounds.size(); ++k) {
       if (!std::isfinite(r.bounds[k]))
@@ -489,7 +501,7 @@ class Validator {
                    "give it a category to score it, or remove its weights");
       return;
     }
-    if (touched("/stages")) return;
+    if (!stage_ids_readable()) return;
     if (ind.weights.empty()) {
       report(wp, "a scored indicator needs \"weights\", an object with one weight per stage: " +
                      list_text(stage_ids()));
@@ -537,8 +549,8 @@ class Validator {
       std::size_t need = n.method == Method::piecewise ? 2 : 1;
       const std::string bp = ip + "/breakpoints";
       if (n.breakpoints.size() < need)
-        report(bp, std::string(method) + " needs at least " + std::to_string(need) + " breakpoint" +
-                       (need > 1 ? "s" : "") + " [x, s], found " + std::to_string(n.breakpoints.size()));
+        report(bp, std::string(method) + " needs at least " + counted(need, "breakpoint") + " [x, s], found " +
+                       std::to_string(n.breakpoints.size()));
       for (std::size_t k = 0; k < n.breakpoints.size(); ++k) {
         const Breakpoint& b = n.breakpoints[k];
         if (!std::isfinite(b.x))
@@ -546,7 +558,8 @@ class Validator {
         else if (k > 0 && std::isfinite(n.breakpoints[k - 1].x) && !touched(child(bp, k - 1)) &&
                  !(b.x > n.breakpoints[k - 1].x))
           report(child(bp, k), "x = " + number_text(b.x) + " is not greater than the previous x = " +
-                                   number_text(n.breakpoints[k - 1].x) + "; breakpoints must be strictly increasing in x");
+                                   number_text(n.breakpoints[k - 1].x) +
+                                   "; breakpoints must be strictly increasing in x");
         if (!(b.s >= 0 && b.s <= 1))
           report(child(bp, k), "s = " + number_text(b.s) + " is outside [0, 1]; s is the normalized value at x");
       }
@@ -575,7 +588,7 @@ class Validator {
   }
 
   void check_weight_sums() {
-    if (m_.stages.empty() || touched("/stages") || touched("/scale/base_max") || touched("/categories")) return;
+    if (m_.stages.empty() || !stage_ids_readable() || touched("/scale/base_max") || touched("/categories")) return;
     if (!std::isfinite(m_.scale.base_max)) return;
     for (std::size_t i = 0; i < m_.indicators.size(); ++i) {
       const Indicator& ind = m_.indicators[i];
@@ -595,9 +608,10 @@ class Validator {
         if (!ind.category.empty()) sum += exact_decimal(ind.weights[s]);
       if (sum != target) {
         const Stage& st = m_.stages[s];
-        report("/indicators", "the weights of stage " + quote(st.id) + (st.name_zh.empty() ? "" : " (" + st.name_zh + ")") +
-                                  " sum to " + decimal_text(sum) + " over the scored indicators, but must sum to "
-                                  "scale.base_max = " + decimal_text(target));
+        std::string stage = quote(st.id) + (st.name_zh.empty() ? "" : " (" + st.name_zh + ")");
+        report("/indicators", "the weights of stage " + stage + " sum to " + decimal_text(sum) +
+                                  " over the scored indicators, but must sum to scale.base_max = " +
+                                  decimal_text(target));
       }
     }
   }
@@ -697,7 +711,8 @@ class Reader {
     for (const auto& [key, value] : j.items()) {
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
       std::string hint = suggestion(key, allowed);
-      fail(child(path, key), "unknown key " + quote(key) + (hint.empty() ? "; allowed keys are " + list_text(allowed) : hint));
+      fail(child(path, key),
+           "unknown key " + quote(key) + (hint.empty() ? "; allowed keys are " + list_text(allowed) : hint));
     }
     return true;
   }
@@ -933,7 +948,7 @@ class Reader {
     text(j, p, "unit", ind.unit, false);
     text(j, p, "category", ind.category, false);
     // An input-only indicator is never normalized, so it needs no method.
-    choice(j, p, "method", kMethods, n.method, j.contains("category"));
+    choice(j, p, "method", kMethods, n.method, !ind.category.empty());
     choice(j, p, "ties", kTies, n.ties, false);
     optional_number(j, p, "full_mark", n.full_mark);
     optional_number(j, p, "full_mark_quantile", n.full_mark_quantile);

@@ -1,11 +1,11 @@
 #include "cxjf/reference.hpp"
 
 #include <algorithm>
-#include <boost/crc.hpp>
 #include <cstdio>
 #include <limits>
 #include <istream>
 #include <iterator>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <unordered_map>
@@ -31,8 +31,6 @@ std::uint64_t level_key(const std::vector<PeerKey>& keys, std::int32_t stage, st
   std::uint64_t p = has_key(keys, PeerKey::province) ? static_cast<std::uint64_t>(province / 10000 + 1) : 0;
   return s << 16 | i << 8 | p;
 }
-
-using Crc64 = boost::crc_optimal<64, 0x42F0E1EBA9EA3693ULL, 0xFFFFFFFFFFFFFFFFULL, 0xFFFFFFFFFFFFFFFFULL, true, true>;
 
 constexpr std::uint32_t reference_format = 1;
 
@@ -163,11 +161,9 @@ void Reference::index_groups(const Model& model) {
 }
 
 std::uint64_t Reference::compute_hash() const {
-  detail::BinaryWriter w;
+  detail::BinaryWriter w(/*hash_only=*/true);
   write_body(*this, w);
-  Crc64 crc;
-  crc.process_bytes(w.bytes().data(), w.bytes().size());
-  return crc.checksum();
+  return w.digest();
 }
 
 void Reference::save(std::ostream& out) const {
@@ -280,36 +276,41 @@ std::string Reference::to_json(const Model& model) const {
 namespace detail {
 
 Table select_rows(const Table& t, const std::vector<bool>& keep) {
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < keep.size(); ++i)
+    if (keep[i]) rows.push_back(i);
+  auto gather = [&](const auto& column) {
+    std::remove_const_t<std::remove_reference_t<decltype(column)>> out;
+    out.reserve(rows.size());
+    for (std::size_t i : rows) out.push_back(column[i]);
+    return out;
+  };
   Table out;
-  std::int64_t n = 0;
-  for (bool k : keep) n += k;
+  out.credit_code = gather(t.credit_code);
+  out.name = gather(t.name);
+  out.region = gather(t.region);
   out.zones = t.zones;
+  out.zone = gather(t.zone);
   out.incubators = t.incubators;
+  out.incubator = gather(t.incubator);
+  out.industry = gather(t.industry);
   out.tech_field_names = t.tech_field_names;
+  out.tech_fields = gather(t.tech_fields);
   out.qualification_names = t.qualification_names;
+  out.qualifications = gather(t.qualifications);
   out.negative_names = t.negative_names;
+  out.negatives = gather(t.negatives);
+  out.founded = gather(t.founded);
+  out.registered = gather(t.registered);
   out.stage_names = t.stage_names;
+  out.stage = gather(t.stage);
   out.indicator_ids = t.indicator_ids;
-  auto un = static_cast<std::size_t>(n);
-  out.credit_code.reserve(un);
-  out.name.reserve(un);
-  out.values.resize(static_cast<Eigen::Index>(n), t.values.cols());
-  Eigen::Index r = 0;
-  for (std::size_t i = 0; i < keep.size(); ++i) {
-    if (!keep[i]) continue;
-    out.credit_code.push_back(t.credit_code[i]);
-    out.name.push_back(t.name[i]);
-    out.region.push_back(t.region[i]);
-    out.zone.push_back(t.zone[i]);
-    out.incubator.push_back(t.incubator[i]);
-    out.industry.push_back(t.industry[i]);
-    out.tech_fields.push_back(t.tech_fields[i]);
-    out.qualifications.push_back(t.qualifications[i]);
-    out.negatives.push_back(t.negatives[i]);
-    out.founded.push_back(t.founded[i]);
-    out.registered.push_back(t.registered[i]);
-    out.stage.push_back(t.stage[i]);
-    out.values.row(r++) = t.values.row(static_cast<Eigen::Index>(i));
+  // Column by column: the matrix is column-major.
+  out.values.resize(static_cast<Eigen::Index>(rows.size()), t.values.cols());
+  for (Eigen::Index c = 0; c < t.values.cols(); ++c) {
+    const double* from = t.values.col(c).data();
+    double* to = out.values.col(c).data();
+    for (std::size_t k = 0; k < rows.size(); ++k) to[k] = from[rows[k]];
   }
   return out;
 }
@@ -354,7 +355,7 @@ OrderWindow make_window(const std::vector<double>& values, const std::vector<std
 
 }  // namespace
 
-Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitState& state, const IndicatorVisitor& visit) {
+Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitState& state, const FitVisitor& visit) {
   const Model& model = p.model;
   const auto n = static_cast<std::size_t>(table.size());
   const auto& chain = model.peer_groups.chain;
@@ -436,7 +437,7 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
     }
     chosen_of_fine[r] = chosen;
   }
-  // Rows ordered by finest group (a counting sort), for the per-group sorts.
+  // Bucket boundaries of the finest groups (a counting sort of the rows).
   std::vector<std::int64_t> fine_start(fines.size() + 1, 0);
   for (std::size_t i = 0; i < n; ++i) {
     std::int32_t f = rank_of_fine[static_cast<std::size_t>(row_fine[i])];
@@ -445,11 +446,6 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
     ++fine_start[static_cast<std::size_t>(f) + 1];
   }
   for (std::size_t f = 0; f < fines.size(); ++f) fine_start[f + 1] += fine_start[f];
-  std::vector<std::uint32_t> rows_by_fine(n);
-  {
-    std::vector<std::int64_t> next(fine_start.begin(), fine_start.end() - 1);
-    for (std::size_t i = 0; i < n; ++i) rows_by_fine[static_cast<std::size_t>(next[static_cast<std::size_t>(state.fine[i])]++)] = static_cast<std::uint32_t>(i);
-  }
 
   const std::size_t k = model.indicators.size();
   ref.sorted.resize(k);
@@ -457,56 +453,45 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
   ref.stats.resize(k);
   std::vector<std::uint64_t> keys(n), key_tmp(n);
   std::vector<std::uint32_t> payload(n), payload_tmp(n);
-  std::vector<std::int32_t> at_most(n), below(n);
+  std::vector<std::int64_t> next(fines.size());
   for (std::size_t j = 0; j < k; ++j) {
     const Indicator& ind = model.indicators[j];
     if (!needs_peers(ind)) {
-      if (visit) visit(static_cast<int>(j), ref, at_most, below);
+      if (visit.fitted) visit.fitted(static_cast<int>(j), ref);
       continue;
     }
+    // One sequential pass drops each reported value (a missing one counts as
+    // 0 under the zero policy) into its finest group's bucket; reading the
+    // column in row order is what keeps this pass cheap.
     const double* column = table.values.col(b.column[j]).data();
+    std::copy(fine_start.begin(), fine_start.end() - 1, next.begin());
+    for (std::size_t i = 0; i < n; ++i) {
+      double x = column[i];
+      if (std::isnan(x)) {
+        if (ind.missing != MissingPolicy::zero) continue;
+        x = 0;
+      }
+      auto pos = static_cast<std::size_t>(next[static_cast<std::size_t>(state.fine[i])]++);
+      keys[pos] = order_key(apply_transform(ind.transform, x));
+      payload[pos] = static_cast<std::uint32_t>(i);
+    }
     auto& sorted = ref.sorted[j];
     auto& off = ref.offsets[j];
     sorted.resize(n);
     off.assign(fines.size() + 1, 0);
-    std::int64_t out = 0;
+    std::size_t out = 0;
     for (std::size_t f = 0; f < fines.size(); ++f) {
-      off[f] = out;
-      // Gather the group's reported values (a missing value under the zero
-      // policy is reported as 0).
-      std::size_t m = 0;
-      for (auto r = fine_start[f]; r < fine_start[f + 1]; ++r) {
-        std::uint32_t row = rows_by_fine[static_cast<std::size_t>(r)];
-        double x = column[row];
-        if (std::isnan(x)) {
-          if (ind.missing != MissingPolicy::zero) {
-            at_most[row] = below[row] = -1;
-            continue;
-          }
-          x = 0;
-        }
-        keys[m] = order_key(apply_transform(ind.transform, x));
-        payload[m] = row;
-        ++m;
-      }
-      radix_sort(keys.data(), payload.data(), m, key_tmp.data(), payload_tmp.data());
-      bool fine_chosen = chosen_of_fine[f] == static_cast<std::int32_t>(f);
-      for (std::size_t a = 0; a < m;) {
-        std::size_t e = a + 1;
-        while (e < m && keys[e] == keys[a]) ++e;
-        double v = from_order_key(keys[a]);
-        for (std::size_t q = a; q < e; ++q) {
-          sorted[static_cast<std::size_t>(out) + q] = v;
-          std::uint32_t row = payload[q];
-          at_most[row] = fine_chosen ? static_cast<std::int32_t>(e) : -1;
-          below[row] = fine_chosen ? static_cast<std::int32_t>(a) : -1;
-        }
-        a = e;
-      }
-      out += static_cast<std::int64_t>(m);
+      off[f] = static_cast<std::int64_t>(out);
+      auto begin = static_cast<std::size_t>(fine_start[f]);
+      auto m = static_cast<std::size_t>(next[f]) - begin;
+      radix_sort(keys.data() + begin, payload.data() + begin, m, key_tmp.data(), payload_tmp.data());
+      for (std::size_t q = 0; q < m; ++q) sorted[out + q] = from_order_key(keys[begin + q]);
+      if (visit.sorted && chosen_of_fine[f] == static_cast<std::int32_t>(f))
+        visit.sorted(static_cast<int>(j), keys.data() + begin, payload.data() + begin, m);
+      out += m;
     }
-    off[fines.size()] = out;
-    sorted.resize(static_cast<std::size_t>(out));
+    off[fines.size()] = static_cast<std::int64_t>(out);
+    sorted.resize(out);
     sorted.shrink_to_fit();
 
     auto& stats = ref.stats[j];
@@ -524,7 +509,7 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
         s.upper = make_window(sorted, off, pg, s.count, p.q_upper[j]);
       }
     }
-    if (visit) visit(static_cast<int>(j), ref, at_most, below);
+    if (visit.fitted) visit.fitted(static_cast<int>(j), ref);
   }
   ref.content_hash = ref.compute_hash();
   return ref;
@@ -539,7 +524,7 @@ Reference fit(const Model& model, const Table& table) {
   detail::Prepared p(model);
   detail::Bound b(p, registered);
   detail::FitState state;
-  return detail::fit_rows(p, b, registered, state, {});
+  return detail::fit_rows(p, b, registered, state);
 }
 
 }  // namespace cxjf

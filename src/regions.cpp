@@ -75,7 +75,8 @@ const Regions& Regions::builtin() {
 
 Regions Regions::from_csv(std::string_view text) {
   auto records = parse_csv(text);
-  if (records.empty()) throw InputError(0, "", "the region table is empty; expected the header code,name,level,parent_code");
+  if (records.empty())
+    throw InputError(0, "", "the region table is empty; expected the header code,name,level,parent_code");
   const auto& head = records.front();
   if (head.fields.size() != header.size() || !std::equal(header.begin(), header.end(), head.fields.begin()))
     throw InputError(head.line, "", "expected the header code,name,level,parent_code");
@@ -104,7 +105,8 @@ Regions Regions::from_csv(std::string_view text) {
       if (!f[3].empty()) throw InputError(rec.line, "parent_code", "a province has no parent; leave parent_code empty");
     } else {
       e.region.parent = parse_code(f[3]);
-      if (e.region.parent < 0) throw InputError(rec.line, "parent_code", "'" + f[3] + "' is not a six-digit region code");
+      if (e.region.parent < 0)
+        throw InputError(rec.line, "parent_code", "'" + f[3] + "' is not a six-digit region code");
       if (e.region.parent != expected_parent)
         throw InputError(rec.line, "parent_code", "the parent of " + f[0] + " must be " + six_digits(expected_parent) +
                                                       ", the region one level up, not " + f[3]);
@@ -120,9 +122,9 @@ Regions Regions::from_csv(std::string_view text) {
   for (std::size_t i = 0; i < entries.size(); ++i) {
     auto code = entries[i].region.code;
     if (i > 0 && entries[i - 1].region.code == code)
-      throw InputError(std::max(entries[i - 1].line, entries[i].line), "code",
-                       "code " + six_digits(code) + " appears twice (also row " +
-                           std::to_string(std::min(entries[i - 1].line, entries[i].line)) + ")");
+      throw InputError(entries[i].line, "code",  // the sort is stable: entries[i - 1] came first
+                       "code " + six_digits(code) + " appears twice (also row " + std::to_string(entries[i - 1].line) +
+                           ")");
     result.index_[static_cast<std::size_t>(code)] = static_cast<std::int32_t>(i) + 1;
     result.regions_.push_back(std::move(entries[i].region));
   }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cxjf/snapshot.hpp"
+#include "radix_sort.hpp"
 #include "fit.hpp"
 #include "scoring.hpp"
 
@@ -130,49 +131,65 @@ Snapshot Snapshot::build(const Model& model, Table table) {
   Eigen::MatrixXd excluded = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n), C);
   detail::FitState state;
 
-  // Called for every indicator in model order, right after it is fitted:
-  // adds its points to every row's category, in the same order and with the
-  // same formulas as evaluate_row, so the results are bit for bit those of
-  // fit() then score().
-  auto visit = [&](int j, const Reference& fitted, const std::vector<std::int32_t>& at_most,
-                   const std::vector<std::int32_t>& below) {
+  // Points are added to every row's category while the fit runs, indicator
+  // by indicator in model order, with the formulas of evaluate_row, so the
+  // results are bit for bit those of fit() then score(). Percentiles come
+  // straight from the sorted groups: a run of equal values of length e - a
+  // starting at a has a peers below and e at or below.
+  auto handled_by_sort = [&](const Indicator& ind, std::size_t row, double x) {
+    return ind.normalization.method == Method::percentile && state.chosen[row] == state.fine[row] &&
+           (!std::isnan(x) || ind.missing == MissingPolicy::zero);
+  };
+  detail::FitVisitor visit;
+  visit.sorted = [&](int j, const std::uint64_t* keys, const std::uint32_t* rows, std::size_t m) {
+    const Indicator& ind = model.indicators[static_cast<std::size_t>(j)];
+    const int c = p.category_of[static_cast<std::size_t>(j)];
+    if (c < 0 || ind.normalization.method != Method::percentile) return;
+    double* points = s.category_points.col(c).data();
+    const auto group_size = static_cast<std::int64_t>(m);
+    for (std::size_t a = 0; a < m;) {
+      std::size_t e = a + 1;
+      while (e < m && keys[e] == keys[a]) ++e;
+      // Transforms keep the sign, so the zero rule reads the sorted value.
+      double share = ind.zero_earns_zero && detail::from_order_key(keys[a]) <= 0
+                         ? 0.0
+                         : detail::percentile_share<double>(ind.normalization.ties, ind.direction,
+                                                            static_cast<std::int64_t>(e), static_cast<std::int64_t>(a),
+                                                            group_size);
+      for (std::size_t q = a; q < e; ++q) {
+        std::uint32_t row = rows[q];
+        points[row] += ind.weights[static_cast<std::size_t>(state.stage[row])] * share;
+      }
+      a = e;
+    }
+  };
+  visit.fitted = [&](int j, const Reference& fitted) {
     const Indicator& ind = model.indicators[static_cast<std::size_t>(j)];
     const int c = p.category_of[static_cast<std::size_t>(j)];
     if (c < 0) return;
     const double* column = table.values.col(b.column[static_cast<std::size_t>(j)]).data();
-    const bool peers = detail::needs_peers(ind);
     const bool percentile = ind.normalization.method == Method::percentile;
     const auto& stats = fitted.stats[static_cast<std::size_t>(j)];
     double* points = s.category_points.col(c).data();
     double* dropped = excluded.col(c).data();
-    for (std::int64_t i = 0; i < n; ++i) {
-      auto row = static_cast<std::size_t>(i);
-      const std::int32_t stage = state.stage[row];
-      const std::int32_t group = state.chosen[row];
-      const double weight = ind.weights[static_cast<std::size_t>(stage)];
+    for (std::size_t row = 0; row < static_cast<std::size_t>(n); ++row) {
       double x = column[row];
-      detail::Position pos;
-      bool counted = false;
+      if (std::isnan(x)) ++s.imputed[row];
+      if (handled_by_sort(ind, row, x)) continue;
+      const std::int32_t group = state.chosen[row];
+      const double weight = ind.weights[static_cast<std::size_t>(state.stage[row])];
       if (std::isnan(x)) {
-        ++s.imputed[row];
         if (ind.missing == MissingPolicy::exclude) {
           dropped[row] += weight;
           continue;
         }
         x = ind.missing == MissingPolicy::zero ? 0.0 : detail::peer_median(p, fitted, j, group);
-        counted = ind.missing == MissingPolicy::zero;
-      } else {
-        counted = true;
       }
-      if (peers && percentile) {
-        if (counted && at_most[row] >= 0) {
-          pos.at_most = at_most[row];
-          pos.below = below[row];
-        } else {
-          double y = detail::apply_transform(ind.transform, x);
-          pos.at_most = fitted.count_at_most(j, group, y);
-          pos.below = fitted.count_below(j, group, y);
-        }
+      detail::Position pos;
+      if (percentile) {
+        double y = detail::apply_transform(ind.transform, x);
+        pos.at_most = fitted.count_at_most(j, group, y);
+        pos.below = fitted.count_below(j, group, y);
         pos.peers = stats[static_cast<std::size_t>(group)].count;
       }
       points[row] += weight * detail::normalize<double>(p, fitted, j, group, x, false, pos, nullptr);

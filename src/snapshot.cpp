@@ -1,6 +1,5 @@
 #include "cxjf/snapshot.hpp"
 
-#include <boost/crc.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -11,11 +10,9 @@ namespace {
 
 // File layout (docs/snapshot.md): magic, format version, then the model JSON,
 // the reference, the table and the scores, each length-prefixed, and a
-// CRC-64 of everything before it.
+// XXH3-64 checksum of everything before it.
 constexpr char magic[8] = {'C', 'X', 'J', 'F', 'S', 'N', 'A', 'P'};
 constexpr std::uint32_t format_version = 1;
-
-using Crc64 = boost::crc_optimal<64, 0x42F0E1EBA9EA3693ULL, 0xFFFFFFFFFFFFFFFFULL, 0xFFFFFFFFFFFFFFFFULL, true, true>;
 
 void put_strings(detail::BinaryWriter& w, const std::vector<std::string>& v) {
   w.put<std::uint64_t>(v.size());
@@ -155,9 +152,7 @@ void Snapshot::save(const std::string& path) const {
   w.put_string(ref_bytes.str());
   put_table(w, table);
   put_scores(w, scores);
-  Crc64 crc;
-  crc.process_bytes(w.bytes().data(), w.bytes().size());
-  w.put<std::uint64_t>(crc.checksum());
+  w.put<std::uint64_t>(detail::hash_bytes(w.bytes()));
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
   out.close();
@@ -177,9 +172,7 @@ Snapshot Snapshot::load(const std::string& path) {
                                                  "; this cxjf reads format " + std::to_string(format_version));
   std::string_view body(bytes.data(), bytes.size() - 8);
   detail::BinaryReader trailer(std::string_view(bytes).substr(bytes.size() - 8));
-  Crc64 crc;
-  crc.process_bytes(body.data(), body.size());
-  if (crc.checksum() != trailer.get<std::uint64_t>())
+  if (detail::hash_bytes(body) != trailer.get<std::uint64_t>())
     throw Error(ErrorCode::corrupt_snapshot, path + " is truncated or damaged (checksum mismatch)");
   detail::BinaryReader r(body.substr(sizeof magic + 4));
   Snapshot snap;

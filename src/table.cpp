@@ -198,7 +198,8 @@ void TableBuilder::add(const Row& row, std::int64_t source_row) {
   if (auto problem = credit_code_problem(code))
     throw InputError(at, credit_code_field, "'" + row.credit_code + "': " + *problem);
   if (!Regions::builtin().find(row.region))
-    throw InputError(at, region_field, region_text(row.region) + " is not a region code of GB/T 2260 (行政区划代码无效)");
+    throw InputError(at, region_field,
+                     region_text(row.region) + " is not a region code of GB/T 2260 (行政区划代码无效)");
   int industry = -1;
   if (!row.industry.empty()) {
     industry = industry_index(row.industry);

@@ -51,7 +51,7 @@ struct GroupStats {
 /// The frozen reference population. Read-only once fitted.
 struct Reference {
   std::string model_id;           ///< Model::id it was fitted with
-  std::uint64_t content_hash = 0; ///< CRC-64/XZ of the binary form (see save)
+  std::uint64_t content_hash = 0; ///< XXH3-64 of the binary form (see save)
   std::int64_t population = 0;    ///< registered enterprises fitted
   /// Groups of every level; the finest level's come first, ordered so that
   /// each coarser group's finest groups are contiguous.
@@ -91,7 +91,7 @@ struct Reference {
   static Reference load(std::istream& in, const Model& model);
   /// load() from bytes in memory.
   static Reference load_bytes(std::string_view bytes, const Model& model);
-  /// The hash save writes: CRC-64/XZ of the binary form before the hash.
+  /// The hash save writes: XXH3-64 of the binary form before the hash.
   std::uint64_t compute_hash() const;
   /// A JSON document with the groups and per-group statistics (the sorted
   /// values themselves are only in the binary form).

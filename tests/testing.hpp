@@ -1,0 +1,83 @@
+// Small builders shared by the tests: hand-made models and tables whose
+// scores can be worked out on paper.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cxjf/cxjf.hpp"
+
+namespace cxjf::testing {
+
+/// A valid credit code for enterprise number k (registered in 东城区).
+inline std::string credit_code(int k) {
+  char body[32];
+  std::snprintf(body, sizeof body, "91110101%09d", k);
+  std::string code(body);
+  return code + credit_code_check_char(code);
+}
+
+/// A model with one stage, one category `c` with base_max 10 and the given
+/// indicators (JSON objects without id/name/category/weights, which are
+/// filled in: ids x0, x1, ..., weights as given). `extra` adds top-level
+/// members (e.g. "\"bonus\": [...]").
+inline Model model_of(const std::vector<std::pair<std::string, double>>& indicators, const std::string& extra = "",
+                      const std::string& peer_groups = R"({"chain": [[]], "min_size": 1})",
+                      const std::string& scale = R"({"base_max": 10, "bonus_max": 5, "total_max": 10, "decimals": 2})") {
+  std::string json = R"({"id": "t", "name": "test", "description": "hand-made",
+    "list_threshold": 7,
+    "scale": )" + scale + R"(,
+    "categories": [{"id": "c", "name_zh": "类", "name_en": "C"}],
+    "stages": [{"id": "all", "name_zh": "全部", "name_en": "All"}],
+    "stage_rule": {"basis": "revenue", "indicator": "x0", "bounds": []},
+    "peer_groups": )" + peer_groups + R"(,
+    "grades": [{"id": "A", "min": 8}, {"id": "B", "min": 5}, {"id": "C", "min": 0}],
+    "indicators": [)";
+  for (std::size_t j = 0; j < indicators.size(); ++j) {
+    const auto& [fields, weight] = indicators[j];
+    char head[160];
+    std::snprintf(head, sizeof head, R"({"id": "x%zu", "name_zh": "指标%zu", "name_en": "X%zu", "unit": "", )", j, j, j);
+    json += (j ? ",\n" : "") + std::string(head) + fields;
+    if (weight >= 0) {
+      char w[64];
+      std::snprintf(w, sizeof w, R"(, "category": "c", "weights": {"all": %.17g}})", weight);
+      json += w;
+    } else {
+      json += "}";
+    }
+  }
+  json += "]";
+  if (!extra.empty()) json += ",\n" + extra;
+  json += "}";
+  return Model::from_json(json);
+}
+
+/// A table for `model` with one row per entry of `values` (one value per
+/// indicator), registered, in 东城区, industry C.
+inline Table table_of(const Model& model, const std::vector<std::vector<double>>& values,
+                      const std::vector<std::vector<std::string>>& qualifications = {},
+                      const std::vector<std::vector<std::string>>& negatives = {}) {
+  TableBuilder builder(model);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    Row row;
+    row.credit_code = credit_code(static_cast<int>(i) + 1);
+    row.name = "企业" + std::to_string(i + 1);
+    row.region = 110101;
+    row.industry = "C";
+    row.values = values[i];
+    if (i < qualifications.size()) row.qualifications = qualifications[i];
+    if (i < negatives.size()) row.negatives = negatives[i];
+    builder.add(row);
+  }
+  return builder.build();
+}
+
+/// Published scores of every row, in table order.
+inline std::vector<std::string> published(const Scores& s) {
+  std::vector<std::string> out;
+  for (std::int64_t i = 0; i < s.size(); ++i) out.push_back(s.published_text(i));
+  return out;
+}
+
+}  // namespace cxjf::testing
