@@ -30,6 +30,10 @@ struct FitVisitor {
 Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitState& state,
                    const FitVisitor& visit = {});
 
+/// Throws InputError when a credit code appears twice (rows as a
+/// spreadsheet numbers them: the header is row 1).
+void require_unique_codes(const Table& table);
+
 /// A copy of `table` holding only the rows where keep[i] is true.
 Table select_rows(const Table& table, const std::vector<bool>& keep);
 

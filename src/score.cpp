@@ -1,5 +1,6 @@
 #include "cxjf/scores.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -91,6 +92,26 @@ void store_row(const RowTotal<double>& r, std::size_t row, Scores& s) {
 }
 
 }  // namespace
+
+// A base database holds each enterprise once; a repeated credit code would
+// give one enterprise two scores and two ranks.
+void require_unique_codes(const Table& table) {
+  std::vector<std::int32_t> rows(static_cast<std::size_t>(table.size()));
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<std::int32_t>(i);
+  std::sort(rows.begin(), rows.end(), [&](std::int32_t a, std::int32_t b) {
+    const auto& ca = table.credit_code[static_cast<std::size_t>(a)];
+    const auto& cb = table.credit_code[static_cast<std::size_t>(b)];
+    return ca != cb ? ca < cb : a < b;
+  });
+  for (std::size_t k = 1; k < rows.size(); ++k) {
+    auto a = static_cast<std::size_t>(rows[k - 1]), b = static_cast<std::size_t>(rows[k]);
+    if (table.credit_code[a] == table.credit_code[b])
+      throw InputError(static_cast<std::int64_t>(b) + 2, "统一社会信用代码",
+                       "credit code " + table.credit_code[b] + " appears again (first at row " +
+                           std::to_string(a + 2) + ") (统一社会信用代码重复)");
+  }
+}
+
 }  // namespace detail
 
 Scores score(const Model& model, const Reference& reference, const Table& table) {
@@ -118,6 +139,14 @@ Scores score(const Model& model, const Reference& reference, const Table& table)
 }
 
 Snapshot Snapshot::build(const Model& model, Table table) {
+  // Input errors are found before the unregistered rows are dropped, so the
+  // row numbers they report are those of the input.
+  detail::require_unique_codes(table);
+  {
+    detail::Prepared p(model);
+    detail::Bound b(p, table);
+    for (std::int64_t i = 0; i < table.size(); ++i) detail::stage_of(p, b, table, i);
+  }
   std::vector<bool> keep(static_cast<std::size_t>(table.size()));
   bool all = true;
   for (std::size_t i = 0; i < keep.size(); ++i) all &= (keep[i] = table.registered[i] != 0);
