@@ -20,6 +20,7 @@ void add_model(CLI::App& app) {
     } catch (const ModelError& e) {
       std::cout << *file << ": " << e.problems().size() << " problem" << (e.problems().size() == 1 ? "" : "s") << "\n";
       for (const auto& p : e.problems()) std::cout << "  " << (p.path.empty() ? "/" : p.path) << ": " << p.message << "\n";
+      std::cout.flush();
       throw Error(ErrorCode::invalid_model, "model " + *file + " is not valid");
     }
   });

@@ -1,0 +1,131 @@
+// The command-line program (src/cli/), run as a user runs it.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "testing.hpp"
+
+namespace cxjf {
+namespace {
+
+struct Outcome {
+  int status = 0;
+  std::string out;
+};
+
+// Runs the cxjf program with `args`, capturing stdout and stderr.
+Outcome cxjf_cli(const std::string& args) {
+  std::string command = std::string(CXJF_CLI) + " " + args + " 2>&1";
+  Outcome run;
+  FILE* pipe = popen(command.c_str(), "r");
+  char buf[4096];
+  std::size_t got;
+  while ((got = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, got);
+  int status = pclose(pipe);
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string temp(const std::string& name) { return std::string(::testing::TempDir()) + "cxjf_cli_" + name; }
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(Cli, GenerateThenScoreWritesScoresAndASnapshot) {
+  std::string sample = temp("sample.csv"), scores = temp("scores.csv"), snap = temp("scores.snap"),
+              ledgers = temp("ledgers.jsonl");
+  Outcome gen = cxjf_cli("generate --n 2000 --seed 3 --out " + sample);
+  ASSERT_EQ(gen.status, 0) << gen.out;
+  Outcome run = cxjf_cli("score --input " + sample + " --out " + scores + " --snapshot " + snap + " --explain " + ledgers);
+  ASSERT_EQ(run.status, 0) << run.out;
+
+  Snapshot loaded = Snapshot::load(snap);
+  std::vector<CsvRecord> records = parse_csv(read_all(scores));
+  ASSERT_EQ(static_cast<std::int64_t>(records.size()), loaded.scores.size() + 1);
+  const auto& header = records[0].fields;
+  EXPECT_EQ(header[0], "credit_code");
+  auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  for (const char* name : {"name", "region_code", "stage", "peer_group", "score", "grade", "rank_national",
+                           "rank_province", "rank_city", "rank_county", "rank_zone"})
+    EXPECT_LT(column(name), header.size()) << name;
+  // The file lists enterprises in rank order with the snapshot's scores.
+  for (std::size_t k = 1; k < records.size(); ++k) {
+    auto i = static_cast<std::size_t>(loaded.scores.order[k - 1]);
+    ASSERT_EQ(records[k].fields[0], loaded.table.credit_code[i]);
+    ASSERT_EQ(records[k].fields[column("score")], loaded.scores.published_text(static_cast<std::int64_t>(i)));
+    ASSERT_EQ(records[k].fields[column("rank_national")], std::to_string(loaded.scores.rank[0][i]));
+  }
+  // The same input scored in-process gives the same snapshot.
+  Snapshot direct = Snapshot::build(default_model(), read_table_csv(sample, default_model()));
+  EXPECT_EQ(direct.scores.published_units, loaded.scores.published_units);
+  // One ledger per enterprise.
+  std::string lines = read_all(ledgers);
+  EXPECT_EQ(static_cast<std::int64_t>(std::count(lines.begin(), lines.end(), '\n')), loaded.scores.size());
+  EXPECT_NE(lines.find("\"indicators\""), std::string::npos);
+  for (const auto& f : {sample, scores, snap, ledgers}) std::remove(f.c_str());
+}
+
+TEST(Cli, ScoreReportsTheRowAndColumnOfABadCell) {
+  std::string bad = temp("bad.csv");
+  {
+    std::ostringstream csv;
+    write_table_csv(csv, testing::table_of(default_model(), {std::vector<double>(18, 1.0)}), default_model());
+    // The last cell of the data row becomes "12,5万" (quoted, as Excel writes it).
+    std::string text = csv.str();
+    auto last_comma = text.rfind(',');
+    text = text.substr(0, last_comma + 1) + "\"12,5万\"\r\n";
+    std::ofstream(bad, std::ios::binary) << text;
+  }
+  Outcome run = cxjf_cli("score --input " + bad + " --out " + temp("never.csv"));
+  EXPECT_EQ(run.status, 1);
+  EXPECT_NE(run.out.find("row 2"), std::string::npos) << run.out;
+  std::remove(bad.c_str());
+}
+
+TEST(Cli, ModelValidatePrintsEveryProblemWithItsPath) {
+  std::string path = temp("broken.json");
+  std::string json(builtin_model_json("torch-2022"));
+  // Two mistakes: a misspelt key and a weight that breaks the stage's sum.
+  auto at = json.find("\"zero_earns_zero\"");
+  json.replace(at, 17, "\"zero_earn_zero\"");
+  at = json.find("\"startup\": 10", json.find("rd_intensity"));
+  json.replace(at, 13, "\"startup\": 11");
+  std::ofstream(path, std::ios::binary) << json;
+  Outcome run = cxjf_cli("model validate " + path);
+  EXPECT_EQ(run.status, 1);
+  EXPECT_NE(run.out.find("/indicators/0/zero_earn_zero"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("/indicators: the weights of stage \"startup\""), std::string::npos) << run.out;
+  std::remove(path.c_str());
+
+  Outcome ok = cxjf_cli("model validate " + std::string(CXJF_SOURCE_DIR) + "/models/torch-2025-trial.json");
+  EXPECT_EQ(ok.status, 0) << ok.out;
+}
+
+TEST(Cli, ModelShowPrintsTheDefaultModel) {
+  Outcome run = cxjf_cli("model show");
+  ASSERT_EQ(run.status, 0);
+  EXPECT_EQ(Model::from_json(run.out).to_json(), default_model().to_json());
+}
+
+TEST(Cli, DemoPrintsTheOverview) {
+  Outcome run = cxjf_cli("demo --n 3000");
+  ASSERT_EQ(run.status, 0) << run.out;
+  for (const char* part : {"Score histogram", "Grades", "Top provinces", "Top 10 enterprises", "Ledger of one enterprise"})
+    EXPECT_NE(run.out.find(part), std::string::npos) << part;
+}
+
+TEST(Cli, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(cxjf_cli("score").status, 2);
+  EXPECT_EQ(cxjf_cli("no-such-command").status, 2);
+}
+
+}  // namespace
+}  // namespace cxjf
