@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cxjf/snapshot.hpp"
+#include "binary_io.hpp"
 #include "radix_sort.hpp"
 #include "fit.hpp"
 #include "scoring.hpp"
@@ -25,7 +26,7 @@ const char* rank_level_name(RankLevel level) {
 }
 
 double Scores::published(std::int64_t i) const {
-  return static_cast<double>(published_units[static_cast<std::size_t>(i)]) / std::pow(10.0, decimals);
+  return static_cast<double>(published_units[static_cast<std::size_t>(i)]) / detail::power_of_ten(decimals);
 }
 
 std::string Scores::published_text(std::int64_t i) const {
@@ -40,7 +41,7 @@ std::string Scores::published_text(std::int64_t i) const {
 }
 
 std::int64_t round_to_units(double total, std::int32_t decimals, Rounding rounding) {
-  double scaled = total * std::pow(10.0, decimals);
+  double scaled = total * detail::power_of_ten(decimals);
   double whole = std::floor(scaled);
   double frac = scaled - whole;
   auto units = static_cast<std::int64_t>(whole);
@@ -94,21 +95,29 @@ void store_row(const RowTotal<double>& r, std::size_t row, Scores& s) {
 }  // namespace
 
 // A base database holds each enterprise once; a repeated credit code would
-// give one enterprise two scores and two ranks.
+// give one enterprise two scores and two ranks. Codes are compared by their
+// 64-bit hashes, radix-sorted; equal hashes are confirmed on the text.
 void require_unique_codes(const Table& table) {
-  std::vector<std::int32_t> rows(static_cast<std::size_t>(table.size()));
-  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<std::int32_t>(i);
-  std::sort(rows.begin(), rows.end(), [&](std::int32_t a, std::int32_t b) {
-    const auto& ca = table.credit_code[static_cast<std::size_t>(a)];
-    const auto& cb = table.credit_code[static_cast<std::size_t>(b)];
-    return ca != cb ? ca < cb : a < b;
-  });
-  for (std::size_t k = 1; k < rows.size(); ++k) {
-    auto a = static_cast<std::size_t>(rows[k - 1]), b = static_cast<std::size_t>(rows[k]);
-    if (table.credit_code[a] == table.credit_code[b])
-      throw InputError(static_cast<std::int64_t>(b) + 2, "统一社会信用代码",
-                       "credit code " + table.credit_code[b] + " appears again (first at row " +
-                           std::to_string(a + 2) + ") (统一社会信用代码重复)");
+  const std::size_t n = table.credit_code.size();
+  std::vector<std::uint64_t> keys(n), key_tmp(n);
+  std::vector<std::uint32_t> rows(n), row_tmp(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    keys[i] = hash_bytes(table.credit_code[i]);
+    rows[i] = static_cast<std::uint32_t>(i);
+  }
+  radix_sort(keys.data(), rows.data(), n, key_tmp.data(), row_tmp.data());
+  for (std::size_t a = 0; a < n;) {
+    std::size_t e = a + 1;
+    while (e < n && keys[e] == keys[a]) ++e;
+    for (std::size_t p = a; p < e; ++p)
+      for (std::size_t q = p + 1; q < e; ++q) {
+        std::size_t first = std::min(rows[p], rows[q]), again = std::max(rows[p], rows[q]);
+        if (table.credit_code[first] == table.credit_code[again])
+          throw InputError(static_cast<std::int64_t>(again) + 2, "统一社会信用代码",
+                           "credit code " + table.credit_code[again] + " appears again (first at row " +
+                               std::to_string(first + 2) + ") (统一社会信用代码重复)");
+      }
+    a = e;
   }
 }
 

@@ -213,7 +213,7 @@ std::int64_t round_exact(const Rational& total, std::int32_t decimals, Rounding 
 }
 
 bool near_boundary(double total, std::int32_t decimals) {
-  double scaled = total * std::pow(10.0, decimals);
+  double scaled = total * power_of_ten(decimals);
   double frac = scaled - std::floor(scaled);
   // Totals are sums of a few dozen products below 10^4: their double error
   // is far below 1e-9 of a unit, so anything further from .5 is decided.
@@ -223,9 +223,9 @@ bool near_boundary(double total, std::int32_t decimals) {
 void rank_rows(const Model& model, const Table& table, Scores& scores) {
   const auto n = static_cast<std::size_t>(scores.size());
   scores.grade.resize(n);
-  double unit = std::pow(10.0, -scores.decimals);
+  const double scale = power_of_ten(scores.decimals);
   for (std::size_t i = 0; i < n; ++i)
-    scores.grade[i] = static_cast<std::int8_t>(model.grade_of(static_cast<double>(scores.published_units[i]) * unit));
+    scores.grade[i] = static_cast<std::int8_t>(model.grade_of(static_cast<double>(scores.published_units[i]) / scale));
 
   // List order: published descending (a counting sort: published scores are
   // integers in a small range), then exact total descending, credit code.

@@ -16,6 +16,12 @@
 
 namespace cxjf::detail {
 
+/// 10^d for the published decimals (0..6 by validation; others computed).
+inline double power_of_ten(std::int32_t d) {
+  static constexpr double table[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+  return d >= 0 && d <= 6 ? table[d] : std::pow(10.0, d);
+}
+
 /// Sign-preserving transforms, defined for every value.
 inline double apply_transform(Transform t, double x) {
   switch (t) {
