@@ -19,9 +19,9 @@ struct FitState {
 /// What the fused build does while the fit runs.
 struct FitVisitor {
   /// Called for each finest group whose members are compared within it, with
-  /// the group's reported values of indicator j sorted: keys are
-  /// order_key(transformed value), rows the table rows, m how many.
-  std::function<void(int j, const std::uint64_t* keys, const std::uint32_t* rows, std::size_t m)> sorted;
+  /// the group's reported values of indicator j (transformed) sorted
+  /// ascending, the table row of each, and how many there are.
+  std::function<void(int j, const double* values, const std::uint32_t* rows, std::size_t m)> sorted;
   /// Called once per indicator, in model order, once it is fully fitted.
   std::function<void(int j, const Reference& reference)> fitted;
 };
@@ -34,7 +34,7 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
 /// spreadsheet numbers them: the header is row 1).
 void require_unique_codes(const Table& table);
 
-/// A copy of `table` holding only the rows where keep[i] is true.
-Table select_rows(const Table& table, const std::vector<bool>& keep);
+/// Drops the rows of `table` where keep[i] is false, in place.
+void keep_rows(Table& table, const std::vector<bool>& keep);
 
 }  // namespace cxjf::detail

@@ -5,6 +5,7 @@
 // integer counts, say) are skipped.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -29,11 +30,13 @@ inline double from_order_key(std::uint64_t key) {
 }
 
 /// Sorts keys[0..n) ascending, permuting payload alongside. `key_tmp` and
-/// `payload_tmp` are scratch of at least n elements.
+/// `payload_tmp` are scratch of at least n elements. Keys must be below
+/// 2^key_bits: fewer bits, fewer passes.
 inline void radix_sort(std::uint64_t* keys, std::uint32_t* payload, std::size_t n, std::uint64_t* key_tmp,
-                       std::uint32_t* payload_tmp) {
+                       std::uint32_t* payload_tmp, int key_bits = 64) {
   constexpr int bits = 11;
-  constexpr int passes = (64 + bits - 1) / bits;
+  constexpr int max_passes = (64 + bits - 1) / bits;
+  const int passes = std::max(1, (key_bits + bits - 1) / bits);
   constexpr std::size_t buckets = std::size_t{1} << bits;
   if (n < 2) return;
   if (n <= 64) {  // insertion sort: cheaper than clearing the histograms
@@ -50,18 +53,18 @@ inline void radix_sort(std::uint64_t* keys, std::uint32_t* payload, std::size_t 
     }
     return;
   }
-  std::vector<std::array<std::uint32_t, buckets>> count(passes);
-  for (auto& c : count) c.fill(0);
+  std::vector<std::array<std::uint32_t, buckets>> count(max_passes);
+  for (int p = 0; p < passes; ++p) count[static_cast<std::size_t>(p)].fill(0);
   for (std::size_t i = 0; i < n; ++i) {
     std::uint64_t k = keys[i];
-    for (int p = 0; p < passes; ++p) ++count[p][(k >> (p * bits)) & (buckets - 1)];
+    for (int p = 0; p < passes; ++p) ++count[static_cast<std::size_t>(p)][(k >> (p * bits)) & (buckets - 1)];
   }
   std::uint64_t* src_k = keys;
   std::uint32_t* src_p = payload;
   std::uint64_t* dst_k = key_tmp;
   std::uint32_t* dst_p = payload_tmp;
   for (int p = 0; p < passes; ++p) {
-    auto& c = count[p];
+    auto& c = count[static_cast<std::size_t>(p)];
     int shift = p * bits;
     if (c[(src_k[0] >> shift) & (buckets - 1)] == n) continue;  // one digit value: nothing moves
     std::uint32_t sum = 0;

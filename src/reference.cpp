@@ -5,7 +5,6 @@
 #include <limits>
 #include <istream>
 #include <iterator>
-#include <type_traits>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <unordered_map>
@@ -275,44 +274,36 @@ std::string Reference::to_json(const Model& model) const {
 
 namespace detail {
 
-Table select_rows(const Table& t, const std::vector<bool>& keep) {
+void keep_rows(Table& t, const std::vector<bool>& keep) {
   std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < keep.size(); ++i)
     if (keep[i]) rows.push_back(i);
-  auto gather = [&](const auto& column) {
-    std::remove_const_t<std::remove_reference_t<decltype(column)>> out;
-    out.reserve(rows.size());
-    for (std::size_t i : rows) out.push_back(column[i]);
-    return out;
+  // rows[k] >= k, so compacting front to back never overwrites a row still
+  // to be moved; strings are moved, not copied.
+  auto compact = [&](auto& column) {
+    for (std::size_t k = 0; k < rows.size(); ++k)
+      if (rows[k] != k) column[k] = std::move(column[rows[k]]);
+    column.resize(rows.size());
   };
-  Table out;
-  out.credit_code = gather(t.credit_code);
-  out.name = gather(t.name);
-  out.region = gather(t.region);
-  out.zones = t.zones;
-  out.zone = gather(t.zone);
-  out.incubators = t.incubators;
-  out.incubator = gather(t.incubator);
-  out.industry = gather(t.industry);
-  out.tech_field_names = t.tech_field_names;
-  out.tech_fields = gather(t.tech_fields);
-  out.qualification_names = t.qualification_names;
-  out.qualifications = gather(t.qualifications);
-  out.negative_names = t.negative_names;
-  out.negatives = gather(t.negatives);
-  out.founded = gather(t.founded);
-  out.registered = gather(t.registered);
-  out.stage_names = t.stage_names;
-  out.stage = gather(t.stage);
-  out.indicator_ids = t.indicator_ids;
-  // Column by column: the matrix is column-major.
-  out.values.resize(static_cast<Eigen::Index>(rows.size()), t.values.cols());
+  compact(t.credit_code);
+  compact(t.name);
+  compact(t.region);
+  compact(t.zone);
+  compact(t.incubator);
+  compact(t.industry);
+  compact(t.tech_fields);
+  compact(t.qualifications);
+  compact(t.negatives);
+  compact(t.founded);
+  compact(t.registered);
+  compact(t.stage);
+  Eigen::MatrixXd values(static_cast<Eigen::Index>(rows.size()), t.values.cols());
   for (Eigen::Index c = 0; c < t.values.cols(); ++c) {
     const double* from = t.values.col(c).data();
-    double* to = out.values.col(c).data();
+    double* to = values.col(c).data();
     for (std::size_t k = 0; k < rows.size(); ++k) to[k] = from[rows[k]];
   }
-  return out;
+  t.values.swap(values);
 }
 
 namespace {
@@ -462,18 +453,50 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
     }
     // One sequential pass drops each reported value (a missing one counts as
     // 0 under the zero policy) into its finest group's bucket; reading the
-    // column in row order is what keeps this pass cheap.
+    // column in row order is what keeps this pass cheap. Values written with
+    // at most two decimals (amounts, shares, counts: nearly all real data)
+    // are keyed by the integer value x 100, which sorts in half the radix
+    // passes of the double's bits; any other value keys the whole indicator
+    // by its bits instead.
     const double* column = table.values.col(b.column[j]).data();
-    std::copy(fine_start.begin(), fine_start.end() - 1, next.begin());
-    for (std::size_t i = 0; i < n; ++i) {
-      double x = column[i];
-      if (std::isnan(x)) {
-        if (ind.missing != MissingPolicy::zero) continue;
-        x = 0;
+    auto bucket = [&](auto key_of) {
+      std::copy(fine_start.begin(), fine_start.end() - 1, next.begin());
+      bool ok = true;
+      for (std::size_t i = 0; i < n; ++i) {
+        double x = column[i];
+        if (std::isnan(x)) {
+          if (ind.missing != MissingPolicy::zero) continue;
+          x = 0;
+        }
+        auto pos = static_cast<std::size_t>(next[static_cast<std::size_t>(state.fine[i])]++);
+        ok &= key_of(apply_transform(ind.transform, x), keys[pos]);
+        payload[pos] = static_cast<std::uint32_t>(i);
       }
-      auto pos = static_cast<std::size_t>(next[static_cast<std::size_t>(state.fine[i])]++);
-      keys[pos] = order_key(apply_transform(ind.transform, x));
-      payload[pos] = static_cast<std::uint32_t>(i);
+      return ok;
+    };
+    constexpr double cents_limit = 4.0e15;  // |x| x 100 stays an exact integer in a double
+    std::int64_t low = std::numeric_limits<std::int64_t>::max(), high = std::numeric_limits<std::int64_t>::min();
+    bool cents = bucket([&](double y, std::uint64_t& key) {
+      double scaled = y * 100;
+      if (!(std::fabs(scaled) < cents_limit)) return false;
+      auto c = static_cast<std::int64_t>(std::llround(scaled));
+      low = std::min(low, c);
+      high = std::max(high, c);
+      key = static_cast<std::uint64_t>(c);
+      return static_cast<double>(c) / 100 == y;  // the value is exactly c hundredths as written
+    });
+    int key_bits = 64;
+    if (cents && high >= low) {
+      auto range = static_cast<std::uint64_t>(high - low);
+      key_bits = 1;
+      while (key_bits < 64 && (range >> key_bits) != 0) ++key_bits;
+      for (std::size_t f = 0; f < fines.size(); ++f)
+        for (auto q = fine_start[f]; q < next[f]; ++q) keys[static_cast<std::size_t>(q)] -= static_cast<std::uint64_t>(low);
+    } else if (!cents) {
+      bucket([&](double y, std::uint64_t& key) {
+        key = order_key(y);
+        return true;
+      });
     }
     auto& sorted = ref.sorted[j];
     auto& off = ref.offsets[j];
@@ -484,10 +507,16 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
       off[f] = static_cast<std::int64_t>(out);
       auto begin = static_cast<std::size_t>(fine_start[f]);
       auto m = static_cast<std::size_t>(next[f]) - begin;
-      radix_sort(keys.data() + begin, payload.data() + begin, m, key_tmp.data(), payload_tmp.data());
-      for (std::size_t q = 0; q < m; ++q) sorted[out + q] = from_order_key(keys[begin + q]);
+      radix_sort(keys.data() + begin, payload.data() + begin, m, key_tmp.data(), payload_tmp.data(), key_bits);
+      double* values = sorted.data() + out;
+      if (cents) {
+        for (std::size_t q = 0; q < m; ++q)
+          values[q] = static_cast<double>(static_cast<std::int64_t>(keys[begin + q]) + low) / 100;
+      } else {
+        for (std::size_t q = 0; q < m; ++q) values[q] = from_order_key(keys[begin + q]);
+      }
       if (visit.sorted && chosen_of_fine[f] == static_cast<std::int32_t>(f))
-        visit.sorted(static_cast<int>(j), keys.data() + begin, payload.data() + begin, m);
+        visit.sorted(static_cast<int>(j), values, payload.data() + begin, m);
       out += m;
     }
     off[fines.size()] = static_cast<std::int64_t>(out);
@@ -520,7 +549,8 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
 Reference fit(const Model& model, const Table& table) {
   std::vector<bool> keep(static_cast<std::size_t>(table.size()));
   for (std::size_t i = 0; i < keep.size(); ++i) keep[i] = table.registered[i] != 0;
-  Table registered = detail::select_rows(table, keep);
+  Table registered = table;
+  detail::keep_rows(registered, keep);
   detail::Prepared p(model);
   detail::Bound b(p, registered);
   detail::FitState state;

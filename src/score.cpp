@@ -159,7 +159,7 @@ Snapshot Snapshot::build(const Model& model, Table table) {
   std::vector<bool> keep(static_cast<std::size_t>(table.size()));
   bool all = true;
   for (std::size_t i = 0; i < keep.size(); ++i) all &= (keep[i] = table.registered[i] != 0);
-  if (!all) table = detail::select_rows(table, keep);
+  if (!all) detail::keep_rows(table, keep);
 
   detail::Prepared p(model);
   detail::Bound b(p, table);
@@ -179,7 +179,7 @@ Snapshot Snapshot::build(const Model& model, Table table) {
            (!std::isnan(x) || ind.missing == MissingPolicy::zero);
   };
   detail::FitVisitor visit;
-  visit.sorted = [&](int j, const std::uint64_t* keys, const std::uint32_t* rows, std::size_t m) {
+  visit.sorted = [&](int j, const double* values, const std::uint32_t* rows, std::size_t m) {
     const Indicator& ind = model.indicators[static_cast<std::size_t>(j)];
     const int c = p.category_of[static_cast<std::size_t>(j)];
     if (c < 0 || ind.normalization.method != Method::percentile) return;
@@ -187,9 +187,9 @@ Snapshot Snapshot::build(const Model& model, Table table) {
     const auto group_size = static_cast<std::int64_t>(m);
     for (std::size_t a = 0; a < m;) {
       std::size_t e = a + 1;
-      while (e < m && keys[e] == keys[a]) ++e;
+      while (e < m && values[e] == values[a]) ++e;
       // Transforms keep the sign, so the zero rule reads the sorted value.
-      double share = ind.zero_earns_zero && detail::from_order_key(keys[a]) <= 0
+      double share = ind.zero_earns_zero && values[a] <= 0
                          ? 0.0
                          : detail::percentile_share<double>(ind.normalization.ties, ind.direction,
                                                             static_cast<std::int64_t>(e), static_cast<std::int64_t>(a),
