@@ -210,6 +210,10 @@ Snapshot Snapshot::build(const Model& model, Table table) {
     const auto& stats = fitted.stats[static_cast<std::size_t>(j)];
     double* points = s.category_points.col(c).data();
     double* dropped = excluded.col(c).data();
+    // Members do not move their group's parameters: work them out once.
+    std::vector<detail::PeerParams<double>> params(fitted.groups.size() + 1);
+    for (std::size_t g = 0; g < fitted.groups.size(); ++g)
+      params[g] = detail::peer_params<double>(p, fitted, j, static_cast<std::int32_t>(g), false, 0, 0);
     for (std::size_t row = 0; row < static_cast<std::size_t>(n); ++row) {
       double x = column[row];
       if (std::isnan(x)) ++s.imputed[row];
@@ -230,7 +234,7 @@ Snapshot Snapshot::build(const Model& model, Table table) {
         pos.below = fitted.count_below(j, group, y);
         pos.peers = stats[static_cast<std::size_t>(group)].count;
       }
-      points[row] += weight * detail::normalize<double>(p, fitted, j, group, x, false, pos, nullptr);
+      points[row] += weight * detail::normalize<double>(p, j, x, false, pos, params[static_cast<std::size_t>(group)], nullptr);
     }
   };
   Reference ref = detail::fit_rows(p, b, table, state, visit);

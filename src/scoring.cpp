@@ -149,14 +149,15 @@ RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Reference& ref
       }
     }
     Position pos;
+    double y = apply_transform(ind.transform, x);
     if (needs_peers(ind) && group >= 0) {
-      double y = apply_transform(ind.transform, x);
       pos.at_most = ref.count_at_most(static_cast<int>(j), group, y);
       pos.below = ref.count_below(static_cast<int>(j), group, y);
       pos.peers = ref.stats[j].empty() ? 0 : ref.stats[j][static_cast<std::size_t>(group)].count;
     }
+    PeerParams<T> params = peer_params<T>(p, ref, static_cast<int>(j), group, joins, y, pos.below);
     bool zero_rule = false;
-    T s = normalize<T>(p, ref, static_cast<int>(j), group, x, joins, pos, &zero_rule);
+    T s = normalize<T>(p, static_cast<int>(j), x, joins, pos, params, &zero_rule);
     T points = weight * s;
     category[static_cast<std::size_t>(c)] += points;
     if (ledger) {

@@ -121,12 +121,51 @@ struct Position {
   std::int64_t peers = 0;    // reported values in the group (before the newcomer)
 };
 
-/// s for value x (already imputed, raw units) of indicator j in group g.
-/// `joins` says the value is added to its peers (a newcomer whose value is
-/// reported); `pos` must hold the counts when the method needs them.
+/// What a method takes from the peer group: the full mark of a capped ratio
+/// and the bounds of a min-max, evaluated once per group for members (and
+/// per enterprise for a newcomer, whose value moves them).
 template <class T>
-T normalize(const Prepared& p, const Reference& ref, int j, std::int32_t g, double x, bool joins,
-            const Position& pos, bool* zero_rule) {
+struct PeerParams {
+  T full_mark{0};
+  T lower{0};
+  T upper{0};
+  std::int64_t values = 0;  // reported values the parameters came from
+};
+
+/// The peer parameters of indicator j in group g; with `joins`, as if value
+/// y (transformed) were added at sorted position `position`.
+template <class T>
+PeerParams<T> peer_params(const Prepared& p, const Reference& ref, int j, std::int32_t g, bool joins, double y,
+                          std::int64_t position) {
+  const Indicator& ind = p.model.indicators[static_cast<std::size_t>(j)];
+  const Normalization& nm = ind.normalization;
+  const bool decimal = ind.transform == Transform::none;
+  PeerParams<T> params;
+  if (nm.method == Method::capped_ratio && nm.full_mark) {
+    double full = apply_transform(ind.transform, *nm.full_mark);
+    params.full_mark = decimal ? from_decimal<T>(full) : from_binary<T>(full);
+  }
+  const auto& all = ref.stats[static_cast<std::size_t>(j)];
+  if (g < 0 || all.empty()) return params;
+  const GroupStats& stats = all[static_cast<std::size_t>(g)];
+  params.values = stats.count + (joins ? 1 : 0);
+  if (nm.method == Method::capped_ratio && nm.full_mark_quantile)
+    params.full_mark = quantile<T>(stats.full_mark, stats.count, p.q_full[static_cast<std::size_t>(j)], joins, y,
+                                   position, decimal);
+  if (nm.method == Method::min_max && params.values > 0) {
+    params.lower = quantile<T>(stats.lower, stats.count, p.q_lower[static_cast<std::size_t>(j)], joins, y, position, decimal);
+    params.upper = quantile<T>(stats.upper, stats.count, p.q_upper[static_cast<std::size_t>(j)], joins, y, position, decimal);
+  }
+  return params;
+}
+
+/// s for value x (already imputed, raw units) of indicator j. `joins` says
+/// the value is added to its peers (a newcomer whose value is reported);
+/// `pos` holds the counts a percentile needs, `params` what the other
+/// methods need of the group.
+template <class T>
+T normalize(const Prepared& p, int j, double x, bool joins, const Position& pos, const PeerParams<T>& params,
+            bool* zero_rule) {
   const Indicator& ind = p.model.indicators[static_cast<std::size_t>(j)];
   const Normalization& nm = ind.normalization;
   if (zero_rule) *zero_rule = false;
@@ -135,12 +174,7 @@ T normalize(const Prepared& p, const Reference& ref, int j, std::int32_t g, doub
     return T(0);
   }
   double y = apply_transform(ind.transform, x);
-  bool decimal = ind.transform == Transform::none;
-  auto conv = [&](double v) { return decimal ? from_decimal<T>(v) : from_binary<T>(v); };
-  const GroupStats* stats = g >= 0 && !ref.stats[static_cast<std::size_t>(j)].empty()
-                                ? &ref.stats[static_cast<std::size_t>(j)][static_cast<std::size_t>(g)]
-                                : nullptr;
-  std::int64_t n = stats ? stats->count : 0;
+  auto conv = [&](double v) { return ind.transform == Transform::none ? from_decimal<T>(v) : from_binary<T>(v); };
   auto clamp01 = [](T v) { return v < T(0) ? T(0) : (v > T(1) ? T(1) : v); };
   switch (nm.method) {
     case Method::percentile: {
@@ -148,10 +182,7 @@ T normalize(const Prepared& p, const Reference& ref, int j, std::int32_t g, doub
       return percentile_share<T>(nm.ties, ind.direction, pos.at_most, pos.below, pos.peers);
     }
     case Method::capped_ratio: {
-      T full = nm.full_mark ? conv(apply_transform(ind.transform, *nm.full_mark))
-                            : (stats ? quantile<T>(stats->full_mark, n, p.q_full[static_cast<std::size_t>(j)], joins, y,
-                                                   pos.below, decimal)
-                                     : T(0));
+      const T& full = params.full_mark;
       T v = conv(y);
       if (ind.direction == Direction::higher) {
         if (full <= T(0)) return v > T(0) ? T(1) : T(0);
@@ -177,9 +208,9 @@ T normalize(const Prepared& p, const Reference& ref, int j, std::int32_t g, doub
       return s;
     }
     case Method::min_max: {
-      if (!stats || n + (joins ? 1 : 0) == 0) return T(0);
-      T lo = quantile<T>(stats->lower, n, p.q_lower[static_cast<std::size_t>(j)], joins, y, pos.below, decimal);
-      T hi = quantile<T>(stats->upper, n, p.q_upper[static_cast<std::size_t>(j)], joins, y, pos.below, decimal);
+      if (params.values == 0) return T(0);
+      const T& lo = params.lower;
+      const T& hi = params.upper;
       T v = conv(y);
       if (hi <= lo) {
         if (ind.direction == Direction::higher) return v >= hi ? T(1) : T(0);
