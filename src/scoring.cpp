@@ -259,50 +259,66 @@ void rank_rows(const Model& model, const Table& table, Scores& scores) {
   }
 
   // Ranks at each level from one walk down the list: a row's competition rank
-  // is 1 + the rows of its unit ranked strictly above it.
-  auto unit_of = [&](int level, std::size_t i) -> std::int64_t {
-    std::int32_t region = table.region[i];
-    switch (static_cast<RankLevel>(level)) {
-      case RankLevel::national: return 0;
-      case RankLevel::province: return region / 10000;
-      case RankLevel::city: return region % 10000 == 0 ? -1 : region / 100;
-      case RankLevel::county: return region % 100 == 0 ? -1 : region;
-      case RankLevel::zone: return table.zone[i];
-      case RankLevel::incubator: return table.incubator[i];
-      case RankLevel::peer_group: return scores.peer_group[i];
-    }
-    return -1;
+  // is 1 + the rows of its unit ranked strictly above it. The walk reads the
+  // columns it needs gathered into list order, so it runs sequentially.
+  auto gather = [&](const auto& column) {
+    std::vector<std::int32_t> out(n);
+    for (std::size_t k = 0; k < n; ++k) out[k] = static_cast<std::int32_t>(column[static_cast<std::size_t>(order[k])]);
+    return out;
   };
+  std::vector<std::int64_t> units_in_order(n);
+  for (std::size_t k = 0; k < n; ++k) units_in_order[k] = scores.published_units[static_cast<std::size_t>(order[k])];
+  const std::vector<std::int32_t> region = gather(table.region);
   struct UnitState {
     std::int32_t seen = 0, distinct = 0, last_rank = 0;
     std::int64_t last_units = -1;
   };
   const bool dense = model.rank_ties == RankTies::dense;
-  std::int32_t groups = 0;
-  for (std::int32_t g : scores.peer_group) groups = std::max(groups, g + 1);
-  // Units are small integers at every level (region codes are six digits),
-  // so per-unit state lives in flat arrays, not hash maps.
-  const std::array<std::size_t, rank_level_count> unit_count = {
-      1, 100, 10000, 1000000, static_cast<std::size_t>(table.zones.size()),
-      static_cast<std::size_t>(table.incubators.size()), static_cast<std::size_t>(groups)};
-  std::vector<UnitState> units;
-  for (int level = 0; level < rank_level_count; ++level) {
-    auto& rank = scores.rank[static_cast<std::size_t>(level)];
-    rank.assign(n, 0);
-    units.assign(unit_count[static_cast<std::size_t>(level)], UnitState{});
-    for (std::int32_t r : order) {
-      auto i = static_cast<std::size_t>(r);
-      std::int64_t u = unit_of(level, i);
-      if (u < 0) continue;
-      UnitState& st = units[static_cast<std::size_t>(u)];
+  std::vector<UnitState> states;
+  std::vector<std::int32_t> rank_in_order(n);
+  auto rank_level = [&](RankLevel level, std::size_t unit_count, auto unit_of) {
+    states.assign(unit_count, UnitState{});
+    for (std::size_t k = 0; k < n; ++k) {
+      std::int64_t u = unit_of(k);
+      if (u < 0) {
+        rank_in_order[k] = 0;
+        continue;
+      }
+      UnitState& st = states[static_cast<std::size_t>(u)];
       ++st.seen;
-      if (st.last_units != scores.published_units[i]) {
+      if (st.last_units != units_in_order[k]) {
         ++st.distinct;
         st.last_rank = dense ? st.distinct : st.seen;
-        st.last_units = scores.published_units[i];
+        st.last_units = units_in_order[k];
       }
-      rank[i] = st.last_rank;
+      rank_in_order[k] = st.last_rank;
     }
+    auto& rank = scores.rank[static_cast<std::size_t>(level)];
+    rank.resize(n);
+    for (std::size_t k = 0; k < n; ++k) rank[static_cast<std::size_t>(order[k])] = rank_in_order[k];
+  };
+  // Units are small integers at every level (region codes are six digits),
+  // so per-unit state lives in flat arrays, not hash maps.
+  rank_level(RankLevel::national, 1, [](std::size_t) { return std::int64_t{0}; });
+  rank_level(RankLevel::province, 100, [&](std::size_t k) { return std::int64_t{region[k] / 10000}; });
+  rank_level(RankLevel::city, 10000,
+             [&](std::size_t k) { return region[k] % 10000 == 0 ? std::int64_t{-1} : std::int64_t{region[k] / 100}; });
+  rank_level(RankLevel::county, 1000000,
+             [&](std::size_t k) { return region[k] % 100 == 0 ? std::int64_t{-1} : std::int64_t{region[k]}; });
+  {
+    const std::vector<std::int32_t> zone = gather(table.zone);
+    rank_level(RankLevel::zone, static_cast<std::size_t>(table.zones.size()), [&](std::size_t k) { return std::int64_t{zone[k]}; });
+  }
+  {
+    const std::vector<std::int32_t> incubator = gather(table.incubator);
+    rank_level(RankLevel::incubator, static_cast<std::size_t>(table.incubators.size()),
+               [&](std::size_t k) { return std::int64_t{incubator[k]}; });
+  }
+  {
+    const std::vector<std::int32_t> group = gather(scores.peer_group);
+    std::int32_t groups = 0;
+    for (std::int32_t g : group) groups = std::max(groups, g + 1);
+    rank_level(RankLevel::peer_group, static_cast<std::size_t>(groups), [&](std::size_t k) { return std::int64_t{group[k]}; });
   }
 }
 
