@@ -9,7 +9,8 @@
 
 namespace cxjf::detail {
 
-/// Per-row results of fitting: stage, finest group and the group used.
+/// Per-row results of fitting: stage, finest group and the group used. A
+/// caller that has the stages already may fill `stage` (one per row).
 struct FitState {
   std::vector<std::int32_t> stage;
   std::vector<std::int32_t> fine;

@@ -7,7 +7,6 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <unordered_map>
 
 #include "binary_io.hpp"
 #include "cxjf/regions.hpp"
@@ -354,8 +353,10 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
   ref.model_id = model.id;
   ref.population = table.size();
 
-  state.stage.resize(n);
-  for (std::size_t i = 0; i < n; ++i) state.stage[i] = stage_of(p, b, table, static_cast<std::int64_t>(i));
+  if (state.stage.size() != n) {
+    state.stage.resize(n);
+    for (std::size_t i = 0; i < n; ++i) state.stage[i] = stage_of(p, b, table, static_cast<std::int64_t>(i));
+  }
 
   // Finest groups: distinct level-0 keys, ordered by the coarsest level's
   // key first so that every coarser group's finest groups are contiguous.
@@ -363,18 +364,22 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
     std::int32_t stage, industry, province;
     std::int64_t size;
   };
-  std::unordered_map<std::uint64_t, std::int32_t> fine_of_key;
+  // Level keys are below (stages + 1) << 16, so a flat array maps them.
+  std::vector<std::int32_t> fine_of_key((model.stages.size() + 1) << 16, -1);
   std::vector<Fine> fines;
   std::vector<std::int32_t> row_fine(n);
+  const bool by_stage = has_key(chain[0], PeerKey::stage), by_industry = has_key(chain[0], PeerKey::industry),
+             by_province = has_key(chain[0], PeerKey::province);
   for (std::size_t i = 0; i < n; ++i) {
-    std::int32_t st = state.stage[i], ind = table.industry[i], prov = province_of_code(table.region[i]);
-    std::uint64_t key = level_key(chain[0], st, ind, prov);
-    auto [it, inserted] = fine_of_key.try_emplace(key, static_cast<std::int32_t>(fines.size()));
-    if (inserted)
-      fines.push_back({has_key(chain[0], PeerKey::stage) ? st : -1, has_key(chain[0], PeerKey::industry) ? ind : -1,
-                       has_key(chain[0], PeerKey::province) ? prov : 0, 0});
-    ++fines[static_cast<std::size_t>(it->second)].size;
-    row_fine[i] = it->second;
+    std::int32_t st = by_stage ? state.stage[i] : -1, ind = by_industry ? table.industry[i] : -1,
+                 prov = by_province ? province_of_code(table.region[i]) : 0;
+    std::int32_t& fine = fine_of_key[level_key(chain[0], st, ind, prov)];
+    if (fine < 0) {
+      fine = static_cast<std::int32_t>(fines.size());
+      fines.push_back({st, ind, prov, 0});
+    }
+    ++fines[static_cast<std::size_t>(fine)].size;
+    row_fine[i] = fine;
   }
   std::vector<std::int32_t> fine_order(fines.size());
   for (std::size_t f = 0; f < fines.size(); ++f) fine_order[f] = static_cast<std::int32_t>(f);

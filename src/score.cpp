@@ -151,15 +151,23 @@ Snapshot Snapshot::build(const Model& model, Table table) {
   // Input errors are found before the unregistered rows are dropped, so the
   // row numbers they report are those of the input.
   detail::require_unique_codes(table);
+  detail::FitState state;
   {
     detail::Prepared p(model);
     detail::Bound b(p, table);
-    for (std::int64_t i = 0; i < table.size(); ++i) detail::stage_of(p, b, table, i);
+    state.stage.resize(static_cast<std::size_t>(table.size()));
+    for (std::int64_t i = 0; i < table.size(); ++i) state.stage[static_cast<std::size_t>(i)] = detail::stage_of(p, b, table, i);
   }
   std::vector<bool> keep(static_cast<std::size_t>(table.size()));
-  bool all = true;
-  for (std::size_t i = 0; i < keep.size(); ++i) all &= (keep[i] = table.registered[i] != 0);
-  if (!all) detail::keep_rows(table, keep);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < keep.size(); ++i) kept += (keep[i] = table.registered[i] != 0);
+  if (kept != keep.size()) {
+    detail::keep_rows(table, keep);
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < keep.size(); ++i)
+      if (keep[i]) state.stage[k++] = state.stage[i];
+    state.stage.resize(kept);
+  }
 
   detail::Prepared p(model);
   detail::Bound b(p, table);
@@ -167,7 +175,6 @@ Snapshot Snapshot::build(const Model& model, Table table) {
   const auto C = static_cast<Eigen::Index>(model.categories.size());
   Scores s = detail::empty_scores(model, n);
   Eigen::MatrixXd excluded = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n), C);
-  detail::FitState state;
 
   // Points are added to every row's category while the fit runs, indicator
   // by indicator in model order, with the formulas of evaluate_row, so the
