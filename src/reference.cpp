@@ -501,7 +501,9 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
     }
     auto& sorted = ref.sorted[j];
     auto& off = ref.offsets[j];
-    sorted.resize(n);
+    std::size_t reported = 0;
+    for (std::size_t f = 0; f < fines.size(); ++f) reported += static_cast<std::size_t>(next[f] - fine_start[f]);
+    sorted.resize(reported);
     off.assign(fines.size() + 1, 0);
     std::size_t out = 0;
     for (std::size_t f = 0; f < fines.size(); ++f) {
@@ -528,8 +530,6 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
       out += m;
     }
     off[fines.size()] = static_cast<std::int64_t>(out);
-    sorted.resize(out);
-    sorted.shrink_to_fit();
 
     auto& stats = ref.stats[j];
     stats.resize(ref.groups.size());

@@ -185,6 +185,7 @@ Snapshot Snapshot::build(const Model& model, Table table) {
     return ind.normalization.method == Method::percentile && state.chosen[row] == state.fine[row] &&
            (!std::isnan(x) || ind.missing == MissingPolicy::zero);
   };
+  bool all_fine = true;  // every row compared within its finest group
   detail::FitVisitor visit;
   visit.sorted = [&](int j, const double* values, const std::uint32_t* rows, std::size_t m) {
     const Indicator& ind = model.indicators[static_cast<std::size_t>(j)];
@@ -209,6 +210,8 @@ Snapshot Snapshot::build(const Model& model, Table table) {
     }
   };
   visit.fitted = [&](int j, const Reference& fitted) {
+    if (j == 0)  // the groups are settled before the first indicator is fitted
+      all_fine = std::equal(state.chosen.begin(), state.chosen.end(), state.fine.begin());
     const Indicator& ind = model.indicators[static_cast<std::size_t>(j)];
     const int c = p.category_of[static_cast<std::size_t>(j)];
     if (c < 0) return;
@@ -221,6 +224,9 @@ Snapshot Snapshot::build(const Model& model, Table table) {
     std::vector<detail::PeerParams<double>> params(fitted.groups.size() + 1);
     for (std::size_t g = 0; g < fitted.groups.size(); ++g)
       params[g] = detail::peer_params<double>(p, fitted, j, static_cast<std::int32_t>(g), false, 0, 0);
+    // A percentile whose every value was reported and compared within its
+    // finest group is done: the sort has counted every row.
+    if (percentile && all_fine && std::none_of(column, column + n, [](double v) { return std::isnan(v); })) return;
     for (std::size_t row = 0; row < static_cast<std::size_t>(n); ++row) {
       double x = column[row];
       if (std::isnan(x)) ++s.imputed[row];

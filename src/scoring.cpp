@@ -1,5 +1,7 @@
 #include "scoring.hpp"
 
+#include "cxjf/regions.hpp"
+
 #include <algorithm>
 #include <numeric>
 #include <array>
@@ -221,6 +223,22 @@ bool near_boundary(double total, std::int32_t decimals) {
   return std::fabs(frac - 0.5) < 1e-7;
 }
 
+namespace {
+// Dense slot of every county code of the region dictionary (-1 for other
+// codes); the last element holds the number of slots.
+const std::vector<std::int32_t>& county_slots() {
+  static const std::vector<std::int32_t> slots = [] {
+    std::vector<std::int32_t> v(1000001, -1);
+    std::int32_t next = 0;
+    for (const Region& r : Regions::builtin().all())
+      if (r.level == RegionLevel::county) v[static_cast<std::size_t>(r.code)] = next++;
+    v.back() = next;
+    return v;
+  }();
+  return slots;
+}
+}  // namespace
+
 void rank_rows(const Model& model, const Table& table, Scores& scores) {
   const auto n = static_cast<std::size_t>(scores.size());
   scores.grade.resize(n);
@@ -245,14 +263,27 @@ void rank_rows(const Model& model, const Table& table, Scores& scores) {
     return table.credit_code[ua] < table.credit_code[ub];
   };
   if (n > 0 && hi - lo < 50'000'000) {
+    // Within one published score, entries carry their exact total so the
+    // tie sort compares doubles in place instead of chasing rows.
+    struct Entry {
+      double total;
+      std::int32_t row;
+    };
+    std::vector<Entry> entries(n);
     std::vector<std::int64_t> start(static_cast<std::size_t>(hi - lo + 2), 0);
     for (std::size_t i = 0; i < n; ++i) ++start[static_cast<std::size_t>(hi - scores.published_units[i]) + 1];
     for (std::size_t v = 1; v < start.size(); ++v) start[v] += start[v - 1];
     std::vector<std::int64_t> next(start.begin(), start.end() - 1);
     for (std::size_t i = 0; i < n; ++i)
-      order[static_cast<std::size_t>(next[static_cast<std::size_t>(hi - scores.published_units[i])]++)] = static_cast<std::int32_t>(i);
+      entries[static_cast<std::size_t>(next[static_cast<std::size_t>(hi - scores.published_units[i])]++)] = {
+          scores.total[i], static_cast<std::int32_t>(i)};
+    auto entry_before = [&](const Entry& a, const Entry& b) {
+      if (a.total != b.total) return a.total > b.total;
+      return table.credit_code[static_cast<std::size_t>(a.row)] < table.credit_code[static_cast<std::size_t>(b.row)];
+    };
     for (std::size_t v = 0; v + 1 < start.size(); ++v)
-      if (start[v + 1] - start[v] > 1) std::sort(order.begin() + start[v], order.begin() + start[v + 1], before);
+      if (start[v + 1] - start[v] > 1) std::sort(entries.begin() + start[v], entries.begin() + start[v + 1], entry_before);
+    for (std::size_t k = 0; k < n; ++k) order[k] = entries[k].row;
   } else {
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), before);
@@ -303,8 +334,12 @@ void rank_rows(const Model& model, const Table& table, Scores& scores) {
   rank_level(RankLevel::province, 100, [&](std::size_t k) { return std::int64_t{region[k] / 10000}; });
   rank_level(RankLevel::city, 10000,
              [&](std::size_t k) { return region[k] % 10000 == 0 ? std::int64_t{-1} : std::int64_t{region[k] / 100}; });
-  rank_level(RankLevel::county, 1000000,
-             [&](std::size_t k) { return region[k] % 100 == 0 ? std::int64_t{-1} : std::int64_t{region[k]}; });
+  // Counties by their position in the region dictionary: a few thousand
+  // states instead of one per possible code.
+  const std::vector<std::int32_t>& county_slot = county_slots();
+  rank_level(RankLevel::county, county_slot.back() + std::size_t{1}, [&](std::size_t k) {
+    return region[k] % 100 == 0 ? std::int64_t{-1} : std::int64_t{county_slot[static_cast<std::size_t>(region[k])]};
+  });
   {
     const std::vector<std::int32_t> zone = gather(table.zone);
     rank_level(RankLevel::zone, static_cast<std::size_t>(table.zones.size()), [&](std::size_t k) { return std::int64_t{zone[k]}; });
