@@ -118,32 +118,31 @@ std::string Reference::group_label(const Model& model, std::int32_t group) const
   return label.empty() ? "全国" : label;
 }
 
-std::int64_t Reference::count_at_most(int indicator, std::int32_t group, double x) const {
-  const auto& values = sorted[static_cast<std::size_t>(indicator)];
-  const auto& off = offsets[static_cast<std::size_t>(indicator)];
+namespace {
+// Values of a group found by `search` (upper_bound: <= x, lower_bound: < x),
+// summed over the group's finest groups.
+template <class Search>
+std::int64_t count_in_group(const Reference& ref, int indicator, std::int32_t group, Search search) {
+  const auto& values = ref.sorted[static_cast<std::size_t>(indicator)];
+  const auto& off = ref.offsets[static_cast<std::size_t>(indicator)];
   if (values.empty() || group < 0) return 0;
-  const PeerGroup& g = groups[static_cast<std::size_t>(group)];
+  const PeerGroup& g = ref.groups[static_cast<std::size_t>(group)];
   std::int64_t count = 0;
   for (std::int32_t f = g.fine_begin; f < g.fine_end; ++f) {
     auto first = values.begin() + off[static_cast<std::size_t>(f)];
     auto last = values.begin() + off[static_cast<std::size_t>(f) + 1];
-    count += std::upper_bound(first, last, x) - first;
+    count += search(first, last) - first;
   }
   return count;
 }
+}  // namespace
+
+std::int64_t Reference::count_at_most(int indicator, std::int32_t group, double x) const {
+  return count_in_group(*this, indicator, group, [x](auto first, auto last) { return std::upper_bound(first, last, x); });
+}
 
 std::int64_t Reference::count_below(int indicator, std::int32_t group, double x) const {
-  const auto& values = sorted[static_cast<std::size_t>(indicator)];
-  const auto& off = offsets[static_cast<std::size_t>(indicator)];
-  if (values.empty() || group < 0) return 0;
-  const PeerGroup& g = groups[static_cast<std::size_t>(group)];
-  std::int64_t count = 0;
-  for (std::int32_t f = g.fine_begin; f < g.fine_end; ++f) {
-    auto first = values.begin() + off[static_cast<std::size_t>(f)];
-    auto last = values.begin() + off[static_cast<std::size_t>(f) + 1];
-    count += std::lower_bound(first, last, x) - first;
-  }
-  return count;
+  return count_in_group(*this, indicator, group, [x](auto first, auto last) { return std::lower_bound(first, last, x); });
 }
 
 void Reference::index_groups(const Model& model) {
