@@ -130,15 +130,13 @@ Scores score(const Model& model, const Reference& reference, const Table& table)
   detail::Prepared p(model);
   detail::Bound b(p, table);
   Scores s = detail::empty_scores(model, table.size());
-  std::vector<double> category(model.categories.size());
   for (std::int64_t i = 0; i < table.size(); ++i) {
     auto row = static_cast<std::size_t>(i);
-    Ledger ledger;
-    detail::RowTotal<double> r = detail::evaluate_row<double>(p, b, reference, table, i, Membership::member, &ledger);
-    s.stage[row] = ledger.stage;
-    s.peer_group[row] = ledger.peer_group;
-    for (std::size_t c = 0; c < category.size(); ++c)
-      s.category_points(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = ledger.category_points[c];
+    detail::RowTotal<double> r = detail::evaluate_row<double>(p, b, reference, table, i, Membership::member, nullptr);
+    s.stage[row] = r.stage;
+    s.peer_group[row] = r.group;
+    for (std::size_t c = 0; c < r.category.size(); ++c)
+      s.category_points(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = r.category[c];
     s.imputed[row] = r.imputed;
     detail::store_row(r, row, s);
     detail::publish(p, b, reference, table, i, Membership::member, s);

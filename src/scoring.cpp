@@ -174,6 +174,8 @@ RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Reference& ref
   RowTotal<T> r = finish_row<T>(p, b, table, i, stage, category.data(), excluded.data(),
                                 ledger ? &ledger->bonus_items : nullptr, ledger ? &ledger->negative_items : nullptr);
   r.imputed = imputed;
+  r.stage = stage;
+  r.group = group;
   if (ledger) {
     // Reweighting scales a category's points; show the points as counted.
     for (auto& line : ledger->lines) {
@@ -192,6 +194,7 @@ RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Reference& ref
     ledger->veto = r.veto;
     ledger->total = to_double(r.total);
   }
+  r.category = std::move(category);
   return r;
 }
 

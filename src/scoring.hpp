@@ -233,6 +233,9 @@ struct RowTotal {
   T base{0}, bonus{0}, deduction{0}, total{0};
   bool veto = false;
   std::uint8_t imputed = 0;  // indicators whose value was missing
+  std::int32_t stage = 0;    // set by evaluate_row
+  std::int32_t group = -1;   // set by evaluate_row
+  std::vector<T> category;   // set by evaluate_row: points per category, reweighted
 };
 
 template <class T>
