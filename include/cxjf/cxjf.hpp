@@ -13,3 +13,6 @@
 #include "cxjf/reference.hpp"
 #include "cxjf/scores.hpp"
 #include "cxjf/snapshot.hpp"
+#include "cxjf/principal.hpp"
+#include "cxjf/upload.hpp"
+#include "cxjf/estimate.hpp"

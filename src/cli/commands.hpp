@@ -14,6 +14,9 @@ void add_demo(CLI::App& app);
 void add_generate(CLI::App& app);
 void add_score(CLI::App& app);
 void add_model(CLI::App& app);
+void add_template(CLI::App& app);
+void add_estimate(CLI::App& app);
+void add_query(CLI::App& app);
 
 /// A built-in model id ("torch-2022") or a model file; empty = the default.
 Model load_model(const std::string& id_or_path);

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   cxjf::cli::add_generate(app);
   cxjf::cli::add_score(app);
   cxjf::cli::add_model(app);
+  cxjf::cli::add_template(app);
+  cxjf::cli::add_estimate(app);
+  cxjf::cli::add_query(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

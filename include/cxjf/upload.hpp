@@ -1,0 +1,77 @@
+// cxjf: reading an estimation upload (导入测算) as users fill it in Excel:
+// UTF-8 with or without a byte-order mark or GB18030, Chinese or English
+// headers with or without units, percentages and amounts in the forms people
+// type, credit codes mangled by Excel. Nothing is lost: every data row ends up
+// either in the table or among the rejected rows, and every bad cell is
+// reported with its row, column, raw text and reason.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cxjf/model.hpp"
+#include "cxjf/table.hpp"
+
+namespace cxjf {
+
+/// The character encoding of an upload.
+enum class Encoding : unsigned char {
+  automatic,  ///< detect: a UTF-8 byte-order mark or valid UTF-8, else GB18030
+  utf8,
+  gb18030,    ///< also reads GBK and GB2312, its subsets
+};
+
+/// "auto", "utf-8", "gb18030".
+const char* encoding_name(Encoding encoding);
+/// Parses "auto", "utf-8"/"utf8", "gb18030"/"gbk"/"gb2312" (any case);
+/// throws Error(invalid_argument).
+Encoding encoding_from_name(std::string_view name);
+
+/// One bad cell.
+struct CellError {
+  std::int64_t row = 0;    ///< spreadsheet row (the header is row 1)
+  std::string column;      ///< the header as written in the file
+  std::string raw;         ///< the cell's text
+  std::string reason_en;   ///< what is wrong and how to fix it
+  std::string reason_zh;   ///< the same in Chinese
+};
+
+/// A data row that could not be used at all (no usable credit code, say).
+struct RejectedRow {
+  std::int64_t row = 0;      ///< spreadsheet row
+  std::string credit_code;   ///< the cell as written
+  std::string name;          ///< the enterprise name as written
+  std::string reason_en;
+  std::string reason_zh;
+};
+
+/// An upload, read.
+struct Upload {
+  Encoding encoding = Encoding::utf8;      ///< the encoding read (detected or forced)
+  std::int64_t rows_read = 0;              ///< data rows in the file (blank lines excluded)
+  Table table;                             ///< usable rows, in file order
+  std::vector<std::int64_t> source_row;    ///< spreadsheet row of each table row
+  /// Per table row, the model indicators whose cell was bad and is treated
+  /// as missing (bit j = model indicator j; models have at most 64 scored
+  /// and input indicators together).
+  std::vector<std::uint64_t> bad_indicators;
+  std::vector<RejectedRow> rejected;       ///< rows left out, in file order
+  std::vector<CellError> errors;           ///< every bad cell, in file order
+  std::vector<std::string> unknown_columns;///< headers matching no column (ignored)
+};
+
+/// Reads an upload from bytes. Throws InputError only for problems with the
+/// file as a whole: undecodable text, no header, missing required columns
+/// (all listed). Row and cell problems are collected in the Upload.
+Upload read_upload(std::string_view bytes, const Model& model, Encoding encoding = Encoding::automatic);
+/// read_upload on a file's contents (Error(io) when unreadable).
+Upload read_upload_file(const std::string& path, const Model& model, Encoding encoding = Encoding::automatic);
+
+/// The upload template of `model` as CSV: UTF-8 with a byte-order mark,
+/// Chinese headers with units (e.g. "研发费用金额(万元)"), a second header
+/// row of English ids marked as such, and one example row.
+std::string upload_template_csv(const Model& model);
+
+}  // namespace cxjf

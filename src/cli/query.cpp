@@ -1,0 +1,2 @@
+#include "commands.hpp"
+namespace cxjf::cli { void add_query(CLI::App&) {} }
