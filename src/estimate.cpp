@@ -1,1 +1,316 @@
-// Implemented soon.
+#include "cxjf/estimate.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "cxjf/csv.hpp"
+#include "cxjf/regions.hpp"
+#include "code_index.hpp"
+#include "scoring.hpp"
+
+namespace cxjf {
+namespace {
+
+std::string hex16(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string utc_now() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// The unit of a region code at a region level, -1 when it has none there
+// (as in Scores::rank).
+std::int64_t region_unit(RankLevel level, std::int32_t region) {
+  switch (level) {
+    case RankLevel::national: return 0;
+    case RankLevel::province: return region / 10000;
+    case RankLevel::city: return region % 10000 == 0 ? -1 : region / 100;
+    case RankLevel::county: return region % 100 == 0 ? -1 : region;
+    default: return -1;
+  }
+}
+
+// The published scores of the registered enterprises of each unit, highest
+// first, so that the rank a newcomer would have is a binary search: 1 + the
+// members scoring strictly higher (competition), or 1 + the distinct scores
+// higher (dense).
+class WouldBeRanks {
+ public:
+  WouldBeRanks(const Snapshot& snap, RankLevel level) : dense_(snap.model.rank_ties == RankTies::dense) {
+    const Table& t = snap.table;
+    for (std::int32_t r : snap.scores.order) {
+      auto i = static_cast<std::size_t>(r);
+      std::int64_t unit = -1;
+      if (level == RankLevel::zone) unit = t.zone[i];
+      else if (level == RankLevel::incubator) unit = t.incubator[i];
+      else unit = region_unit(level, t.region[i]);
+      if (unit < 0) continue;
+      auto [it, inserted] = slot_.try_emplace(unit, static_cast<std::int32_t>(scores_.size()));
+      if (inserted) scores_.emplace_back();
+      auto& list = scores_[static_cast<std::size_t>(it->second)];
+      if (!dense_ || list.empty() || list.back() != snap.scores.published_units[i])
+        list.push_back(snap.scores.published_units[i]);
+    }
+  }
+  /// The rank `published` would have in `unit` (1 when the unit has nobody yet).
+  std::int32_t rank(std::int64_t unit, std::int64_t published) const {
+    auto it = slot_.find(unit);
+    if (it == slot_.end()) return 1;
+    const auto& list = scores_[static_cast<std::size_t>(it->second)];
+    auto higher = std::upper_bound(list.begin(), list.end(), published, std::greater<>()) - list.begin();
+    return static_cast<std::int32_t>(higher) + 1;
+  }
+
+ private:
+  bool dense_;
+  std::unordered_map<std::int64_t, std::int32_t> slot_;
+  std::vector<std::vector<std::int64_t>> scores_;
+};
+
+bool same_value(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+
+}  // namespace
+
+EstimationRecord estimate(const Snapshot& snap, Upload upload, const Principal& principal) {
+  const Model& model = snap.model;
+  EstimationRecord record;
+  record.created = utc_now();
+  record.model_id = model.id;
+  record.snapshot_hash = hex16(snap.reference.content_hash);
+  record.principal = principal.label();
+  record.encoding = upload.encoding;
+
+  const Table& table = upload.table;
+  detail::Prepared p(model);
+  detail::Bound upload_binding(p, table);
+  detail::Bound snapshot_binding(p, snap.table);
+  detail::CodeIndex registered(snap.table.credit_code);
+  std::vector<WouldBeRanks> would_be;
+  for (RankLevel level : estimate_rank_levels) would_be.emplace_back(snap, level);
+  std::unordered_set<std::string> seen;
+
+  for (std::int64_t i = 0; i < table.size(); ++i) {
+    auto row = static_cast<std::size_t>(i);
+    EstimateRow out;
+    out.table_row = i;
+    out.source_row = upload.source_row[row];
+    for (std::size_t j = 0; j < model.indicators.size(); ++j)
+      if (upload.bad_indicators[row] >> j & 1u) out.bad_indicators.push_back(static_cast<int>(j));
+    out.duplicate = !seen.insert(table.credit_code[row]).second;
+    std::int64_t found = registered.find(table.credit_code[row]);
+    try {
+      if (found >= 0) {
+        auto s = static_cast<std::size_t>(found);
+        out.status = EstimateStatus::registered;
+        out.snapshot_row = found;
+        out.ledger = detail::explain_row(p, snapshot_binding, snap.reference, snap.table, found, Membership::member);
+        out.published_units = snap.scores.published_units[s];
+        out.grade = snap.scores.grade[s];
+        for (std::size_t k = 0; k < estimate_rank_levels.size(); ++k)
+          out.rank[k] = snap.scores.rank[static_cast<std::size_t>(estimate_rank_levels[k])][s];
+        for (std::size_t j = 0; j < model.indicators.size(); ++j) {
+          double uploaded = table.values(static_cast<Eigen::Index>(i), upload_binding.column[j]);
+          double stored = snap.table.values(static_cast<Eigen::Index>(found), snapshot_binding.column[j]);
+          if (!same_value(uploaded, stored)) out.differences.push_back({static_cast<int>(j), uploaded, stored});
+        }
+      } else {
+        out.status = EstimateStatus::estimated;
+        out.ledger = detail::explain_row(p, upload_binding, snap.reference, table, i, Membership::newcomer);
+        out.published_units = out.ledger.published_units;
+        out.grade = out.ledger.grade;
+        for (std::size_t k = 0; k < estimate_rank_levels.size(); ++k) {
+          RankLevel level = estimate_rank_levels[k];
+          std::int64_t unit = -1;
+          if (level == RankLevel::zone) {
+            unit = table.zone[row] < 0 ? -1 : snap.table.zones.find(table.zones[table.zone[row]]);
+            if (table.zone[row] >= 0 && unit < 0) {
+              out.rank[k] = 1;  // a zone with no registered enterprise yet
+              continue;
+            }
+          } else if (level == RankLevel::incubator) {
+            unit = table.incubator[row] < 0 ? -1 : snap.table.incubators.find(table.incubators[table.incubator[row]]);
+            if (table.incubator[row] >= 0 && unit < 0) {
+              out.rank[k] = 1;
+              continue;
+            }
+          } else {
+            unit = region_unit(level, table.region[row]);
+          }
+          out.rank[k] = unit < 0 ? 0 : would_be[k].rank(unit, out.published_units);
+        }
+      }
+    } catch (const InputError& e) {
+      // A row the model cannot score (a stage it does not have, say) joins
+      // the rejected rows: nothing is lost.
+      upload.rejected.push_back({out.source_row, table.credit_code[row], table.name[row], e.what(),
+                                 "无法测算：" + std::string(e.what())});
+      continue;
+    }
+    record.rows.push_back(std::move(out));
+  }
+
+  EstimateCounts& c = record.counts;
+  c.rows_read = upload.rows_read;
+  c.scored = static_cast<std::int64_t>(record.rows.size());
+  for (const EstimateRow& r : record.rows) {
+    (r.status == EstimateStatus::registered ? c.registered : c.estimated) += 1;
+    c.duplicates += r.duplicate;
+  }
+  c.rejected = static_cast<std::int64_t>(upload.rejected.size());
+  c.bad_cells = static_cast<std::int64_t>(upload.errors.size());
+  std::sort(upload.rejected.begin(), upload.rejected.end(),
+            [](const RejectedRow& a, const RejectedRow& b) { return a.row < b.row; });
+  record.id = "est-" + hex16(detail::hash_bytes(record.created + record.principal + record.snapshot_hash +
+                                                std::to_string(c.rows_read) +
+                                                (table.size() ? table.credit_code.front() : std::string())));
+  record.upload = std::move(upload);
+  return record;
+}
+
+namespace {
+
+const char* status_name(EstimateStatus s) { return s == EstimateStatus::registered ? "registered" : "estimated"; }
+const char* status_zh(EstimateStatus s) { return s == EstimateStatus::registered ? "已入统（实际分值）" : "未入统（预估分值）"; }
+
+std::string units_text(std::int64_t units, std::int32_t decimals) {
+  Scores one;
+  one.decimals = decimals;
+  one.published_units = {units};
+  return one.published_text(0);
+}
+
+std::string number_text(double v) {
+  if (std::isnan(v)) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string EstimationRecord::to_json(const Snapshot& snap, bool ledgers) const {
+  const Model& model = snap.model;
+  const Table& table = upload.table;
+  nlohmann::ordered_json doc;
+  doc["id"] = id;
+  doc["created"] = created;
+  doc["model_id"] = model_id;
+  doc["snapshot_hash"] = snapshot_hash;
+  doc["principal"] = principal;
+  doc["encoding"] = encoding_name(encoding);
+  doc["counts"] = {{"rows_read", counts.rows_read}, {"scored", counts.scored},       {"registered", counts.registered},
+                   {"estimated", counts.estimated}, {"rejected", counts.rejected},   {"duplicates", counts.duplicates},
+                   {"bad_cells", counts.bad_cells}};
+  nlohmann::ordered_json rows_json = nlohmann::ordered_json::array();
+  for (const EstimateRow& r : rows) {
+    auto i = static_cast<std::size_t>(r.table_row);
+    nlohmann::ordered_json rj;
+    rj["row"] = r.source_row;
+    rj["credit_code"] = table.credit_code[i];
+    rj["name"] = table.name[i];
+    rj["status"] = status_name(r.status);
+    rj["score"] = units_text(r.published_units, model.scale.decimals);
+    rj["grade"] = model.grades[static_cast<std::size_t>(r.grade)].id;
+    rj["stage"] = model.stages[static_cast<std::size_t>(r.ledger.stage)].name_zh;
+    rj["peer_group"] = snap.reference.group_label(model, r.ledger.peer_group);
+    nlohmann::ordered_json ranks;
+    for (std::size_t k = 0; k < estimate_rank_levels.size(); ++k)
+      ranks[rank_level_name(estimate_rank_levels[k])] =
+          r.rank[k] > 0 ? nlohmann::ordered_json(r.rank[k]) : nlohmann::ordered_json(nullptr);
+    rj["ranks"] = ranks;
+    rj["duplicate"] = r.duplicate;
+    nlohmann::ordered_json bad = nlohmann::ordered_json::array();
+    for (int j : r.bad_indicators) bad.push_back(model.indicators[static_cast<std::size_t>(j)].id);
+    rj["bad_cells_treated_as_missing"] = bad;
+    nlohmann::ordered_json diffs = nlohmann::ordered_json::array();
+    for (const ValueDifference& d : r.differences)
+      diffs.push_back({{"indicator", model.indicators[static_cast<std::size_t>(d.indicator)].id},
+                       {"uploaded", std::isnan(d.uploaded) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.uploaded)},
+                       {"stored", std::isnan(d.stored) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.stored)}});
+    rj["differences"] = diffs;
+    if (ledgers) {
+      const Table& source = r.status == EstimateStatus::registered ? snap.table : table;
+      rj["ledger"] = nlohmann::ordered_json::parse(r.ledger.to_json(model, snap.reference, source));
+    }
+    rows_json.push_back(rj);
+  }
+  doc["rows"] = rows_json;
+  nlohmann::ordered_json rejected_json = nlohmann::ordered_json::array();
+  for (const RejectedRow& r : upload.rejected)
+    rejected_json.push_back({{"row", r.row}, {"credit_code", r.credit_code}, {"name", r.name},
+                             {"reason_zh", r.reason_zh}, {"reason_en", r.reason_en}});
+  doc["rejected"] = rejected_json;
+  nlohmann::ordered_json errors_json = nlohmann::ordered_json::array();
+  for (const CellError& e : upload.errors)
+    errors_json.push_back({{"row", e.row}, {"column", e.column}, {"raw", e.raw}, {"reason_zh", e.reason_zh},
+                           {"reason_en", e.reason_en}});
+  doc["errors"] = errors_json;
+  doc["unknown_columns"] = upload.unknown_columns;
+  return doc.dump(2);
+}
+
+void EstimationRecord::write_results_csv(std::ostream& out, const Snapshot& snap) const {
+  const Model& model = snap.model;
+  const Table& table = upload.table;
+  out << "\xEF\xBB\xBF"
+      << "row,credit_code,name,status,状态,score,grade,stage,peer_group";
+  for (RankLevel level : estimate_rank_levels) out << ",rank_" << rank_level_name(level);
+  out << ",duplicate,bad_cells_treated_as_missing,differences\r\n";
+  for (const EstimateRow& r : rows) {
+    auto i = static_cast<std::size_t>(r.table_row);
+    out << r.source_row << ',' << table.credit_code[i] << ',' << csv_field(table.name[i]) << ',' << status_name(r.status) << ','
+        << status_zh(r.status) << ',' << units_text(r.published_units, model.scale.decimals) << ','
+        << model.grades[static_cast<std::size_t>(r.grade)].id << ','
+        << model.stages[static_cast<std::size_t>(r.ledger.stage)].name_zh << ','
+        << csv_field(snap.reference.group_label(model, r.ledger.peer_group));
+    for (std::int32_t rank : r.rank) {
+      out << ',';
+      if (rank > 0) out << rank;
+    }
+    std::string bad, diffs;
+    for (int j : r.bad_indicators) bad += (bad.empty() ? "" : "; ") + model.indicators[static_cast<std::size_t>(j)].name_zh;
+    for (const ValueDifference& d : r.differences)
+      diffs += (diffs.empty() ? "" : "; ") + model.indicators[static_cast<std::size_t>(d.indicator)].name_zh + " " +
+               (std::isnan(d.uploaded) ? "—" : number_text(d.uploaded)) + " → " +
+               (std::isnan(d.stored) ? "—" : number_text(d.stored));
+    out << ',' << (r.duplicate ? "1" : "0") << ',' << csv_field(bad) << ',' << csv_field(diffs) << "\r\n";
+  }
+}
+
+void EstimationRecord::write_errors_csv(std::ostream& out) const {
+  out << "\xEF\xBB\xBF"
+      << "row,kind,column,raw,reason_zh,reason_en\r\n";
+  // One report in row order: rejected rows and bad cells interleaved.
+  std::size_t e = 0, r = 0;
+  const auto& errors = upload.errors;
+  const auto& rejected = upload.rejected;
+  while (e < errors.size() || r < rejected.size()) {
+    bool cell = r >= rejected.size() || (e < errors.size() && errors[e].row <= rejected[r].row);
+    if (cell) {
+      const CellError& x = errors[e++];
+      out << x.row << ",cell," << csv_field(x.column) << ',' << csv_field(x.raw) << ',' << csv_field(x.reason_zh) << ','
+          << csv_field(x.reason_en) << "\r\n";
+    } else {
+      const RejectedRow& x = rejected[r++];
+      out << x.row << ",rejected_row,统一社会信用代码," << csv_field(x.credit_code) << ',' << csv_field(x.reason_zh) << ','
+          << csv_field(x.reason_en) << "\r\n";
+    }
+  }
+}
+
+}  // namespace cxjf

@@ -6,6 +6,26 @@
 
 namespace cxjf {
 
+namespace detail {
+
+Ledger explain_row(const Prepared& p, const Bound& b, const Reference& reference, const Table& table, std::int64_t row,
+                   Membership membership) {
+  const Model& model = p.model;
+  Ledger ledger;
+  RowTotal<double> r = evaluate_row<double>(p, b, reference, table, row, membership, &ledger);
+  if (near_boundary(r.total, model.scale.decimals)) {
+    RowTotal<Rational> exact = evaluate_row<Rational>(p, b, reference, table, row, membership, nullptr);
+    ledger.total = to_double(exact.total);
+    ledger.published_units = round_exact(exact.total, model.scale.decimals, model.scale.rounding);
+  } else {
+    ledger.published_units = round_to_units(r.total, model.scale.decimals, model.scale.rounding);
+  }
+  ledger.grade = model.grade_of(static_cast<double>(ledger.published_units) / power_of_ten(model.scale.decimals));
+  return ledger;
+}
+
+}  // namespace detail
+
 Ledger explain(const Model& model, const Reference& reference, const Table& table, std::int64_t row,
                Membership membership) {
   if (row < 0 || row >= table.size())
@@ -15,18 +35,7 @@ Ledger explain(const Model& model, const Reference& reference, const Table& tabl
                 "the reference was fitted with model '" + reference.model_id + "', not '" + model.id + "'");
   detail::Prepared p(model);
   detail::Bound b(p, table);
-  Ledger ledger;
-  detail::RowTotal<double> r = detail::evaluate_row<double>(p, b, reference, table, row, membership, &ledger);
-  if (detail::near_boundary(r.total, model.scale.decimals)) {
-    detail::RowTotal<detail::Rational> exact =
-        detail::evaluate_row<detail::Rational>(p, b, reference, table, row, membership, nullptr);
-    ledger.total = detail::to_double(exact.total);
-    ledger.published_units = detail::round_exact(exact.total, model.scale.decimals, model.scale.rounding);
-  } else {
-    ledger.published_units = round_to_units(r.total, model.scale.decimals, model.scale.rounding);
-  }
-  ledger.grade = model.grade_of(static_cast<double>(ledger.published_units) / std::pow(10.0, model.scale.decimals));
-  return ledger;
+  return detail::explain_row(p, b, reference, table, row, membership);
 }
 
 namespace {

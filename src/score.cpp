@@ -5,8 +5,7 @@
 #include <cstdio>
 
 #include "cxjf/snapshot.hpp"
-#include "binary_io.hpp"
-#include "radix_sort.hpp"
+#include "code_index.hpp"
 #include "fit.hpp"
 #include "scoring.hpp"
 
@@ -95,30 +94,13 @@ void store_row(const RowTotal<double>& r, std::size_t row, Scores& s) {
 }  // namespace
 
 // A base database holds each enterprise once; a repeated credit code would
-// give one enterprise two scores and two ranks. Codes are compared by their
-// 64-bit hashes, radix-sorted; equal hashes are confirmed on the text.
+// give one enterprise two scores and two ranks.
 void require_unique_codes(const Table& table) {
-  const std::size_t n = table.credit_code.size();
-  std::vector<std::uint64_t> keys(n), key_tmp(n);
-  std::vector<std::uint32_t> rows(n), row_tmp(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    keys[i] = hash_bytes(table.credit_code[i]);
-    rows[i] = static_cast<std::uint32_t>(i);
-  }
-  radix_sort(keys.data(), rows.data(), n, key_tmp.data(), row_tmp.data());
-  for (std::size_t a = 0; a < n;) {
-    std::size_t e = a + 1;
-    while (e < n && keys[e] == keys[a]) ++e;
-    for (std::size_t p = a; p < e; ++p)
-      for (std::size_t q = p + 1; q < e; ++q) {
-        std::size_t first = std::min(rows[p], rows[q]), again = std::max(rows[p], rows[q]);
-        if (table.credit_code[first] == table.credit_code[again])
-          throw InputError(static_cast<std::int64_t>(again) + 2, "统一社会信用代码",
-                           "credit code " + table.credit_code[again] + " appears again (first at row " +
-                               std::to_string(first + 2) + ") (统一社会信用代码重复)");
-      }
-    a = e;
-  }
+  auto [first, again] = CodeIndex(table.credit_code).first_repeat();
+  if (again >= 0)
+    throw InputError(again + 2, "统一社会信用代码",
+                     "credit code " + table.credit_code[static_cast<std::size_t>(again)] + " appears again (first at row " +
+                         std::to_string(first + 2) + ") (统一社会信用代码重复)");
 }
 
 }  // namespace detail

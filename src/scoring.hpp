@@ -306,6 +306,11 @@ template <class T>
 RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Reference& ref, const Table& table,
                          std::int64_t i, Membership membership, Ledger* ledger);
 
+/// The ledger of one row, published exactly (explain() for many rows
+/// without binding the model to the table each time).
+Ledger explain_row(const Prepared& p, const Bound& b, const Reference& reference, const Table& table, std::int64_t row,
+                   Membership membership);
+
 /// Rounds an exact rational total to published units.
 std::int64_t round_exact(const Rational& total, std::int32_t decimals, Rounding rounding);
 

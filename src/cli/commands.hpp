@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cxjf/model.hpp"
+#include "cxjf/principal.hpp"
 
 namespace cxjf::cli {
 
@@ -17,6 +18,9 @@ void add_model(CLI::App& app);
 void add_template(CLI::App& app);
 void add_estimate(CLI::App& app);
 void add_query(CLI::App& app);
+
+/// "role[:code][+export]", e.g. "province:440000" or "zone:中关村科技园区+export".
+Principal parse_principal(const std::string& text);
 
 /// A built-in model id ("torch-2022") or a model file; empty = the default.
 Model load_model(const std::string& id_or_path);

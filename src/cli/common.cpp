@@ -11,6 +11,20 @@ Model load_model(const std::string& id_or_path) {
   return Model::from_file(id_or_path);
 }
 
+Principal parse_principal(const std::string& text) {
+  Principal principal;
+  std::string rest = text;
+  const std::string export_suffix = "+export";
+  if (rest.size() > export_suffix.size() && rest.compare(rest.size() - export_suffix.size(), export_suffix.size(), export_suffix) == 0) {
+    principal.can_export = true;
+    rest.erase(rest.size() - export_suffix.size());
+  }
+  auto colon = rest.find(':');
+  principal.role = role_from_name(rest.substr(0, colon));
+  if (colon != std::string::npos) principal.code = rest.substr(colon + 1);
+  return principal;
+}
+
 Step::Step(const std::string& what) : start_(std::chrono::steady_clock::now()) { std::cerr << what << " ..." << std::flush; }
 
 Step::~Step() {

@@ -1,2 +1,65 @@
+#include <fstream>
+#include <iostream>
+
 #include "commands.hpp"
-namespace cxjf::cli { void add_estimate(CLI::App&) {} void add_template(CLI::App&) {} }
+#include "cxjf/error.hpp"
+#include "cxjf/estimate.hpp"
+
+namespace cxjf::cli {
+namespace {
+
+template <class Write>
+void write_file(const std::string& path, Write write) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw Error(ErrorCode::io, "cannot write " + path);
+  write(out);
+  if (!out) throw Error(ErrorCode::io, "cannot write " + path);
+}
+
+}  // namespace
+
+void add_estimate(CLI::App& app) {
+  auto* cmd = app.add_subcommand("estimate", "score an upload against a snapshot (导入测算): actual scores for "
+                                             "registered enterprises, estimates for the others");
+  struct Args {
+    std::string snapshot, input, out, errors, record, encoding = "auto", principal = "torch_center";
+    bool ledgers = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--input", a->input, "the filled upload template (CSV, UTF-8 or GB18030)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--out", a->out, "results CSV to write (UTF-8 with BOM)")->required();
+  cmd->add_option("--errors", a->errors, "error report CSV to write (UTF-8 with BOM)");
+  cmd->add_option("--record", a->record, "estimation record JSON to write");
+  cmd->add_flag("--ledgers", a->ledgers, "include every row's ledger in the record");
+  cmd->add_option("--encoding", a->encoding, "auto, utf-8 or gb18030")->capture_default_str();
+  cmd->add_option("--principal", a->principal, "who runs it, as role[:code], e.g. province:440000")
+      ->capture_default_str();
+  cmd->callback([a] {
+    Principal principal = parse_principal(a->principal);
+    Snapshot snap = [&] {
+      Step step("loading " + a->snapshot);
+      return Snapshot::load(a->snapshot);
+    }();
+    Upload upload = [&] {
+      Step step("reading " + a->input);
+      return read_upload_file(a->input, snap.model, encoding_from_name(a->encoding));
+    }();
+    EstimationRecord record = [&] {
+      Step step("estimating");
+      return estimate(snap, std::move(upload), principal);
+    }();
+    write_file(a->out, [&](std::ostream& out) { record.write_results_csv(out, snap); });
+    if (!a->errors.empty()) write_file(a->errors, [&](std::ostream& out) { record.write_errors_csv(out); });
+    if (!a->record.empty())
+      write_file(a->record, [&](std::ostream& out) { out << record.to_json(snap, a->ledgers) << "\n"; });
+    const EstimateCounts& c = record.counts;
+    std::cerr << "record " << record.id << ": " << c.rows_read << " rows read, " << c.scored << " scored ("
+              << c.registered << " registered, " << c.estimated << " estimated), " << c.rejected << " rejected, "
+              << c.duplicates << " duplicate codes, " << c.bad_cells << " bad cells\n";
+  });
+}
+
+}  // namespace cxjf::cli

@@ -1,0 +1,70 @@
+// Credit code -> row, for a table's codes: 64-bit hashes radix-sorted with
+// their rows, looked up by binary search and confirmed on the text. Builds in
+// a few milliseconds for a national table, where a hash map of strings takes
+// tens.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "binary_io.hpp"
+#include "radix_sort.hpp"
+
+namespace cxjf::detail {
+
+class CodeIndex {
+ public:
+  explicit CodeIndex(const std::vector<std::string>& codes) : codes_(codes) {
+    const std::size_t n = codes.size();
+    keys_.resize(n);
+    rows_.resize(n);
+    std::vector<std::uint64_t> key_tmp(n);
+    std::vector<std::uint32_t> row_tmp(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      keys_[i] = hash_bytes(codes[i]);
+      rows_[i] = static_cast<std::uint32_t>(i);
+    }
+    radix_sort(keys_.data(), rows_.data(), n, key_tmp.data(), row_tmp.data());
+  }
+
+  /// The row holding `code`, or -1 (the first such row when repeated).
+  std::int64_t find(std::string_view code) const {
+    std::uint64_t key = hash_bytes(code);
+    auto [first, last] = std::equal_range(keys_.begin(), keys_.end(), key);
+    std::int64_t found = -1;
+    for (auto it = first; it != last; ++it) {
+      std::uint32_t row = rows_[static_cast<std::size_t>(it - keys_.begin())];
+      if (codes_[row] == code && (found < 0 || row < found)) found = row;
+    }
+    return found;
+  }
+
+  /// The first repeated code as {first row, repeating row}, or {-1, -1}.
+  std::pair<std::int64_t, std::int64_t> first_repeat() const {
+    std::pair<std::int64_t, std::int64_t> repeat{-1, -1};
+    const std::size_t n = keys_.size();
+    for (std::size_t a = 0; a < n;) {
+      std::size_t e = a + 1;
+      while (e < n && keys_[e] == keys_[a]) ++e;
+      for (std::size_t p = a; p < e; ++p)
+        for (std::size_t q = p + 1; q < e; ++q) {
+          std::int64_t first = std::min(rows_[p], rows_[q]), again = std::max(rows_[p], rows_[q]);
+          if (codes_[static_cast<std::size_t>(first)] == codes_[static_cast<std::size_t>(again)] &&
+              (repeat.second < 0 || again < repeat.second))
+            repeat = {first, again};
+        }
+      a = e;
+    }
+    return repeat;
+  }
+
+ private:
+  const std::vector<std::string>& codes_;
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> rows_;
+};
+
+}  // namespace cxjf::detail

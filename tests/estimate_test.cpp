@@ -1,0 +1,172 @@
+// Estimation against a frozen snapshot (src/estimate.cpp).
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "testing.hpp"
+
+namespace cxjf {
+namespace {
+
+// An upload holding `table` as read from a clean file (header on row 1).
+Upload upload_of(Table table) {
+  Upload upload;
+  upload.rows_read = table.size();
+  for (std::int64_t i = 0; i < table.size(); ++i) upload.source_row.push_back(i + 2);
+  upload.bad_indicators.assign(static_cast<std::size_t>(table.size()), 0);
+  upload.table = std::move(table);
+  return upload;
+}
+
+Table rows_of(const Table& table, const std::vector<std::int64_t>& rows) {
+  TableBuilder builder(table.indicator_ids);
+  for (auto r : rows) builder.add(table.row(r));
+  return builder.build();
+}
+
+std::string model_indicator_id(const Model& model, int j) { return model.indicators[static_cast<std::size_t>(j)].id; }
+
+Table without_row(const Table& table, std::int64_t drop) {
+  TableBuilder builder(table.indicator_ids);
+  for (std::int64_t i = 0; i < table.size(); ++i)
+    if (i != drop) builder.add(table.row(i));
+  return builder.build();
+}
+
+class EveryModel : public ::testing::TestWithParam<std::string> {};
+
+// DESIGN.md §2: estimating a registered enterprise against the reference
+// fitted without it gives exactly its actual score, and the ranks it would
+// have are its actual ranks.
+TEST_P(EveryModel, EstimateWithoutItselfIsTheActualScore) {
+  Model model = Model::from_json(builtin_model_json(GetParam()));
+  GenerateOptions options;
+  options.n = 2500;
+  options.seed = 21;
+  options.unregistered_share = 0;
+  Snapshot full = Snapshot::build(model, generate(model, options));
+  int checked = 0;
+  for (std::int64_t r = 3; r < full.table.size(); r += full.table.size() / 25) {
+    Snapshot others = Snapshot::build(model, without_row(full.table, r));
+    EstimationRecord record = estimate(others, upload_of(rows_of(full.table, {r})), Principal{Role::torch_center, "", false});
+    ASSERT_EQ(record.rows.size(), 1u);
+    const EstimateRow& row = record.rows[0];
+    auto i = static_cast<std::size_t>(r);
+    EXPECT_EQ(row.status, EstimateStatus::estimated);
+    ASSERT_EQ(row.published_units, full.scores.published_units[i]) << full.table.credit_code[i];
+    EXPECT_EQ(row.ledger.total, full.scores.total[i]) << full.table.credit_code[i];  // bit for bit
+    EXPECT_EQ(row.ledger.peer_group >= 0, true);
+    for (std::size_t k = 0; k < estimate_rank_levels.size(); ++k)
+      EXPECT_EQ(row.rank[k], full.scores.rank[static_cast<std::size_t>(estimate_rank_levels[k])][i])
+          << full.table.credit_code[i] << " " << rank_level_name(estimate_rank_levels[k]);
+    ++checked;
+  }
+  EXPECT_GE(checked, 20);
+}
+
+INSTANTIATE_TEST_SUITE_P(Estimate, EveryModel, ::testing::Values("torch-2022", "torch-2025-trial"));
+
+const Snapshot& base() {
+  static const Snapshot snap = [] {
+    GenerateOptions options;
+    options.n = 3000;
+    options.seed = 5;
+    return Snapshot::build(default_model(), generate(default_model(), options));
+  }();
+  return snap;
+}
+
+TEST(Estimate, RegisteredRowsShowTheirActualScoreAndDifferences) {
+  const Snapshot& snap = base();
+  Table upload = rows_of(snap.table, {0, 1, 2});
+  int column = upload.indicator_column("revenue_growth");
+  upload.values(1, column) = upload.values(1, column) + 7;
+  EstimationRecord record = estimate(snap, upload_of(upload), Principal{Role::province, "440000", false});
+  ASSERT_EQ(record.rows.size(), 3u);
+  for (std::size_t k = 0; k < 3; ++k) {
+    const EstimateRow& row = record.rows[k];
+    EXPECT_EQ(row.status, EstimateStatus::registered);
+    EXPECT_EQ(row.snapshot_row, static_cast<std::int64_t>(k));
+    EXPECT_EQ(row.published_units, snap.scores.published_units[k]);
+    EXPECT_EQ(row.rank[0], snap.scores.rank[0][k]);
+  }
+  EXPECT_TRUE(record.rows[0].differences.empty());
+  ASSERT_EQ(record.rows[1].differences.size(), 1u);
+  EXPECT_EQ(model_indicator_id(snap.model, record.rows[1].differences[0].indicator), "revenue_growth");
+  EXPECT_EQ(record.counts.registered, 3);
+  EXPECT_EQ(record.principal, "province:440000");
+}
+
+TEST(Estimate, NobodyElsesScoreChanges) {
+  const Snapshot& snap = base();
+  std::vector<std::int64_t> before = snap.scores.published_units;
+  auto ranks = snap.scores.rank;
+  Model model = default_model();
+  GenerateOptions options;
+  options.n = 200;
+  options.seed = 77;  // other enterprises: their codes differ from the base's
+  EstimationRecord record = estimate(snap, upload_of(generate(model, options)), Principal{});
+  EXPECT_EQ(record.counts.estimated, 200);
+  EXPECT_EQ(snap.scores.published_units, before);
+  EXPECT_EQ(snap.scores.rank, ranks);
+}
+
+TEST(Estimate, CountsReconcileWithRejectedAndDuplicateRows) {
+  const Snapshot& snap = base();
+  GenerateOptions options;
+  options.n = 3;
+  options.seed = 99;
+  Table fresh = generate(default_model(), options);
+  // Rows: registered 0, new 0, registered 0 again, new 1, registered 5.
+  TableBuilder builder(fresh.indicator_ids);
+  builder.add(snap.table.row(0));
+  builder.add(fresh.row(0));
+  builder.add(snap.table.row(0));
+  builder.add(fresh.row(1));
+  builder.add(snap.table.row(5));
+  Upload upload = upload_of(builder.build());
+  upload.source_row = {2, 3, 5, 6, 8};  // rows 4 and 7 were rejected
+  upload.rows_read = 7;
+  upload.rejected = {{4, "9.13501E+17", "某公司", "Excel turned the code into a number", "代码被Excel转换为数字"},
+                     {7, "", "无代码公司", "no credit code", "缺少统一社会信用代码"}};
+  upload.bad_indicators[3] = 1u << 2;
+  upload.errors = {{6, "研发费用占营业收入的比例(%)", "abc", "'abc' is not a number", "不是数字"}};
+  EstimationRecord record = estimate(snap, std::move(upload), Principal{});
+  const EstimateCounts& c = record.counts;
+  EXPECT_EQ(c.rows_read, 7);
+  EXPECT_EQ(c.scored, 5);
+  EXPECT_EQ(c.registered, 3);
+  EXPECT_EQ(c.estimated, 2);
+  EXPECT_EQ(c.rejected, 2);
+  EXPECT_EQ(c.duplicates, 1);
+  EXPECT_EQ(c.bad_cells, 1);
+  EXPECT_EQ(c.rows_read, c.scored + c.rejected);
+  EXPECT_TRUE(record.rows[2].duplicate);
+  EXPECT_EQ(record.rows[3].bad_indicators, (std::vector<int>{2}));
+
+  std::ostringstream errors;
+  record.write_errors_csv(errors);
+  std::vector<CsvRecord> lines = parse_csv(errors.str());
+  ASSERT_EQ(lines.size(), 4u);  // header, row 4 rejected, row 6 cell, row 7 rejected
+  EXPECT_EQ(lines[1].fields[0], "4");
+  EXPECT_EQ(lines[1].fields[1], "rejected_row");
+  EXPECT_EQ(lines[2].fields[0], "6");
+  EXPECT_EQ(lines[2].fields[3], "abc");
+  EXPECT_EQ(lines[3].fields[0], "7");
+
+  std::ostringstream results;
+  record.write_results_csv(results, snap);
+  std::vector<CsvRecord> rows = parse_csv(results.str());
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[1].fields[3], "registered");
+  EXPECT_EQ(rows[2].fields[3], "estimated");
+
+  std::string json = record.to_json(snap, true);
+  EXPECT_NE(json.find("\"rows_read\": 7"), std::string::npos);
+  EXPECT_NE(json.find("\"ledger\""), std::string::npos);
+  EXPECT_EQ(record.id.rfind("est-", 0), 0u);
+  EXPECT_EQ(record.snapshot_hash.size(), 16u);
+}
+
+}  // namespace
+}  // namespace cxjf
