@@ -72,7 +72,7 @@ class WouldBeRanks {
     auto it = slot_.find(unit);
     if (it == slot_.end()) return 1;
     const auto& list = scores_[static_cast<std::size_t>(it->second)];
-    auto higher = std::upper_bound(list.begin(), list.end(), published, std::greater<>()) - list.begin();
+    auto higher = std::lower_bound(list.begin(), list.end(), published, std::greater<>()) - list.begin();
     return static_cast<std::int32_t>(higher) + 1;
   }
 

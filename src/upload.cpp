@@ -1,1 +1,980 @@
-// Implemented soon.
+#include "cxjf/upload.hpp"
+
+#include <iconv.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "csv_text.hpp"
+#include "cxjf/credit_code.hpp"
+#include "cxjf/csv.hpp"
+#include "cxjf/error.hpp"
+#include "cxjf/regions.hpp"
+
+namespace cxjf {
+namespace {
+
+using namespace detail;
+
+constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+// The template's example row carries this code; a row with it is the example
+// left in place, not an enterprise.
+constexpr std::string_view example_credit_code = "91350100M000100Y43";
+
+// ---------------------------------------------------------------------------
+// Encoding.
+
+// The spreadsheet row of byte `offset`, counting line breaks as CsvReader
+// does (CRLF, LF or a lone CR), so an encoding error names the row Excel shows.
+std::int64_t row_at(std::string_view bytes, std::size_t offset) {
+  std::int64_t row = 1;
+  for (std::size_t i = 0; i < offset && i < bytes.size(); ++i) {
+    if (bytes[i] == '\n') ++row;
+    else if (bytes[i] == '\r' && (i + 1 >= bytes.size() || bytes[i + 1] != '\n')) ++row;
+  }
+  return row;
+}
+
+// Files that are not CSV at all get a message saying what they are, instead
+// of "missing columns" or an encoding error on row 1.
+void refuse_non_text(std::string_view bytes) {
+  if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4) ||
+      bytes.substr(0, 4) == std::string_view("\xD0\xCF\x11\xE0", 4))
+    throw InputError(0, "",
+                     "this is an Excel workbook (.xlsx or .xls), not a CSV file: in Excel choose Save As, "
+                     "\"CSV UTF-8 (Comma delimited)\", and upload that file (这是Excel工作簿，不是CSV文件：请另存为"
+                     "“CSV UTF-8（逗号分隔）”后上传)");
+  if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")
+    throw InputError(0, "",
+                     "the file is UTF-16 (Excel's \"Unicode Text\"), not CSV: save it as \"CSV UTF-8 (Comma "
+                     "delimited)\" (文件为UTF-16编码：请另存为“CSV UTF-8（逗号分隔）”)");
+  if (auto nul = bytes.find('\0'); nul != std::string_view::npos)
+    throw InputError(row_at(bytes, nul), "",
+                     "the file contains a NUL byte: it is not a text CSV (UTF-16 or a binary file): save it as "
+                     "\"CSV UTF-8 (Comma delimited)\" (文件含有NUL字节，不是文本CSV：请另存为“CSV UTF-8（逗号分隔）”)");
+}
+
+// GB18030 to UTF-8 with glibc's iconv, which ships with libc: GB18030 is a
+// superset of GBK and GB2312, so this reads what Excel on Chinese Windows
+// saves as "CSV".
+std::string decode_gb18030(std::string_view bytes) {
+  iconv_t cd = iconv_open("UTF-8", "GB18030");
+  if (cd == reinterpret_cast<iconv_t>(-1))
+    throw Error(ErrorCode::io,
+                "this system's iconv cannot convert GB18030 (are glibc's gconv modules installed?): save the file as "
+                "\"CSV UTF-8\" instead");
+  std::unique_ptr<void, int (*)(iconv_t)> close(cd, iconv_close);
+  // Two GB18030 bytes become at most three UTF-8 bytes, four at most four.
+  std::string out(bytes.size() + bytes.size() / 2 + 16, '\0');
+  char* in = const_cast<char*>(bytes.data());  // iconv's signature; it does not write the input
+  std::size_t in_left = bytes.size();
+  std::size_t written = 0;
+  for (;;) {
+    char* to = out.data() + written;
+    std::size_t out_left = out.size() - written;
+    std::size_t r = iconv(cd, &in, &in_left, &to, &out_left);
+    written = static_cast<std::size_t>(to - out.data());
+    if (r != static_cast<std::size_t>(-1)) break;  // all of it: GB18030 has no shift state to flush
+    if (errno == E2BIG) {
+      out.resize(out.size() * 2);
+      continue;
+    }
+    auto offset = static_cast<std::size_t>(in - bytes.data());
+    throw InputError(row_at(bytes, offset), "",
+                     "the text is neither UTF-8 nor GB18030 (GBK): the file may be damaged or in another encoding; "
+                     "save it from Excel as \"CSV UTF-8 (Comma delimited)\" (无法识别文件编码：请另存为“CSV UTF-8（逗号分隔）”)");
+  }
+  out.resize(written);
+  return out;
+}
+
+// The upload's text as UTF-8: a view of `bytes` or of `storage`.
+std::string_view decode(std::string_view bytes, Encoding requested, Encoding& used, std::string& storage) {
+  refuse_non_text(bytes);
+  const bool bom = bytes.substr(0, 3) == utf8_bom;
+  const std::size_t bad = requested == Encoding::gb18030 ? std::string_view::npos : invalid_utf8(bytes);
+  Encoding encoding = requested;
+  if (encoding == Encoding::automatic)
+    encoding = bom || bad == std::string_view::npos ? Encoding::utf8 : Encoding::gb18030;
+  used = encoding;
+  if (encoding == Encoding::utf8) {
+    if (bad != std::string_view::npos)
+      throw InputError(row_at(bytes, bad), "",
+                       requested == Encoding::utf8
+                           ? "the file is not valid UTF-8 here; Excel's plain \"CSV\" on Chinese Windows is GBK: read "
+                             "it as GB18030 (--encoding gb18030) or save it as \"CSV UTF-8\" (文件不是UTF-8编码)"
+                           : "the file starts with a UTF-8 byte-order mark but is not valid UTF-8 here: it is "
+                             "damaged; save it again as \"CSV UTF-8\" (文件编码损坏：请重新另存为“CSV UTF-8”)");
+    return bytes;
+  }
+  if (bom)
+    throw InputError(1, "",
+                     "GB18030 was requested but the file starts with a UTF-8 byte-order mark: it is UTF-8; read it "
+                     "with automatic detection (文件为UTF-8编码，请勿指定GB18030)");
+  storage = decode_gb18030(bytes);
+  return storage;
+}
+
+// ---------------------------------------------------------------------------
+// Cell text as people type it.
+
+// Full-width ASCII forms (U+FF01..U+FF5E: １２３．５％, ＡＢＣ, －, ／, ，) as
+// ASCII and the ideographic space U+3000 as a space: what a Chinese input
+// method produces when left in full-width mode. `out` is reused across cells.
+std::string_view fold_width(std::string_view s, std::string& out) {
+  if (std::none_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) return s;
+  out.clear();
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 == 0xEF && i + 2 < s.size()) {
+      auto b1 = static_cast<unsigned char>(s[i + 1]), b2 = static_cast<unsigned char>(s[i + 2]);
+      if (b1 == 0xBC && b2 >= 0x81 && b2 <= 0xBF) {  // U+FF01..U+FF3F
+        out.push_back(static_cast<char>(b2 - 0x60));
+        i += 2;
+        continue;
+      }
+      if (b1 == 0xBD && b2 >= 0x80 && b2 <= 0x9E) {  // U+FF40..U+FF5E
+        out.push_back(static_cast<char>(b2 - 0x20));
+        i += 2;
+        continue;
+      }
+    }
+    if (s.substr(i, 3) == ideographic_space) {
+      out.push_back(' ');
+      i += 2;
+      continue;
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+// A header compared without any spaces (ASCII, U+3000, no-break) or line
+// breaks: "研发费用金额 （万元）" and "研发费用金额(万元)" are one header.
+std::string header_key(std::string_view header) {
+  std::string key;
+  key.reserve(header.size());
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    char c = header[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    if (header.substr(i, 3) == ideographic_space) {
+      i += 2;
+      continue;
+    }
+    if (header.substr(i, 2) == "\xC2\xA0") {
+      ++i;
+      continue;
+    }
+    key.push_back(c);
+  }
+  return key;
+}
+
+// Powers of ten of the amount units a header may name, relative to 元.
+int amount_power(std::string_view unit) {
+  if (unit == "元") return 0;
+  if (unit == "万元") return 4;
+  if (unit == "亿元") return 8;
+  return -1;
+}
+
+bool is_percent_unit(std::string_view unit) { return same_unit(unit, "%"); }
+
+// "None" as people write it. "——" is what a Chinese input method types for
+// a dash; "―" (U+2015) is a dash that went through Windows code page 936.
+bool none_marker(std::string_view s) {
+  if (s.empty()) return true;
+  // Most cells are numbers: rule them out by their first byte and length
+  // (the longest marker, "——", is six bytes).
+  if (s.size() > 6 || (s[0] != '-' && s[0] != '/' && s[0] != '\xE2' && s[0] != '\xE6')) return false;
+  return s == "-" || s == "—" || s == "——" || s == "―" || s == "――" || s == "/" || s == "无";
+}
+
+// What an upload cell said.
+enum class CellKind { missing, value, bad };
+
+// A bad cell's reason, in both languages.
+struct Reason {
+  std::string en;
+  std::string zh;
+};
+
+// An indicator cell, read. `value` is in the model's unit; for a % column,
+// `hundredfold` is the value had it been written as a fraction (0.125 ->
+// 12.5), decided once the whole column is seen.
+struct NumberCell {
+  CellKind kind = CellKind::missing;
+  double value = missing_value;
+  double hundredfold = missing_value;
+  bool percent_sign = false;
+  Reason reason;
+};
+
+// `text` (already checked to be a plain decimal) times 10^shift, rounded once
+// from the decimal: shifting the exponent instead of multiplying keeps
+// 12345 元 exactly 1.2345 万元 and 0.07 exactly 7 %.
+NumberStatus parse_shifted(std::string_view text, int shift, double& value) {
+  if (shift == 0) return parse_number(text, value);
+  std::size_t e = text.find_first_of("eE");
+  long exponent = 0;
+  if (e != std::string_view::npos) {
+    std::string_view digits = text.substr(e + 1);
+    bool negative = !digits.empty() && digits[0] == '-';
+    if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
+    // Exponents beyond any double's range only need to stay out of range.
+    for (char c : digits) exponent = std::min(exponent * 10 + (c - '0'), 100000L);
+    if (negative) exponent = -exponent;
+  }
+  // Built on the stack: this runs for most cells of a % column.
+  char buffer[96];
+  std::string_view mantissa = text.substr(0, e);
+  if (mantissa.size() > 64) return parse_number(std::string(mantissa) + 'e' + std::to_string(exponent + shift), value);
+  std::memcpy(buffer, mantissa.data(), mantissa.size());
+  char* end = buffer + mantissa.size();
+  *end++ = 'e';
+  end = std::to_chars(end, buffer + sizeof buffer, exponent + shift).ptr;
+  return parse_number(std::string_view(buffer, static_cast<std::size_t>(end - buffer)), value);
+}
+
+// "1,234,567.5": commas only between groups of three digits before the point.
+bool thousands_grouped(std::string_view s) {
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  std::size_t end = s.find_first_of(".eE");
+  std::string_view integer = s.substr(0, end);
+  if (end != std::string_view::npos && s.find(',', end) != std::string_view::npos) return false;
+  std::size_t first = integer.find(',');
+  if (first == 0 || first > 3) return false;
+  for (std::size_t i = first; i < integer.size(); i += 4)
+    if (integer[i] != ',' || i + 4 > integer.size() || !all_digits(integer.substr(i + 1, 3))) return false;
+  return all_digits(integer.substr(0, first));
+}
+
+// Reads an indicator cell: the forms of DOMAIN.md §7. `unit` is the model's
+// unit, `shift` the power of ten from the header's unit to it. `fractions`
+// says whether the column may still be one of fractions, the only case that
+// needs `hundredfold`.
+NumberCell read_number(std::string_view raw, std::string_view unit, int shift, bool fractions, std::string& scratch) {
+  NumberCell cell;
+  std::string_view s = trim(fold_width(raw, scratch));
+  if (none_marker(s)) return cell;
+  cell.kind = CellKind::bad;
+  auto text = [raw] { return std::string(raw); };  // for messages only
+  if (!s.empty() && s.back() == '%') {
+    cell.percent_sign = true;
+    s = trim(s.substr(0, s.size() - 1));
+  }
+  auto numeric = [](char c) {
+    return (c >= '0' && c <= '9') || c == '.' || c == ',' || c == '+' || c == '-' || c == 'e' || c == 'E';
+  };
+  if (s.empty() || !std::all_of(s.begin(), s.end(), numeric)) {
+    cell.reason = {"'" + text() + "' is not a number: write only the number, in the unit of the header (e.g. 1234.5); "
+                                "leave the cell empty or write — when there is no value",
+                   "“" + text() + "”不是数字：请只填写数字，单位以表头为准（如1234.5）；没有数据请留空或填“—”"};
+    return cell;
+  }
+  std::string plain;
+  if (s.find(',') != std::string_view::npos) {
+    if (!thousands_grouped(s)) {
+      cell.reason = {"'" + text() + "' is not a number: a comma may only separate thousands (1,234.5), and the decimal "
+                                  "point is '.'",
+                     "“" + text() + "”不是数字：逗号只能用作千位分隔符（如1,234.5），小数点请用“.”"};
+      return cell;
+    }
+    plain.assign(s);
+    plain.erase(std::remove(plain.begin(), plain.end(), ','), plain.end());
+    s = plain;
+  }
+  const bool percent_column = is_percent_unit(unit);
+  if (cell.percent_sign && !percent_column) {
+    std::string in = unit.empty() ? std::string("plain numbers") : std::string(unit);
+    cell.reason = {"'" + text() + "' is a percentage, but this column takes " + in + ": write the value without '%'",
+                   "“" + text() + "”是百分数，但该列单位为" + (unit.empty() ? std::string("数值") : std::string(unit)) +
+                       "：请去掉“%”"};
+    return cell;
+  }
+  double value = 0;
+  NumberStatus status = parse_shifted(s, shift, value);
+  if (status == NumberStatus::ok && percent_column && fractions && !cell.percent_sign && value >= -1 && value <= 1)
+    status = parse_shifted(s, shift + 2, cell.hundredfold);
+  if (status == NumberStatus::not_a_number) {
+    cell.reason = {"'" + text() + "' is not a number: write digits with at most one decimal point, e.g. 1234.5",
+                   "“" + text() + "”不是数字：请填写数字，如1234.5"};
+    return cell;
+  }
+  if (status == NumberStatus::out_of_range) {
+    cell.reason = {"'" + text() + "' is too large or too small to be a number", "“" + text() + "”超出数值范围"};
+    return cell;
+  }
+  cell.kind = CellKind::value;
+  cell.value = value;
+  return cell;
+}
+
+// ---- Credit codes.
+
+bool is_code_symbol(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'S' && c != 'V' && c != 'Z');
+}
+
+// What Excel shows for a long digit string in a General cell: one digit,
+// maybe a fraction, then "E+" and the exponent (9.13501E+17). A valid code
+// has neither '.' nor '+', so no real code looks like this.
+bool excel_scientific(std::string_view code) {
+  if (code.size() < 4 || code[0] < '1' || code[0] > '9') return false;
+  std::size_t e = code.find("E+");
+  if (e == std::string_view::npos || e + 2 == code.size() || !all_digits(code.substr(e + 2))) return false;
+  std::string_view fraction = code.substr(1, e - 1);
+  return fraction.empty() || (fraction.size() > 1 && fraction[0] == '.' && all_digits(fraction.substr(1)));
+}
+
+// A credit code cell, or nullopt when it is usable; `code` is the normalized
+// code either way.
+std::optional<Reason> check_credit_code(std::string_view raw, std::string& code, std::string& scratch) {
+  code = normalize_credit_code(fold_width(raw, scratch));
+  code.erase(std::remove(code.begin(), code.end(), '\t'), code.end());
+  auto problem = credit_code_problem(code);
+  if (!problem) return std::nullopt;
+  const std::string text(raw);
+  if (code.empty())
+    return Reason{"the credit code is empty: every row needs the enterprise's 18-character 统一社会信用代码",
+                  "统一社会信用代码为空：每行都须填写18位统一社会信用代码"};
+  if (excel_scientific(code))
+    return Reason{"'" + text + "': Excel turned the credit code into a number and lost its last digits, which cannot "
+                               "be recovered from this file: format the column as Text (文本) before pasting the codes, "
+                               "or re-export the file as \"CSV UTF-8\" from a column formatted as text",
+                  "“" + text + "”：Excel把统一社会信用代码当成数字，后几位已丢失且无法从本文件恢复：请先将该列设置为"
+                               "“文本”格式再粘贴代码，或从文本格式的列重新导出为“CSV UTF-8”"};
+  // Excel also keeps only 15 significant digits when it shows a code as a
+  // plain number: 913501000000000000.
+  const bool digits_only = code.size() >= 16 && all_digits(code);
+  std::string hint_en = digits_only ? "; if Excel showed the code as a number it kept only 15 digits: format the "
+                                      "column as Text (文本) and paste the codes again"
+                                    : "";
+  std::string hint_zh = digits_only ? "；若Excel曾把代码显示为数字，则只保留了15位：请将该列设为“文本”格式后重新粘贴" : "";
+  Reason reason{"'" + text + "' is not a valid credit code: " + *problem + hint_en, ""};
+  // The Chinese reason in full, mirroring credit_code_problem's checks.
+  std::size_t count = 0;
+  for (char c : code) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  if (count != 18) {
+    reason.zh = "统一社会信用代码“" + text + "”应为18位，此处为" + std::to_string(count) + "位" + hint_zh;
+    return reason;
+  }
+  std::size_t position = 0;
+  for (std::size_t i = 0; i < code.size(); ++position) {
+    std::size_t length = 1;
+    while (i + length < code.size() && (static_cast<unsigned char>(code[i + length]) & 0xC0) == 0x80) ++length;
+    if (length > 1 || !is_code_symbol(code[i])) {
+      reason.zh = "统一社会信用代码“" + text + "”第" + std::to_string(position + 1) + "位“" + code.substr(i, length) +
+                  "”无效：只能使用数字0-9和除I、O、S、V、Z以外的大写字母";
+      return reason;
+    }
+    i += length;
+  }
+  reason.zh = std::string("统一社会信用代码“") + text + "”校验位（第18位）应为" + credit_code_check_char(code.substr(0, 17)) +
+              "，此处为" + code[17] + "：请核对代码" + hint_zh;
+  return reason;
+}
+
+// ---- Dates.
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+// YYYYMMDD of a day count from 1970-01-01.
+std::int32_t civil_from_days(std::int64_t z) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+  return static_cast<std::int32_t>(y * 10000 + m * 100 + d);
+}
+
+bool is_calendar_date(std::int32_t yyyymmdd) {
+  int y = yyyymmdd / 10000, m = yyyymmdd / 100 % 100, d = yyyymmdd % 100;
+  if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return false;
+  return civil_from_days(days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d))) == yyyymmdd;
+}
+
+// "2015/6/30", "2015-6-30", "2015.6.30", "2015年6月30日" as YYYYMMDD, or -1.
+std::int32_t parse_loose_date(std::string_view s) {
+  auto number = [&](std::size_t& i, std::size_t min, std::size_t max) -> int {
+    std::size_t start = i;
+    while (i < s.size() && i - start < max && s[i] >= '0' && s[i] <= '9') ++i;
+    return i - start >= min ? digits_value(s.substr(start, i - start)) : -1;
+  };
+  auto expect = [&](std::size_t& i, std::string_view what) {
+    if (s.compare(i, what.size(), what) != 0) return false;
+    i += what.size();
+    return true;
+  };
+  std::size_t i = 0;
+  int y = number(i, 4, 4);
+  if (y < 0) return -1;
+  std::string_view separators[] = {"-", "/", ".", "年"};
+  for (auto sep : separators) {
+    std::size_t j = i;
+    if (!expect(j, sep)) continue;
+    int m = number(j, 1, 2);
+    std::string_view second = sep == "年" ? "月" : sep;
+    if (m < 0 || !expect(j, second)) return -1;
+    int d = number(j, 1, 2);
+    if (d < 0 || (sep == "年" && !expect(j, "日")) || j != s.size()) return -1;
+    return y * 10000 + m * 100 + d;
+  }
+  return -1;
+}
+
+// A founding date cell: YYYYMMDD, 0 when empty, or a reason.
+std::int32_t read_date(std::string_view raw, std::optional<Reason>& reason, std::string& scratch) {
+  std::string_view s = trim(fold_width(raw, scratch));
+  if (none_marker(s)) return 0;
+  auto text = [raw] { return std::string(raw); };  // for messages only
+  std::int32_t date = parse_date(s);
+  if (date < 0) date = parse_loose_date(s);
+  // Excel stores dates as days since 1899-12-30 and a CSV exported from a
+  // General-formatted cell shows that count. Only five digits are taken:
+  // 10000-99999 are 1927-05-18 to 2173-10-14, while a four-digit number is
+  // more likely a year typed alone.
+  if (date < 0 && s.size() == 5 && all_digits(s))
+    date = civil_from_days(days_from_civil(1899, 12, 30) + digits_value(s));
+  if (date < 0) {
+    reason = Reason{"'" + text() + "' is not a date: write YYYY-MM-DD (e.g. 2015-06-30), YYYY/MM/DD or YYYYMMDD",
+                    "“" + text() + "”不是日期：请按YYYY-MM-DD填写（如2015-06-30），也可写YYYY/MM/DD或YYYYMMDD"};
+    return 0;
+  }
+  if (!is_calendar_date(date)) {
+    reason = Reason{"'" + text() + "' is not a calendar date", "“" + text() + "”不是实际存在的日期"};
+    return 0;
+  }
+  return date;
+}
+
+// ---- Industry.
+
+// "C", "c", "制造业", "C 制造业", "C-制造业" as the section's letter; "" when
+// empty; nullopt when none of these or when letter and name disagree.
+std::optional<std::string> read_industry(std::string_view raw, std::string& scratch) {
+  std::string_view s = trim(fold_width(raw, scratch));
+  if (s.empty()) return std::string();
+  int index = industry_index(s);
+  if (index < 0 && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z'))) {
+    int letter = industry_index(s.substr(0, 1));
+    std::string_view rest = s.substr(1);
+    for (;;) {
+      rest = trim(rest);
+      if (!rest.empty() && (rest[0] == '-' || rest[0] == '.' || rest[0] == ':')) rest.remove_prefix(1);
+      else if (rest.substr(0, 3) == "、") rest.remove_prefix(3);
+      else break;
+    }
+    if (letter >= 0 && (rest.empty() || industry_index(rest) == letter)) index = letter;
+  }
+  if (index < 0) return std::nullopt;
+  return std::string(1, static_cast<char>('A' + index));
+}
+
+// ---- Columns.
+
+// Separators of several values in one cell: the table's, and commas, which
+// people type between qualifications.
+constexpr std::string_view upload_separators[] = {";", "；", "、", ",", "，"};
+
+// Whether an upload must have this column: the key, the name and the region
+// (peers and ranks), every scored indicator, and the input-only indicators the
+// stage rule or a bonus item reads.
+bool column_required(int column, const Model& model) {
+  switch (column) {
+    case credit_code_column:
+    case name_column:
+    case region_column: return true;
+    default: break;
+  }
+  if (column < attribute_count) return false;
+  const auto& indicator = model.indicators[static_cast<std::size_t>(column - attribute_count)];
+  if (!indicator.weights.empty() || !indicator.category.empty()) return true;
+  if (model.stage_rule.basis == StageBasis::revenue && model.stage_rule.indicator == indicator.id) return true;
+  return std::any_of(model.bonus.begin(), model.bonus.end(),
+                     [&](const BonusItem& b) { return b.indicator == indicator.id; });
+}
+
+// The reader of one upload: the header's mapping, then row by row.
+class UploadReader {
+ public:
+  UploadReader(const Model& model, Upload& upload) : model_(model), upload_(upload), builder_(model) {
+    k_ = static_cast<int>(model.indicators.size());
+    if (k_ > 64)
+      throw Error(ErrorCode::invalid_argument, "model '" + model.id + "' has " + std::to_string(k_) +
+                                                   " indicators; an upload reads at most 64");
+    source_.assign(static_cast<std::size_t>(attribute_count + k_), -1);
+    shift_.assign(static_cast<std::size_t>(k_), 0);
+    percent_slot_.assign(static_cast<std::size_t>(k_), -1);
+    for (int j = 0; j < k_; ++j)
+      if (is_percent_unit(model.indicators[static_cast<std::size_t>(j)].unit)) {
+        percent_slot_[static_cast<std::size_t>(j)] = static_cast<int>(percent_columns_.size());
+        percent_columns_.push_back(j);
+      }
+    percent_stats_.resize(percent_columns_.size());
+  }
+
+  void read(std::string_view text) {
+    CsvReader reader(text);
+    std::vector<std::string> fields;
+    std::int64_t line = 0;
+    // Blank lines above the header are not the header.
+    bool have_header = false;
+    while (reader.next(line, fields))
+      if (!blank(fields)) {
+        have_header = true;
+        break;
+      }
+    if (!have_header) throw InputError(1, "", "the file is empty: the first row must be the template's header (文件为空)");
+    map_header(line, fields);
+    unnamed_with_data_.assign(header_.size(), false);
+    builder_.reserve(std::count(text.begin(), text.end(), '\n'));
+    while (reader.next(line, fields)) read_row(line, fields);
+    finish();
+  }
+
+ private:
+  static bool blank(const std::vector<std::string>& fields) {
+    return std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return trim(f).empty(); });
+  }
+
+  void map_header(std::int64_t line, const std::vector<std::string>& fields) {
+    header_ = fields;
+    column_of_.assign(header_.size(), -1);
+    unnamed_.assign(header_.size(), false);
+    bool any = false;
+    for (std::size_t h = 0; h < header_.size(); ++h) {
+      std::string key = header_key(header_[h]);
+      if (key.empty()) {
+        unnamed_[h] = true;
+        continue;
+      }
+      int column = match_column(key, model_);
+      std::optional<NameAndUnit> split;
+      if (column < 0 && (split = split_unit(key))) column = match_column(split->name, model_);
+      if (column < 0) continue;
+      any = true;
+      auto& slot = source_[static_cast<std::size_t>(column)];
+      if (slot >= 0)
+        throw InputError(line, header_[h],
+                         "the same column appears twice (also column " + std::to_string(slot + 1) + ", '" +
+                             header_[static_cast<std::size_t>(slot)] + "'): delete one of them (该列重复，请删除其中一列)");
+      slot = static_cast<int>(h);
+      column_of_[h] = column;
+      if (column >= attribute_count && split && !split->unit.empty())
+        set_unit(line, h, column - attribute_count, split->unit);
+    }
+
+    std::string missing_en, missing_zh;
+    auto require = [&](const std::string& header, const std::string& id, const std::string& header_zh) {
+      missing_en += (missing_en.empty() ? "" : ", ") + header + " (" + id + ")";
+      missing_zh += (missing_zh.empty() ? "" : "、") + header_zh;
+    };
+    const auto& attributes = attribute_columns();
+    for (int c = 0; c < attribute_count + k_; ++c) {
+      if (source_[static_cast<std::size_t>(c)] >= 0 || !column_required(c, model_)) continue;
+      if (c < attribute_count) {
+        require(std::string(attributes[c].name_zh), std::string(attributes[c].id), std::string(attributes[c].name_zh));
+      } else {
+        const auto& indicator = model_.indicators[static_cast<std::size_t>(c - attribute_count)];
+        require(indicator_header(indicator), indicator.id, indicator_header(indicator));
+      }
+    }
+    // The stage comes from the data or, by age, from the founding date: a
+    // file without the column would put every enterprise at the first stage.
+    const std::string stage(attributes[stage_column].name_zh), stage_id(attributes[stage_column].id);
+    const std::string founded(attributes[founded_column].name_zh), founded_id(attributes[founded_column].id);
+    if (model_.stage_rule.basis == StageBasis::data && source_[stage_column] < 0) require(stage, stage_id, stage);
+    if (model_.stage_rule.basis == StageBasis::age && source_[stage_column] < 0 && source_[founded_column] < 0)
+      require(founded + " or " + stage, founded_id + " or " + stage_id, founded + "或" + stage);
+    if (missing_en.empty()) return;
+    std::string message = any ? "" : "no cell of this row is a column of the template: the first row must be the "
+                                     "template's header row (cxjf template) (首行应为模板表头); ";
+    throw InputError(line, "",
+                     message + "missing columns: " + missing_en + "; add them with the template's headers (缺少必需的列：" +
+                         missing_zh + "；请按模板补齐)");
+  }
+
+  // An amount in 元 or 亿元 is converted to the model's 万元; any other unit
+  // that differs from the model's would scale the scores' input silently.
+  void set_unit(std::int64_t line, std::size_t h, int j, std::string_view unit) {
+    const auto& indicator = model_.indicators[static_cast<std::size_t>(j)];
+    if (indicator.unit.empty() || same_unit(unit, indicator.unit)) return;
+    int from = amount_power(unit), to = amount_power(indicator.unit);
+    if (from >= 0 && to >= 0) {
+      shift_[static_cast<std::size_t>(j)] = from - to;
+      return;
+    }
+    const std::string u(unit);
+    throw InputError(line, header_[h],
+                     "the unit is " + u + " but the model's " + indicator.name_zh + " is in " + indicator.unit +
+                         ": write the column in " + indicator.unit + " and correct the header (元, 万元 and 亿元 are "
+                         "converted) (单位“" + u + "”与模型单位“" + indicator.unit + "”不符：请换算为" + indicator.unit +
+                         "并修改表头)");
+  }
+
+  // The template's second row: every recognised column holds its English id.
+  bool is_id_row(const std::vector<std::string>& fields) const {
+    const auto& attributes = attribute_columns();
+    for (std::size_t h = 0; h < header_.size(); ++h) {
+      int c = column_of_[h];
+      if (c < 0) continue;
+      std::string_view id =
+          c < attribute_count ? attributes[c].id : model_.indicators[static_cast<std::size_t>(c - attribute_count)].id;
+      if (h >= fields.size() || trim(fields[h]) != id) return false;
+    }
+    return true;
+  }
+
+  std::string_view raw(const std::vector<std::string>& fields, int column) const {
+    int h = source_[static_cast<std::size_t>(column)];
+    if (h < 0 || static_cast<std::size_t>(h) >= fields.size()) return {};
+    return fields[static_cast<std::size_t>(h)];
+  }
+
+  void cell_error(std::int64_t line, int column, std::string_view raw_text, Reason reason) {
+    int h = source_[static_cast<std::size_t>(column)];
+    row_errors_.push_back({h, CellError{line, header_[static_cast<std::size_t>(h)], std::string(raw_text),
+                                        std::move(reason.en), std::move(reason.zh)}});
+  }
+
+  void reject_because(int column, const Reason& reason) {
+    const std::string& header = header_[static_cast<std::size_t>(source_[static_cast<std::size_t>(column)])];
+    reject_en_ += (reject_en_.empty() ? "" : "; ") + header + ": " + reason.en;
+    reject_zh_ += (reject_zh_.empty() ? "" : "；") + header + "：" + reason.zh;
+  }
+
+  void reject(std::int64_t line, const std::vector<std::string>& fields, std::string en, std::string zh) {
+    upload_.rejected.push_back(RejectedRow{line, std::string(raw(fields, credit_code_column)),
+                                           std::string(raw(fields, name_column)), std::move(en), std::move(zh)});
+  }
+
+  void read_row(std::int64_t line, const std::vector<std::string>& fields) {
+    if (blank(fields) || is_id_row(fields)) return;
+    ++upload_.rows_read;
+    for (std::size_t h = 0; h < header_.size() && h < fields.size(); ++h)
+      if (unnamed_[h] && !trim(fields[h]).empty()) unnamed_with_data_[h] = true;
+
+    // A row whose cells do not line up with the header (an unquoted comma in
+    // a name shifts every later cell) cannot be read cell by cell.
+    bool extra = false;
+    for (std::size_t h = header_.size(); h < fields.size(); ++h) extra |= !trim(fields[h]).empty();
+    if (fields.size() < header_.size() || extra) {
+      const std::string found = std::to_string(fields.size()), expected = std::to_string(header_.size());
+      reject(line, fields,
+             "the row has " + found + " cells but the header has " + expected +
+                 ": a value containing a comma must be enclosed in double quotes, or cells were added or deleted",
+             "该行有" + found + "个单元格，表头有" + expected + "列：含逗号的内容须用英文双引号括起，或检查是否多加或多删了单元格");
+      return;
+    }
+
+    row_errors_.clear();
+    reject_en_.clear();
+    reject_zh_.clear();
+    if (auto problem = check_credit_code(raw(fields, credit_code_column), row_.credit_code, scratch_)) {
+      cell_error(line, credit_code_column, raw(fields, credit_code_column), *problem);
+      reject_because(credit_code_column, *problem);
+    } else if (row_.credit_code == example_credit_code) {
+      reject(line, fields, "template example row", "模板示例行");
+      return;
+    }
+    row_.name.assign(trim(raw(fields, name_column)));
+    read_region(line, fields);
+    read_attributes(line, fields);
+    std::uint64_t bad = read_values(line, fields);
+
+    if (reject_en_.empty()) add(line, fields, bad);
+    else reject(line, fields, reject_en_, reject_zh_);
+    std::stable_sort(row_errors_.begin(), row_errors_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& e : row_errors_) upload_.errors.push_back(std::move(e.second));
+  }
+
+  // The region decides the enterprise's peers and ranks: without a valid
+  // one the row cannot be scored.
+  void read_region(std::int64_t line, const std::vector<std::string>& fields) {
+    std::string_view cell = raw(fields, region_column);
+    std::string_view s = trim(fold_width(cell, scratch_));
+    const std::string text(cell);
+    std::optional<Reason> reason;
+    if (s.empty())
+      reason = Reason{"the region code is empty: every row needs the six-digit GB/T 2260 code of its county, city or "
+                      "province (e.g. 440305)",
+                      "行政区划代码为空：每行都须填写6位行政区划代码（GB/T 2260，如440305）"};
+    else if (s.size() != 6 || !all_digits(s))
+      reason = Reason{"'" + text + "' is not a six-digit region code (GB/T 2260, e.g. 440305)",
+                      "“" + text + "”不是6位行政区划代码（GB/T 2260，如440305）"};
+    else if (!Regions::builtin().find(digits_value(s)))
+      reason = Reason{"'" + text + "' is not a region code of GB/T 2260: use the code of the county, city or province",
+                      "“" + text + "”不是有效的行政区划代码（GB/T 2260），请填写区县、地市或省级代码"};
+    if (reason) {
+      cell_error(line, region_column, cell, *reason);
+      reject_because(region_column, *reason);
+      row_.region = 0;
+    } else {
+      row_.region = digits_value(s);
+    }
+  }
+
+  // The optional attributes: a bad one is reported and left unknown.
+  void read_attributes(std::int64_t line, const std::vector<std::string>& fields) {
+    row_.zone.assign(trim(raw(fields, zone_column)));
+    row_.incubator.assign(trim(raw(fields, incubator_column)));
+    row_.stage.assign(trim(raw(fields, stage_column)));
+    split_values(raw(fields, tech_fields_column), row_.tech_fields, upload_separators);
+    split_values(raw(fields, qualifications_column), row_.qualifications, upload_separators);
+    split_values(raw(fields, negatives_column), row_.negatives, upload_separators);
+
+    std::string_view industry = raw(fields, industry_column);
+    if (auto letter = read_industry(industry, scratch_)) {
+      row_.industry = *letter;
+    } else {
+      row_.industry.clear();
+      const std::string text(industry);
+      cell_error(line, industry_column, industry,
+                 {"'" + text + "' is not an industry section of GB/T 4754-2017: write its letter A-T (e.g. C), its "
+                               "name (e.g. 制造业) or both (C 制造业); the row is scored with the industry unknown",
+                  "“" + text + "”不是国民经济行业门类（GB/T 4754-2017）：请填写门类字母A-T（如C）、门类名称（如制造业）"
+                               "或两者（C 制造业）；本行按行业未知计分"});
+    }
+
+    std::optional<Reason> reason;
+    std::string_view founded = raw(fields, founded_column);
+    row_.founded = read_date(founded, reason, scratch_);
+    if (reason) {
+      reason->en += "; the row is scored with the founding date unknown";
+      reason->zh += "；本行按成立日期未知计分";
+      cell_error(line, founded_column, founded, *reason);
+    }
+  }
+
+  // Indicator cells; a bad one is reported and treated as missing (bit j of
+  // the result).
+  std::uint64_t read_values(std::int64_t line, const std::vector<std::string>& fields) {
+    std::uint64_t bad = 0;
+    row_.values.assign(static_cast<std::size_t>(k_), missing_value);
+    row_hundredfold_.assign(percent_columns_.size(), missing_value);
+    row_percent_.assign(percent_columns_.size(), PercentStats{});
+    for (int j = 0; j < k_; ++j) {
+      const int column = attribute_count + j;
+      if (source_[static_cast<std::size_t>(column)] < 0) continue;
+      const auto& indicator = model_.indicators[static_cast<std::size_t>(j)];
+      std::string_view cell = raw(fields, column);
+      const int slot = percent_slot_[static_cast<std::size_t>(j)];
+      const bool fractions = slot >= 0 && !percent_stats_[static_cast<std::size_t>(slot)].percent_sign &&
+                             !percent_stats_[static_cast<std::size_t>(slot)].beyond_one;
+      NumberCell number = read_number(cell, indicator.unit, shift_[static_cast<std::size_t>(j)], fractions, scratch_);
+      if (number.kind == CellKind::bad) {
+        bad |= std::uint64_t{1} << j;
+        number.reason.en += "; the cell is treated as missing";
+        number.reason.zh += "；本格按缺失处理";
+        cell_error(line, column, cell, std::move(number.reason));
+        continue;
+      }
+      row_.values[static_cast<std::size_t>(j)] = number.value;
+      if (slot < 0 || number.kind != CellKind::value) continue;
+      auto& stats = row_percent_[static_cast<std::size_t>(slot)];
+      stats.any = true;
+      stats.percent_sign = number.percent_sign;
+      stats.beyond_one = !(number.value >= -1 && number.value <= 1);
+      row_hundredfold_[static_cast<std::size_t>(slot)] = number.hundredfold;
+    }
+    return bad;
+  }
+
+  void add(std::int64_t line, const std::vector<std::string>& fields, std::uint64_t bad) {
+    // TableBuilder's last check is the 32 distinct values a multi-valued
+    // column holds: a row that would exceed it keeps the rest of its data.
+    for (;;) {
+      try {
+        builder_.add(row_, line);
+        break;
+      } catch (const InputError& e) {
+        const auto& attributes = attribute_columns();
+        int column = -1;
+        for (int a : {tech_fields_column, qualifications_column, negatives_column})
+          if (e.column() == attributes[a].name_zh) column = a;
+        if (column < 0 || source_[static_cast<std::size_t>(column)] < 0) {
+          // Every other check of TableBuilder was made above; should one
+          // still fail, the row is reported rather than lost.
+          reject(line, fields, e.what(), std::string("本行无法读取：") + e.what());
+          return;
+        }
+        cell_error(line, column, raw(fields, column),
+                   {"more than 32 distinct values in this column (a table holds at most 32): the row is scored "
+                    "without this cell's values",
+                    "该列不同取值超过32种：本行此列按空处理"});
+        (column == tech_fields_column ? row_.tech_fields
+         : column == qualifications_column ? row_.qualifications
+                                           : row_.negatives)
+            .clear();
+      }
+    }
+    upload_.source_row.push_back(line);
+    upload_.bad_indicators.push_back(bad);
+    hundredfold_.insert(hundredfold_.end(), row_hundredfold_.begin(), row_hundredfold_.end());
+    for (std::size_t q = 0; q < percent_stats_.size(); ++q) {
+      const auto& r = row_percent_[q];
+      if (!r.any) continue;
+      percent_stats_[q].any = true;
+      percent_stats_[q].percent_sign |= r.percent_sign;
+      percent_stats_[q].beyond_one |= r.beyond_one;
+    }
+  }
+
+  void finish() {
+    upload_.table = builder_.build();
+    // A % column written entirely as fractions (every value in [-1, 1], no
+    // '%' anywhere) is what Excel exports from cells formatted as
+    // percentages: 0.125 means 12.5 %.
+    const auto n = static_cast<std::size_t>(upload_.table.size());
+    const std::size_t p = percent_columns_.size();
+    for (std::size_t q = 0; q < p; ++q) {
+      const auto& stats = percent_stats_[q];
+      if (!stats.any || stats.percent_sign || stats.beyond_one) continue;
+      auto column = upload_.table.values.col(percent_columns_[q]);
+      for (std::size_t i = 0; i < n; ++i) column(static_cast<Eigen::Index>(i)) = hundredfold_[i * p + q];
+    }
+    for (std::size_t h = 0; h < header_.size(); ++h) {
+      if (column_of_[h] >= 0) continue;
+      if (!unnamed_[h]) {
+        upload_.unknown_columns.push_back(header_[h]);
+      } else if (unnamed_with_data_[h]) {
+        const std::string number = std::to_string(h + 1);
+        upload_.unknown_columns.push_back("(column " + number + " has no header / 第" + number + "列无表头)");
+      }
+    }
+  }
+
+  struct PercentStats {
+    bool any = false;           // a value was read
+    bool percent_sign = false;  // some value had '%'
+    bool beyond_one = false;    // some value lies outside [-1, 1]
+  };
+
+  const Model& model_;
+  Upload& upload_;
+  TableBuilder builder_;
+  int k_ = 0;
+  std::vector<std::string> header_;
+  std::vector<int> source_;     // file column of each of our columns, -1 absent
+  std::vector<int> column_of_;  // our column of each file column, -1 unknown
+  std::vector<int> shift_;      // per indicator: power of ten from the header's unit to the model's
+  std::vector<int> percent_slot_;      // per indicator: its index among the % columns, or -1
+  std::vector<int> percent_columns_;   // the % indicators
+  std::vector<PercentStats> percent_stats_;
+  std::vector<double> hundredfold_;    // table rows x % columns, row-major
+  std::vector<bool> unnamed_;            // per file column: its header is blank
+  std::vector<bool> unnamed_with_data_;  // ...and some row has a value under it
+
+  // Per row, reused.
+  Row row_;
+  std::vector<double> row_hundredfold_;
+  std::vector<PercentStats> row_percent_;
+  std::vector<std::pair<int, CellError>> row_errors_;  // with their file column, to sort
+  std::string reject_en_, reject_zh_;
+  std::string scratch_;
+};
+
+}  // namespace
+
+const char* encoding_name(Encoding encoding) {
+  switch (encoding) {
+    case Encoding::automatic: return "auto";
+    case Encoding::utf8: return "utf-8";
+    case Encoding::gb18030: return "gb18030";
+  }
+  return "auto";
+}
+
+Encoding encoding_from_name(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (lower == "auto") return Encoding::automatic;
+  if (lower == "utf-8" || lower == "utf8") return Encoding::utf8;
+  if (lower == "gb18030" || lower == "gbk" || lower == "gb2312") return Encoding::gb18030;
+  throw Error(ErrorCode::invalid_argument,
+              "unknown encoding '" + std::string(name) +
+                  "': use auto, utf-8 or gb18030 (gbk and gb2312 are read as gb18030)");
+}
+
+Upload read_upload(std::string_view bytes, const Model& model, Encoding encoding) {
+  Upload upload;
+  std::string storage;
+  std::string_view text = decode(bytes, encoding, upload.encoding, storage);
+  UploadReader(model, upload).read(text);
+  return upload;
+}
+
+Upload read_upload_file(const std::string& path, const Model& model, Encoding encoding) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::io, "cannot read " + path);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (in.bad()) throw Error(ErrorCode::io, "cannot read " + path);
+  return read_upload(contents.str(), model, encoding);
+}
+
+std::string upload_template_csv(const Model& model) {
+  std::string header, ids, example;
+  auto add = [](std::string& line, std::string_view field) {
+    if (!line.empty()) line += ',';
+    line += csv_field(field);
+  };
+  // 是否入统 is left out: whether an enterprise is registered is what
+  // estimation looks up, not something the uploader states.
+  for (int a = 0; a < attribute_count; ++a) {
+    if (a == registered_column) continue;
+    const auto& column = attribute_columns()[static_cast<std::size_t>(a)];
+    add(header, column.name_zh);
+    add(ids, column.id);
+    std::string_view value;
+    switch (a) {
+      case credit_code_column: value = example_credit_code; break;
+      case name_column: value = "示例科技有限公司（示例行）"; break;
+      case region_column: value = "350102"; break;
+      case zone_column: value = "福州高新技术产业开发区"; break;
+      case industry_column: value = "C"; break;
+      case tech_fields_column: value = "电子信息;先进制造与自动化"; break;
+      case qualifications_column: value = "高新技术企业;科技型中小企业"; break;
+      case founded_column: value = "2015-06-30"; break;
+      case stage_column:
+        // Only a model that takes the stage from the data needs one; any
+        // other assigns it, and a stage given here would override that.
+        if (model.stage_rule.basis == StageBasis::data && !model.stages.empty()) value = model.stages[0].name_zh;
+        break;
+      default: break;
+    }
+    add(example, value);
+  }
+  for (const auto& indicator : model.indicators) {
+    add(header, indicator_header(indicator));
+    add(ids, indicator.id);
+    const std::string& unit = indicator.unit;
+    add(example, unit == "万元" ? "1234.5" : unit == "元" ? "12345000" : unit == "亿元" ? "0.12"
+                 : is_percent_unit(unit) ? "12.5" : "3");
+  }
+  return std::string(utf8_bom) + header + "\r\n" + ids + "\r\n" + example + "\r\n";
+}
+
+}  // namespace cxjf
