@@ -133,8 +133,8 @@ Table parse_table_csv(std::string_view text, const Model& model) {
         }
       }
     }
-    // Unknown columns are refused for now: reading a template with extra or
-    // local columns tolerantly (and units to convert) is a later issue.
+    // Base data must be exact, so unknown columns are refused here; uploads
+    // filled in by users are read tolerantly by read_upload (upload.cpp).
     if (column < 0)
       throw InputError(header_line, header[h],
                        cell.empty() ? "a column without a header: remove it or name it"

@@ -7,6 +7,8 @@
 #include <iterator>
 #include <sstream>
 
+#include <iconv.h>
+
 #include "testing.hpp"
 
 namespace cxjf {
@@ -120,6 +122,73 @@ TEST(Cli, DemoPrintsTheOverview) {
   ASSERT_EQ(run.status, 0) << run.out;
   for (const char* part : {"Score histogram", "Grades", "Top provinces", "Top 10 enterprises", "Ledger of one enterprise"})
     EXPECT_NE(run.out.find(part), std::string::npos) << part;
+}
+
+// The same text in GB18030, as Excel on Chinese Windows saves it.
+std::string to_gb18030(const std::string& utf8) {
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  std::string in = utf8, out(utf8.size() * 2 + 16, '\0');
+  char* src = in.data();
+  char* dst = out.data();
+  std::size_t left = in.size(), room = out.size();
+  iconv(cd, &src, &left, &dst, &room);
+  iconv_close(cd);
+  out.resize(out.size() - room);
+  return out;
+}
+
+TEST(Cli, TemplateHasChineseHeadersWithUnits) {
+  std::string path = temp("template.csv");
+  Outcome run = cxjf_cli("template --out " + path);
+  ASSERT_EQ(run.status, 0) << run.out;
+  std::string text = read_all(path);
+  EXPECT_EQ(text.rfind("\xEF\xBB\xBF", 0), 0u);  // UTF-8 with BOM, for Excel
+  std::vector<CsvRecord> records = parse_csv(text);
+  ASSERT_GE(records.size(), 3u);
+  EXPECT_EQ(records[0].fields[0], "统一社会信用代码");
+  EXPECT_NE(std::find(records[0].fields.begin(), records[0].fields.end(), "研发费用金额(万元)"), records[0].fields.end());
+  EXPECT_EQ(records[1].fields[0], "credit_code");
+  std::remove(path.c_str());
+}
+
+TEST(Cli, EstimateGivesTheSameResultsForGb18030AndUtf8) {
+  std::string sample = temp("base.csv"), snap = temp("base.snap"), scores = temp("base_scores.csv");
+  ASSERT_EQ(cxjf_cli("generate --n 3000 --seed 8 --out " + sample).status, 0);
+  ASSERT_EQ(cxjf_cli("score --input " + sample + " --out " + scores + " --snapshot " + snap).status, 0);
+  Snapshot base = Snapshot::load(snap);
+
+  // An upload: three registered enterprises and five new ones.
+  GenerateOptions options;
+  options.n = 5;
+  options.seed = 1234;
+  Table fresh = generate(default_model(), options);
+  TableBuilder builder(fresh.indicator_ids);
+  for (int i = 0; i < 3; ++i) builder.add(base.table.row(i * 10));
+  for (int i = 0; i < 5; ++i) builder.add(fresh.row(i));
+  std::ostringstream csv;
+  write_table_csv(csv, builder.build(), default_model());
+  std::string utf8 = temp("upload_utf8.csv"), gb = temp("upload_gb.csv");
+  std::ofstream(utf8, std::ios::binary) << "\xEF\xBB\xBF" << csv.str();
+  std::ofstream(gb, std::ios::binary) << to_gb18030(csv.str());
+
+  std::string out_utf8 = temp("results_utf8.csv"), out_gb = temp("results_gb.csv"), record = temp("record.json");
+  Outcome a = cxjf_cli("estimate --snapshot " + snap + " --input " + utf8 + " --out " + out_utf8 + " --record " + record +
+                       " --principal province:440000");
+  ASSERT_EQ(a.status, 0) << a.out;
+  Outcome b = cxjf_cli("estimate --snapshot " + snap + " --input " + gb + " --out " + out_gb);
+  ASSERT_EQ(b.status, 0) << b.out;
+  EXPECT_EQ(read_all(out_utf8), read_all(out_gb));
+
+  std::vector<CsvRecord> rows = parse_csv(read_all(out_utf8));
+  ASSERT_EQ(rows.size(), 9u);
+  for (int i = 1; i <= 3; ++i) EXPECT_EQ(rows[static_cast<std::size_t>(i)].fields[3], "registered");
+  for (int i = 4; i <= 8; ++i) EXPECT_EQ(rows[static_cast<std::size_t>(i)].fields[3], "estimated");
+  // A registered row shows the snapshot's score.
+  EXPECT_EQ(rows[1].fields[5], base.scores.published_text(0));
+  std::string json = read_all(record);
+  EXPECT_NE(json.find("\"rows_read\": 8"), std::string::npos) << json.substr(0, 400);
+  EXPECT_NE(json.find("\"principal\": \"province:440000\""), std::string::npos);
+  for (const auto& f : {sample, snap, scores, utf8, gb, out_utf8, out_gb, record}) std::remove(f.c_str());
 }
 
 TEST(Cli, UsageErrorsExitWithTwo) {
