@@ -1,6 +1,7 @@
 // Estimation against a frozen snapshot (src/estimate.cpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "testing.hpp"
@@ -173,6 +174,64 @@ TEST(Estimate, CountsReconcileWithRejectedAndDuplicateRows) {
   EXPECT_NE(json.find("\"ledger\""), std::string::npos);
   EXPECT_EQ(record.id.rfind("est-", 0), 0u);
   EXPECT_EQ(record.snapshot_hash.size(), 16u);
+}
+
+// A whole file as users upload it: registered, new, duplicate, bad and
+// unusable rows. Every row is accounted for.
+TEST(Estimate, MixedUploadFileReconciles) {
+  const Snapshot& snap = base();
+  GenerateOptions options;
+  options.n = 4;
+  options.seed = 4321;
+  Table fresh = generate(default_model(), options);
+  TableBuilder builder(fresh.indicator_ids);
+  builder.add(snap.table.row(1));  // row 2: registered
+  builder.add(fresh.row(0));       // row 3: new
+  builder.add(fresh.row(1));       // row 4: new, a bad number below
+  builder.add(snap.table.row(1));  // row 5: registered again (duplicate)
+  builder.add(fresh.row(2));       // row 6: new, its code mangled by Excel below
+  builder.add(fresh.row(3));       // row 7: new, its code's check digit broken below
+  std::ostringstream csv;
+  write_table_csv(csv, builder.build(), default_model());
+  std::vector<std::string> lines;
+  std::istringstream in(csv.str());
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 7u);
+  auto replace_first_field = [](std::string& line, const std::string& with) { line = with + line.substr(line.find(',')); };
+  // Row 4: the last indicator cell becomes text.
+  lines[3] = lines[3].substr(0, lines[3].rfind(',') + 1) + "abc\r";
+  replace_first_field(lines[5], "9.13501E+17");
+  std::string code = fresh.credit_code[3];
+  code.back() = code.back() == '0' ? '1' : '0';
+  replace_first_field(lines[6], code);
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+
+  Upload upload = read_upload(text, default_model());
+  EXPECT_EQ(upload.rows_read, 6);
+  EstimationRecord record = estimate(snap, std::move(upload), Principal{});
+  const EstimateCounts& c = record.counts;
+  EXPECT_EQ(c.rows_read, 6);
+  EXPECT_EQ(c.scored, 4);
+  EXPECT_EQ(c.registered, 2);
+  EXPECT_EQ(c.estimated, 2);
+  EXPECT_EQ(c.rejected, 2);
+  EXPECT_EQ(c.duplicates, 1);
+  EXPECT_EQ(c.rows_read, c.scored + c.rejected);
+  EXPECT_EQ(c.scored, c.registered + c.estimated);
+  // Every row appears exactly once, in results or among the rejected.
+  std::vector<std::int64_t> seen;
+  for (const auto& r : record.rows) seen.push_back(r.source_row);
+  for (const auto& r : record.upload.rejected) seen.push_back(r.row);
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{2, 3, 4, 5, 6, 7}));
+  // The bad cell is reported with its row, and the row is still scored.
+  bool reported = false;
+  for (const auto& e : record.upload.errors) reported |= e.row == 4 && e.raw == "abc";
+  EXPECT_TRUE(reported);
+  EXPECT_EQ(record.rows[2].source_row, 4);
+  EXPECT_EQ(record.rows[2].bad_indicators.size(), 1u);
+  EXPECT_NE(record.upload.rejected[0].reason_en.find("Excel"), std::string::npos) << record.upload.rejected[0].reason_en;
 }
 
 }  // namespace
