@@ -16,3 +16,4 @@
 #include "cxjf/principal.hpp"
 #include "cxjf/upload.hpp"
 #include "cxjf/estimate.hpp"
+#include "cxjf/overview.hpp"
