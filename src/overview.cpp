@@ -26,7 +26,10 @@ namespace cxjf {
 // Names
 
 QueryError::QueryError(QueryErrorKind kind, std::string path, const std::string& message)
-    : Error(kind == QueryErrorKind::not_found ? ErrorCode::not_found : ErrorCode::invalid_argument, message),
+    : Error(kind == QueryErrorKind::not_found   ? ErrorCode::not_found
+            : kind == QueryErrorKind::forbidden ? ErrorCode::forbidden
+                                                : ErrorCode::invalid_argument,
+            message),
       kind_(kind),
       path_(std::move(path)) {}
 

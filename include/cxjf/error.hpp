@@ -18,6 +18,7 @@ enum class ErrorCode : int {
   io = 4,                ///< a file could not be read or written
   corrupt_snapshot = 5,  ///< a snapshot file is truncated, foreign or damaged
   not_found = 6,         ///< the thing asked for does not exist (or is out of scope)
+  forbidden = 7,         ///< the principal's role or permissions do not allow the request
   internal = 99,         ///< a bug in cxjf: please report it
 };
 

@@ -37,8 +37,9 @@ enum class QueryErrorKind : std::uint8_t {
 /// "bad_request", "forbidden" or "not_found", as the JSON answers write it.
 const char* query_error_kind_name(QueryErrorKind kind);
 
-/// A refused query. code() is ErrorCode::not_found for not_found and
-/// ErrorCode::invalid_argument for the other kinds.
+/// A refused query. code() is ErrorCode::not_found for not_found,
+/// ErrorCode::forbidden for forbidden and ErrorCode::invalid_argument for
+/// bad_request.
 class QueryError : public Error {
  public:
   QueryError(QueryErrorKind kind, std::string path, const std::string& message);
