@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libboost-dev nlohmann-json3-dev libcli11-dev libxxhash-dev
   libgtest-dev libbenchmark-dev
+  python3-venv python3-dev fonts-noto-cjk
+  openjdk-17-jdk-headless maven
 )
 
 missing=()

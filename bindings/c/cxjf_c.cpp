@@ -1,0 +1,858 @@
+// The C ABI (cxjf.h) over the C++ library. Each function body sits between
+// CXJF_API_BEGIN and CXJF_API_END (XGBoost's guard pair): whatever the C++
+// side throws becomes a status and a message, so no exception ever unwinds
+// into a C, Java or Go caller, where it would abort the process.
+//
+// Handles are heap objects whose first member is a tag naming their kind.
+// Checking it turns the commonest C bugs — a snapshot passed where a model
+// is expected through a cast, a handle used after destroy — into
+// CXJF_WRONG_HANDLE instead of a crash somewhere deep in the library.
+#include "cxjf.h"
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "csv_text.hpp"  // the multi-valued cell separators of the CSV, so arrays read like CSV cells
+#include "cxjf/cxjf.hpp"
+
+// The header carries its own copy of the version (it may include nothing of
+// the C++ library); these keep the two from drifting apart.
+static_assert(CXJF_C_VERSION_MAJOR == CXJF_VERSION_MAJOR && CXJF_C_VERSION_MINOR == CXJF_VERSION_MINOR &&
+                  CXJF_C_VERSION_PATCH == CXJF_VERSION_PATCH,
+              "cxjf.h's CXJF_C_VERSION_* must equal include/cxjf/version.hpp's CXJF_VERSION_*");
+static_assert(CXJF_C_ABI_VERSION == CXJF_ABI_VERSION, "cxjf.h's CXJF_C_ABI_VERSION must equal CXJF_ABI_VERSION");
+// Enumerations the header promises to number as the C++ library does.
+static_assert(CXJF_RANK_NATIONAL == static_cast<int>(cxjf::RankLevel::national) &&
+                  CXJF_RANK_PEER_GROUP == static_cast<int>(cxjf::RankLevel::peer_group) &&
+                  CXJF_RANK_PEER_GROUP + 1 == cxjf::rank_level_count,
+              "cxjf_rank_level must follow cxjf::RankLevel");
+static_assert(CXJF_INVALID_ARGUMENT == static_cast<int>(cxjf::ErrorCode::invalid_argument) &&
+                  CXJF_INVALID_MODEL == static_cast<int>(cxjf::ErrorCode::invalid_model) &&
+                  CXJF_INVALID_INPUT == static_cast<int>(cxjf::ErrorCode::invalid_input) &&
+                  CXJF_IO == static_cast<int>(cxjf::ErrorCode::io) &&
+                  CXJF_CORRUPT_SNAPSHOT == static_cast<int>(cxjf::ErrorCode::corrupt_snapshot) &&
+                  CXJF_NOT_FOUND == static_cast<int>(cxjf::ErrorCode::not_found) &&
+                  CXJF_FORBIDDEN == static_cast<int>(cxjf::ErrorCode::forbidden) &&
+                  CXJF_INTERNAL == static_cast<int>(cxjf::ErrorCode::internal),
+              "cxjf_status must keep cxjf::ErrorCode's numbers");
+static_assert(CXJF_ENCODING_AUTO == static_cast<int>(cxjf::Encoding::automatic) &&
+                  CXJF_ENCODING_UTF8 == static_cast<int>(cxjf::Encoding::utf8) &&
+                  CXJF_ENCODING_GB18030 == static_cast<int>(cxjf::Encoding::gb18030),
+              "cxjf_encoding must follow cxjf::Encoding");
+
+namespace {
+
+using json = nlohmann::json;
+
+// The handles' tags: eight ASCII bytes each, so that a dump shows what a
+// pointer was. A destroyed handle is re-tagged before its memory is freed.
+constexpr std::uint64_t tag(const char (&s)[9]) {
+  std::uint64_t t = 0;
+  for (int i = 0; i < 8; ++i) t = t << 8 | static_cast<unsigned char>(s[i]);
+  return t;
+}
+constexpr std::uint64_t model_tag = tag("cxjfMODL");
+constexpr std::uint64_t columns_tag = tag("cxjfCOLS");
+constexpr std::uint64_t snapshot_tag = tag("cxjfSNAP");
+constexpr std::uint64_t dead_tag = tag("cxjfDEAD");
+
+// An error raised by this file itself (a NULL argument, a wrong handle, a
+// small buffer), with the status it must become.
+struct CError {
+  cxjf_status status;
+  std::string message;
+};
+
+[[noreturn]] void fail(cxjf_status status, std::string message) { throw CError{status, std::move(message)}; }
+
+thread_local std::string last_error;
+
+// The status of a C++ error code. A switch rather than a cast: the C numbers
+// 8 to 11 belong to the C ABI alone, so a code appended to cxjf::ErrorCode
+// must be mapped here deliberately (the compiler warns about an unhandled one).
+cxjf_status status_of(cxjf::ErrorCode code) {
+  switch (code) {
+    case cxjf::ErrorCode::invalid_argument: return CXJF_INVALID_ARGUMENT;
+    case cxjf::ErrorCode::invalid_model: return CXJF_INVALID_MODEL;
+    case cxjf::ErrorCode::invalid_input: return CXJF_INVALID_INPUT;
+    case cxjf::ErrorCode::io: return CXJF_IO;
+    case cxjf::ErrorCode::corrupt_snapshot: return CXJF_CORRUPT_SNAPSHOT;
+    case cxjf::ErrorCode::not_found: return CXJF_NOT_FOUND;
+    case cxjf::ErrorCode::forbidden: return CXJF_FORBIDDEN;
+    case cxjf::ErrorCode::internal: return CXJF_INTERNAL;
+  }
+  return CXJF_INTERNAL;
+}
+
+// The status of a refused query's error answer code (overview.hpp).
+cxjf_status status_of_answer_code(const std::string& code) {
+  if (code == "bad_request") return CXJF_INVALID_ARGUMENT;
+  if (code == "forbidden") return CXJF_FORBIDDEN;
+  if (code == "not_found") return CXJF_NOT_FOUND;
+  return CXJF_INTERNAL;
+}
+
+// A malloc'ed, NUL-terminated copy: what cxjf_free releases.
+char* copy_out(std::string_view s) {
+  auto* p = static_cast<char*>(std::malloc(s.size() + 1));
+  if (!p) throw std::bad_alloc();
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  p[s.size()] = '\0';
+  return p;
+}
+
+struct FreeDeleter {
+  void operator()(char* p) const { std::free(p); }
+};
+using Owned = std::unique_ptr<char, FreeDeleter>;
+
+// The per-call error slot: clears *error on entry, and on failure turns the
+// exception in flight into a status, the thread's last error and *error.
+class ErrorSlot {
+ public:
+  explicit ErrorSlot(char** error) noexcept : error_(error) {
+    if (error_) *error_ = nullptr;
+  }
+
+  // Called from inside a catch (...) block.
+  cxjf_status fail() noexcept {
+    cxjf_status status = CXJF_INTERNAL;
+    try {
+      try {
+        throw;
+      } catch (const CError& e) {
+        status = e.status;
+        record(e.message);
+      } catch (const cxjf::QueryError& e) {
+        status = e.kind() == cxjf::QueryErrorKind::forbidden   ? CXJF_FORBIDDEN
+                 : e.kind() == cxjf::QueryErrorKind::not_found ? CXJF_NOT_FOUND
+                                                               : CXJF_INVALID_ARGUMENT;
+        record(e.what());
+      } catch (const cxjf::Error& e) {
+        status = status_of(e.code());
+        record(e.what());
+      } catch (const std::bad_alloc&) {
+        status = CXJF_OUT_OF_MEMORY;
+        record("out of memory");
+      } catch (const std::exception& e) {
+        status = CXJF_INTERNAL;
+        record(std::string("internal error (please report it): ") + e.what());
+      } catch (...) {
+        status = CXJF_INTERNAL;
+        record("internal error (please report it): an exception of unknown type");
+      }
+    } catch (...) {
+      // Recording the message itself ran out of memory.
+      status = CXJF_OUT_OF_MEMORY;
+    }
+    return status;
+  }
+
+ private:
+  void record(std::string_view message) {
+    try {
+      last_error.assign(message);
+    } catch (...) {
+      last_error.clear();  // keep the thread's slot consistent; the status still tells
+    }
+    if (error_) *error_ = copy_out(message);
+  }
+
+  char** error_;
+};
+
+}  // namespace
+
+// Every exported function's body goes between these two: one place decides
+// how exceptions become statuses.
+#define CXJF_API_BEGIN(error) \
+  ErrorSlot error_slot_(error); \
+  try {
+#define CXJF_API_END()          \
+  }                             \
+  catch (...) {                 \
+    return error_slot_.fail();  \
+  }                             \
+  return CXJF_OK;
+
+// The handles. Each starts with its tag so that any handle pointer can be
+// checked by reading its first eight bytes.
+struct cxjf_model_s {
+  std::uint64_t tag = model_tag;
+  cxjf::Model model;
+};
+
+struct cxjf_columns_s {
+  // The text columns, in the order the header lists them.
+  static constexpr int text_count = 9;
+  static constexpr const char* text_names[text_count] = {"credit_code",    "name",      "zone",
+                                                         "incubator",      "industry",  "tech_fields",
+                                                         "qualifications", "negatives", "stage"};
+  enum Text { credit_code, name, zone, incubator, industry, tech_fields, qualifications, negatives, stage };
+
+  std::uint64_t tag = columns_tag;
+  std::int64_t n = 0;
+  std::vector<std::string> text[text_count];  // empty until set
+  std::vector<std::int32_t> region;            // empty until set
+  std::vector<std::int32_t> founded;           // empty until set
+  std::vector<std::string> indicator_ids;      // empty until set
+  std::vector<double> values;                  // n x k, column-major like Table::values
+};
+
+struct cxjf_snapshot_s {
+  std::uint64_t tag = snapshot_tag;
+  cxjf::Snapshot snapshot;
+  // The query index, built on first use. The atomic pointer makes every query
+  // after the first lock-free; the mutex makes concurrent first queries wait
+  // for one build instead of each building its own.
+  std::atomic<const cxjf::OverviewIndex*> index{nullptr};
+  std::mutex index_mutex;
+  std::unique_ptr<cxjf::OverviewIndex> index_owner;
+
+  explicit cxjf_snapshot_s(cxjf::Snapshot s) : snapshot(std::move(s)) {}
+
+  const cxjf::OverviewIndex& overview() {
+    if (const cxjf::OverviewIndex* built = index.load(std::memory_order_acquire)) return *built;
+    std::lock_guard<std::mutex> lock(index_mutex);
+    if (!index_owner) {
+      index_owner = std::make_unique<cxjf::OverviewIndex>(snapshot);
+      index.store(index_owner.get(), std::memory_order_release);
+    }
+    return *index_owner;
+  }
+};
+
+namespace {
+
+template <class T>
+struct Kind;
+template <>
+struct Kind<cxjf_model_s> {
+  static constexpr std::uint64_t tag = model_tag;
+  static constexpr const char* name = "cxjf_model";
+};
+template <>
+struct Kind<cxjf_columns_s> {
+  static constexpr std::uint64_t tag = columns_tag;
+  static constexpr const char* name = "cxjf_columns";
+};
+template <>
+struct Kind<cxjf_snapshot_s> {
+  static constexpr std::uint64_t tag = snapshot_tag;
+  static constexpr const char* name = "cxjf_snapshot";
+};
+
+template <class T>
+void require(const T* p, const char* function, const char* parameter) {
+  if (!p) fail(CXJF_NULL_ARGUMENT, std::string(function) + ": " + parameter + " is NULL");
+}
+
+// The live object behind a handle, or CXJF_NULL_ARGUMENT / CXJF_WRONG_HANDLE.
+template <class T>
+T& live(T* handle, const char* function, const char* parameter) {
+  require(handle, function, parameter);
+  // Every handle starts with its tag, so reading it through any handle type is
+  // reading the same eight bytes.
+  std::uint64_t t;
+  std::memcpy(&t, static_cast<const void*>(handle), sizeof t);
+  if (t != Kind<T>::tag)
+    fail(CXJF_WRONG_HANDLE, std::string(function) + ": " + parameter + " is not a live " + Kind<T>::name +
+                                (t == dead_tag ? " (it was destroyed)" : " (a handle of another kind, or one already destroyed)"));
+  return *handle;
+}
+
+// Destroys a handle: the shared body of the cxjf_*_destroy functions.
+template <class T>
+cxjf_status destroy(T** handle, const char* function) {
+  CXJF_API_BEGIN(nullptr)
+  if (!handle || !*handle) return CXJF_OK;
+  T& object = live(*handle, function, "*handle");
+  object.tag = dead_tag;
+  delete &object;
+  *handle = nullptr;
+  CXJF_API_END()
+}
+
+cxjf_snapshot_s& snapshot_of(cxjf_snapshot s, const char* function) { return live(s, function, "snapshot"); }
+const cxjf::Model& model_of(cxjf_model m, const char* function) { return live(m, function, "model").model; }
+
+// The zstd pattern: report the size, and write only into a buffer that holds it all.
+template <class T, class Fill>
+void fill_buffer(T* buffer, size_t capacity, size_t* count, size_t n, const char* function, Fill fill) {
+  require(count, function, "count");
+  *count = n;
+  if (!buffer) return;
+  if (capacity < n)
+    fail(CXJF_BUFFER_TOO_SMALL, std::string(function) + ": the buffer holds " + std::to_string(capacity) +
+                                    " values but " + std::to_string(n) +
+                                    " are needed; call with buffer = NULL to ask the size");
+  for (size_t i = 0; i < n; ++i) buffer[i] = fill(i);
+}
+
+// Runs an overview request; a refused one throws with its answer's status
+// and message, after handing the error answer to `answer` when asked.
+std::string run_query(cxjf_snapshot_s& s, std::string_view request, char** answer) {
+  bool refused = false;
+  std::string text = cxjf::query_json(s.overview(), request, refused);
+  if (!refused) return text;
+  const json e = json::parse(text).at("error");
+  if (answer) *answer = copy_out(text);
+  fail(status_of_answer_code(e.at("code").get<std::string>()), e.at("message").get<std::string>());
+}
+
+cxjf::Principal principal_of(const char* role, const char* code, const char* function) {
+  require(role, function, "role");
+  cxjf::Principal p;
+  p.role = cxjf::role_from_name(role);
+  if (code) p.code = code;
+  return p;
+}
+
+// The body of cxjf_estimate (the upload's bytes) and cxjf_estimate_file (its path).
+cxjf_status estimate(cxjf_snapshot snapshot, bool from_file, const char* bytes, size_t size, const char* path,
+                     cxjf_encoding encoding,
+                     const char* role, const char* code, uint32_t options, char** record_json, char** results_csv,
+                     char** errors_csv, char** error, const char* function) {
+  CXJF_API_BEGIN(error)
+  for (char** out : {record_json, results_csv, errors_csv})
+    if (out) *out = nullptr;
+  cxjf_snapshot_s& s = snapshot_of(snapshot, function);
+  if (from_file) require(path, function, "path");
+  else if (size > 0) require(bytes, function, "upload");
+  const cxjf::Principal principal = principal_of(role, code, function);
+  if (encoding < CXJF_ENCODING_AUTO || encoding > CXJF_ENCODING_GB18030)
+    fail(CXJF_INVALID_ARGUMENT, std::string(function) + ": encoding " + std::to_string(static_cast<int>(encoding)) +
+                                    " is not a cxjf_encoding (0 auto, 1 UTF-8, 2 GB18030)");
+  if (options & ~CXJF_ESTIMATE_LEDGERS)
+    fail(CXJF_INVALID_ARGUMENT, std::string(function) + ": options " + std::to_string(options) +
+                                    " has bits this library does not know; use 0 or CXJF_ESTIMATE_LEDGERS");
+  const auto enc = static_cast<cxjf::Encoding>(encoding);
+  const cxjf::Snapshot& snap = s.snapshot;
+  cxjf::Upload upload = from_file ? cxjf::read_upload_file(path, snap.model, enc)
+                                  : cxjf::read_upload(std::string_view(bytes ? bytes : "", size), snap.model, enc);
+  const cxjf::EstimationRecord record = cxjf::estimate(snap, std::move(upload), principal);
+  // All outputs or none: hold them until every one is made.
+  Owned record_out, results_out, errors_out;
+  if (record_json) record_out.reset(copy_out(record.to_json(snap, (options & CXJF_ESTIMATE_LEDGERS) != 0)));
+  if (results_csv) {
+    std::ostringstream out;
+    record.write_results_csv(out, snap);
+    results_out.reset(copy_out(out.str()));
+  }
+  if (errors_csv) {
+    std::ostringstream out;
+    record.write_errors_csv(out);
+    errors_out.reset(copy_out(out.str()));
+  }
+  if (record_json) *record_json = record_out.release();
+  if (results_csv) *results_csv = results_out.release();
+  if (errors_csv) *errors_csv = errors_out.release();
+  CXJF_API_END()
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---------------------------------------------------------------------------
+// Versions, statuses, memory
+
+CXJF_API const char* cxjf_version(void) { return CXJF_VERSION_STRING; }
+
+CXJF_API int32_t cxjf_abi_version(void) { return CXJF_ABI_VERSION; }
+
+CXJF_API const char* cxjf_status_name(cxjf_status status) {
+  switch (status) {
+    case CXJF_OK: return "CXJF_OK";
+    case CXJF_INVALID_ARGUMENT: return "CXJF_INVALID_ARGUMENT";
+    case CXJF_INVALID_MODEL: return "CXJF_INVALID_MODEL";
+    case CXJF_INVALID_INPUT: return "CXJF_INVALID_INPUT";
+    case CXJF_IO: return "CXJF_IO";
+    case CXJF_CORRUPT_SNAPSHOT: return "CXJF_CORRUPT_SNAPSHOT";
+    case CXJF_NOT_FOUND: return "CXJF_NOT_FOUND";
+    case CXJF_FORBIDDEN: return "CXJF_FORBIDDEN";
+    case CXJF_NULL_ARGUMENT: return "CXJF_NULL_ARGUMENT";
+    case CXJF_WRONG_HANDLE: return "CXJF_WRONG_HANDLE";
+    case CXJF_OUT_OF_MEMORY: return "CXJF_OUT_OF_MEMORY";
+    case CXJF_BUFFER_TOO_SMALL: return "CXJF_BUFFER_TOO_SMALL";
+    case CXJF_INTERNAL: return "CXJF_INTERNAL";
+  }
+  return "CXJF_UNKNOWN_STATUS";
+}
+
+CXJF_API const char* cxjf_last_error_message(void) { return last_error.c_str(); }
+
+CXJF_API void cxjf_free(void* p) { std::free(p); }
+
+// ---------------------------------------------------------------------------
+// Models
+
+CXJF_API cxjf_status cxjf_model_default(cxjf_model* out, char** error) {
+  CXJF_API_BEGIN(error)
+  require(out, "cxjf_model_default", "out");
+  *out = nullptr;
+  *out = new cxjf_model_s{model_tag, cxjf::default_model()};
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_model_builtin(const char* id, cxjf_model* out, char** error) {
+  CXJF_API_BEGIN(error)
+  require(out, "cxjf_model_builtin", "out");
+  *out = nullptr;
+  require(id, "cxjf_model_builtin", "id");
+  const std::string_view text = cxjf::builtin_model_json(id);
+  if (text.empty()) {
+    std::string ids;
+    for (const std::string& known : cxjf::builtin_model_ids()) ids += (ids.empty() ? "" : ", ") + known;
+    fail(CXJF_NOT_FOUND, "cxjf_model_builtin: no embedded model has the id '" + std::string(id) + "'; the ids are " + ids);
+  }
+  *out = new cxjf_model_s{model_tag, cxjf::Model::from_json(text)};
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_model_from_json(const char* json_text, cxjf_model* out, char** error) {
+  CXJF_API_BEGIN(error)
+  require(out, "cxjf_model_from_json", "out");
+  *out = nullptr;
+  require(json_text, "cxjf_model_from_json", "json");
+  *out = new cxjf_model_s{model_tag, cxjf::Model::from_json(json_text)};
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_model_from_file(const char* path, cxjf_model* out, char** error) {
+  CXJF_API_BEGIN(error)
+  require(out, "cxjf_model_from_file", "out");
+  *out = nullptr;
+  require(path, "cxjf_model_from_file", "path");
+  *out = new cxjf_model_s{model_tag, cxjf::Model::from_file(path)};
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_model_to_json(cxjf_model model, char** json_text, char** error) {
+  CXJF_API_BEGIN(error)
+  require(json_text, "cxjf_model_to_json", "json");
+  *json_text = nullptr;
+  *json_text = copy_out(model_of(model, "cxjf_model_to_json").to_json());
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_model_upload_template(cxjf_model model, char** csv, char** error) {
+  CXJF_API_BEGIN(error)
+  require(csv, "cxjf_model_upload_template", "csv");
+  *csv = nullptr;
+  *csv = copy_out(cxjf::upload_template_csv(model_of(model, "cxjf_model_upload_template")));
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_model_destroy(cxjf_model* model) { return destroy(model, "cxjf_model_destroy"); }
+
+// ---------------------------------------------------------------------------
+// Columns
+
+CXJF_API cxjf_status cxjf_columns_create(int64_t n, cxjf_columns* out, char** error) {
+  CXJF_API_BEGIN(error)
+  require(out, "cxjf_columns_create", "out");
+  *out = nullptr;
+  if (n < 1) fail(CXJF_INVALID_ARGUMENT, "cxjf_columns_create: n is " + std::to_string(n) + "; give 1 or more enterprises");
+  auto c = std::make_unique<cxjf_columns_s>();
+  c->n = n;
+  *out = c.release();
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_columns_set_text(cxjf_columns columns, const char* column, const char* const* values,
+                                           char** error) {
+  CXJF_API_BEGIN(error)
+  cxjf_columns_s& c = live(columns, "cxjf_columns_set_text", "columns");
+  require(column, "cxjf_columns_set_text", "column");
+  require(values, "cxjf_columns_set_text", "values");
+  int which = -1;
+  std::string known;
+  for (int t = 0; t < cxjf_columns_s::text_count; ++t) {
+    if (std::strcmp(column, cxjf_columns_s::text_names[t]) == 0) which = t;
+    known += (t ? ", " : "") + std::string(cxjf_columns_s::text_names[t]);
+  }
+  if (which < 0) {
+    const bool integer = std::strcmp(column, "region_code") == 0 || std::strcmp(column, "founded") == 0;
+    fail(CXJF_INVALID_ARGUMENT, "cxjf_columns_set_text: '" + std::string(column) + "' is not a text column" +
+                                    (integer ? "; set it with cxjf_columns_set_int32" : "") + "; the text columns are " + known);
+  }
+  std::vector<std::string> copy(static_cast<std::size_t>(c.n));
+  for (std::size_t i = 0; i < copy.size(); ++i)
+    if (values[i]) copy[i] = values[i];
+  c.text[which] = std::move(copy);
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_columns_set_int32(cxjf_columns columns, const char* column, const int32_t* values,
+                                            char** error) {
+  CXJF_API_BEGIN(error)
+  cxjf_columns_s& c = live(columns, "cxjf_columns_set_int32", "columns");
+  require(column, "cxjf_columns_set_int32", "column");
+  require(values, "cxjf_columns_set_int32", "values");
+  std::vector<std::int32_t>* target = std::strcmp(column, "region_code") == 0 ? &c.region
+                                      : std::strcmp(column, "founded") == 0   ? &c.founded
+                                                                              : nullptr;
+  if (!target)
+    fail(CXJF_INVALID_ARGUMENT, "cxjf_columns_set_int32: '" + std::string(column) +
+                                    "' is not an integer column; the integer columns are region_code and founded "
+                                    "(the others are set with cxjf_columns_set_text)");
+  target->assign(values, values + c.n);
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_columns_set_indicators(cxjf_columns columns, int32_t k, const char* const* indicator_ids,
+                                                 const double* values, cxjf_layout layout, char** error) {
+  CXJF_API_BEGIN(error)
+  cxjf_columns_s& c = live(columns, "cxjf_columns_set_indicators", "columns");
+  require(indicator_ids, "cxjf_columns_set_indicators", "indicator_ids");
+  require(values, "cxjf_columns_set_indicators", "values");
+  if (k < 1) fail(CXJF_INVALID_ARGUMENT, "cxjf_columns_set_indicators: k is " + std::to_string(k) + "; give 1 or more indicators");
+  if (layout != CXJF_ROW_MAJOR && layout != CXJF_COLUMN_MAJOR)
+    fail(CXJF_INVALID_ARGUMENT, "cxjf_columns_set_indicators: layout " + std::to_string(static_cast<int>(layout)) +
+                                    " is neither CXJF_ROW_MAJOR (0) nor CXJF_COLUMN_MAJOR (1)");
+  std::vector<std::string> ids(static_cast<std::size_t>(k));
+  for (std::size_t j = 0; j < ids.size(); ++j) {
+    if (!indicator_ids[j] || !*indicator_ids[j])
+      fail(CXJF_INVALID_ARGUMENT, "cxjf_columns_set_indicators: indicator id " + std::to_string(j) + " is NULL or empty");
+    ids[j] = indicator_ids[j];
+    for (std::size_t i = 0; i < j; ++i)
+      if (ids[i] == ids[j])
+        fail(CXJF_INVALID_ARGUMENT, "cxjf_columns_set_indicators: indicator id '" + ids[j] + "' is given twice (at " +
+                                        std::to_string(i) + " and " + std::to_string(j) + ")");
+  }
+  const auto n = static_cast<std::size_t>(c.n);
+  const auto kk = static_cast<std::size_t>(k);
+  std::vector<double> copy(n * kk);
+  if (layout == CXJF_COLUMN_MAJOR) {
+    std::memcpy(copy.data(), values, copy.size() * sizeof(double));
+  } else {
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < kk; ++j) copy[j * n + i] = values[i * kk + j];
+  }
+  c.indicator_ids = std::move(ids);
+  c.values = std::move(copy);
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_columns_destroy(cxjf_columns* columns) { return destroy(columns, "cxjf_columns_destroy"); }
+
+// ---------------------------------------------------------------------------
+// Snapshots: scoring, saving, loading
+
+CXJF_API cxjf_status cxjf_snapshot_score_columns(cxjf_model model, cxjf_columns columns, cxjf_snapshot* out,
+                                                 char** error) {
+  CXJF_API_BEGIN(error)
+  const char* fn = "cxjf_snapshot_score_columns";
+  require(out, fn, "out");
+  *out = nullptr;
+  const cxjf::Model& m = model_of(model, fn);
+  const cxjf_columns_s& c = live(columns, fn, "columns");
+  using C = cxjf_columns_s;
+  std::string unset;
+  auto need = [&](bool set, const char* name) {
+    if (!set) unset += (unset.empty() ? "" : ", ") + std::string(name);
+  };
+  need(!c.text[C::credit_code].empty(), "credit_code");
+  need(!c.text[C::name].empty(), "name");
+  need(!c.region.empty(), "region_code");
+  need(!c.indicator_ids.empty(), "the indicators");
+  if (!unset.empty())
+    fail(CXJF_INVALID_INPUT, std::string(fn) + ": required columns were not set: " + unset +
+                                 " (cxjf_columns_set_text, cxjf_columns_set_int32, cxjf_columns_set_indicators)");
+
+  const auto n = static_cast<std::size_t>(c.n);
+  const std::size_t k = c.indicator_ids.size();
+  auto text = [&](int t, std::size_t i) -> const std::string& {
+    static const std::string empty;
+    return c.text[t].empty() ? empty : c.text[t][i];
+  };
+  cxjf::TableBuilder builder(c.indicator_ids);
+  builder.reserve(c.n);
+  cxjf::Row row;
+  row.values.resize(k);
+  for (std::size_t i = 0; i < n; ++i) {
+    row.credit_code = text(C::credit_code, i);
+    row.name = text(C::name, i);
+    row.region = c.region[i];
+    row.zone = text(C::zone, i);
+    row.incubator = text(C::incubator, i);
+    row.industry = text(C::industry, i);
+    cxjf::detail::split_values(text(C::tech_fields, i), row.tech_fields, cxjf::detail::table_separators);
+    cxjf::detail::split_values(text(C::qualifications, i), row.qualifications, cxjf::detail::table_separators);
+    cxjf::detail::split_values(text(C::negatives, i), row.negatives, cxjf::detail::table_separators);
+    row.founded = c.founded.empty() ? 0 : c.founded[i];
+    row.stage = text(C::stage, i);
+    for (std::size_t j = 0; j < k; ++j) row.values[j] = c.values[j * n + i];
+    // Row numbers as in a CSV of the same enterprises (header = row 1): what
+    // the scoring's own checks (stages, repeated codes) report as well.
+    builder.add(row, static_cast<std::int64_t>(i) + 2);
+  }
+  *out = new cxjf_snapshot_s(cxjf::Snapshot::build(m, builder.build()));
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_score_csv(cxjf_model model, const char* csv, size_t size, cxjf_snapshot* out,
+                                             char** error) {
+  CXJF_API_BEGIN(error)
+  require(out, "cxjf_snapshot_score_csv", "out");
+  *out = nullptr;
+  const cxjf::Model& m = model_of(model, "cxjf_snapshot_score_csv");
+  if (size > 0) require(csv, "cxjf_snapshot_score_csv", "csv");
+  *out = new cxjf_snapshot_s(cxjf::Snapshot::build(m, cxjf::parse_table_csv(std::string_view(csv ? csv : "", size), m)));
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_score_csv_file(cxjf_model model, const char* path, cxjf_snapshot* out,
+                                                  char** error) {
+  CXJF_API_BEGIN(error)
+  require(out, "cxjf_snapshot_score_csv_file", "out");
+  *out = nullptr;
+  const cxjf::Model& m = model_of(model, "cxjf_snapshot_score_csv_file");
+  require(path, "cxjf_snapshot_score_csv_file", "path");
+  *out = new cxjf_snapshot_s(cxjf::Snapshot::build(m, cxjf::read_table_csv(path, m)));
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_generate(cxjf_model model, int64_t n, uint64_t seed, double unregistered_share,
+                                            cxjf_snapshot* out, char** error) {
+  CXJF_API_BEGIN(error)
+  require(out, "cxjf_snapshot_generate", "out");
+  *out = nullptr;
+  const cxjf::Model& m = model_of(model, "cxjf_snapshot_generate");
+  if (n < 1) fail(CXJF_INVALID_ARGUMENT, "cxjf_snapshot_generate: n is " + std::to_string(n) + "; give 1 or more enterprises");
+  if (!(unregistered_share >= 0 && unregistered_share <= 1))
+    fail(CXJF_INVALID_ARGUMENT, "cxjf_snapshot_generate: unregistered_share is " + std::to_string(unregistered_share) +
+                                    "; give a share from 0 to 1 (the CLI's default is 0.08)");
+  cxjf::GenerateOptions options;
+  options.n = n;
+  options.seed = seed;
+  options.unregistered_share = unregistered_share;
+  *out = new cxjf_snapshot_s(cxjf::Snapshot::build(m, cxjf::generate(m, options)));
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_load(const char* path, cxjf_snapshot* out, char** error) {
+  CXJF_API_BEGIN(error)
+  require(out, "cxjf_snapshot_load", "out");
+  *out = nullptr;
+  require(path, "cxjf_snapshot_load", "path");
+  *out = new cxjf_snapshot_s(cxjf::Snapshot::load(path));
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_save(cxjf_snapshot snapshot, const char* path, char** error) {
+  CXJF_API_BEGIN(error)
+  const cxjf_snapshot_s& s = snapshot_of(snapshot, "cxjf_snapshot_save");
+  require(path, "cxjf_snapshot_save", "path");
+  s.snapshot.save(path);
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_destroy(cxjf_snapshot* snapshot) {
+  return destroy(snapshot, "cxjf_snapshot_destroy");
+}
+
+CXJF_API cxjf_status cxjf_snapshot_model(cxjf_snapshot snapshot, cxjf_model* out, char** error) {
+  CXJF_API_BEGIN(error)
+  require(out, "cxjf_snapshot_model", "out");
+  *out = nullptr;
+  *out = new cxjf_model_s{model_tag, snapshot_of(snapshot, "cxjf_snapshot_model").snapshot.model};
+  CXJF_API_END()
+}
+
+// ---------------------------------------------------------------------------
+// Snapshots: bulk numbers
+
+CXJF_API cxjf_status cxjf_snapshot_size(cxjf_snapshot snapshot, int64_t* n, char** error) {
+  CXJF_API_BEGIN(error)
+  const cxjf_snapshot_s& s = snapshot_of(snapshot, "cxjf_snapshot_size");
+  require(n, "cxjf_snapshot_size", "n");
+  *n = s.snapshot.scores.size();
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_decimals(cxjf_snapshot snapshot, int32_t* decimals, char** error) {
+  CXJF_API_BEGIN(error)
+  const cxjf_snapshot_s& s = snapshot_of(snapshot, "cxjf_snapshot_decimals");
+  require(decimals, "cxjf_snapshot_decimals", "decimals");
+  *decimals = s.snapshot.scores.decimals;
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_published_units(cxjf_snapshot snapshot, int64_t* buffer, size_t capacity,
+                                                   size_t* count, char** error) {
+  CXJF_API_BEGIN(error)
+  const char* fn = "cxjf_snapshot_published_units";
+  const cxjf::Scores& sc = snapshot_of(snapshot, fn).snapshot.scores;
+  fill_buffer(buffer, capacity, count, sc.published_units.size(), fn, [&](size_t i) { return sc.published_units[i]; });
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_published_scores(cxjf_snapshot snapshot, double* buffer, size_t capacity,
+                                                    size_t* count, char** error) {
+  CXJF_API_BEGIN(error)
+  const char* fn = "cxjf_snapshot_published_scores";
+  const cxjf::Scores& sc = snapshot_of(snapshot, fn).snapshot.scores;
+  fill_buffer(buffer, capacity, count, sc.published_units.size(), fn,
+              [&](size_t i) { return sc.published(static_cast<std::int64_t>(i)); });
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_grades(cxjf_snapshot snapshot, int32_t* buffer, size_t capacity, size_t* count,
+                                          char** error) {
+  CXJF_API_BEGIN(error)
+  const char* fn = "cxjf_snapshot_grades";
+  const cxjf::Scores& sc = snapshot_of(snapshot, fn).snapshot.scores;
+  fill_buffer(buffer, capacity, count, sc.grade.size(), fn, [&](size_t i) { return static_cast<int32_t>(sc.grade[i]); });
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_ranks(cxjf_snapshot snapshot, cxjf_rank_level level, int32_t* buffer,
+                                         size_t capacity, size_t* count, char** error) {
+  CXJF_API_BEGIN(error)
+  const char* fn = "cxjf_snapshot_ranks";
+  const cxjf::Scores& sc = snapshot_of(snapshot, fn).snapshot.scores;
+  if (level < CXJF_RANK_NATIONAL || level > CXJF_RANK_PEER_GROUP)
+    fail(CXJF_INVALID_ARGUMENT, std::string(fn) + ": level " + std::to_string(static_cast<int>(level)) +
+                                    " is not a cxjf_rank_level (0 national to 6 peer group)");
+  const std::vector<std::int32_t>& rank = sc.rank[static_cast<std::size_t>(level)];
+  fill_buffer(buffer, capacity, count, rank.size(), fn, [&](size_t i) { return rank[i]; });
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_order(cxjf_snapshot snapshot, int64_t* buffer, size_t capacity, size_t* count,
+                                         char** error) {
+  CXJF_API_BEGIN(error)
+  const char* fn = "cxjf_snapshot_order";
+  const cxjf::Scores& sc = snapshot_of(snapshot, fn).snapshot.scores;
+  fill_buffer(buffer, capacity, count, sc.order.size(), fn, [&](size_t i) { return static_cast<int64_t>(sc.order[i]); });
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_credit_codes(cxjf_snapshot snapshot, char* buffer, size_t capacity, size_t* size,
+                                                char** error) {
+  CXJF_API_BEGIN(error)
+  const char* fn = "cxjf_snapshot_credit_codes";
+  const std::vector<std::string>& codes = snapshot_of(snapshot, fn).snapshot.table.credit_code;
+  require(size, fn, "size");
+  const size_t width = CXJF_CREDIT_CODE_LENGTH;
+  *size = codes.size() * width;
+  if (!buffer) return CXJF_OK;
+  if (capacity < *size)
+    fail(CXJF_BUFFER_TOO_SMALL, std::string(fn) + ": the buffer holds " + std::to_string(capacity) + " bytes but " +
+                                    std::to_string(*size) + " are needed (18 per enterprise); call with buffer = NULL "
+                                    "to ask the size");
+  for (size_t i = 0; i < codes.size(); ++i) {
+    // TableBuilder normalizes every code to 18 characters; anything else is a bug.
+    if (codes[i].size() != width)
+      fail(CXJF_INTERNAL, std::string(fn) + ": the credit code of row " + std::to_string(i) + " is not 18 bytes");
+    std::memcpy(buffer + i * width, codes[i].data(), width);
+  }
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_ledger(cxjf_snapshot snapshot, int64_t row, char** json_text, char** error) {
+  CXJF_API_BEGIN(error)
+  const char* fn = "cxjf_snapshot_ledger";
+  require(json_text, fn, "json");
+  *json_text = nullptr;
+  const cxjf::Snapshot& s = snapshot_of(snapshot, fn).snapshot;
+  if (row < 0 || row >= s.table.size())
+    fail(CXJF_INVALID_ARGUMENT, std::string(fn) + ": row " + std::to_string(row) + " is outside 0.." +
+                                    std::to_string(s.table.size() - 1));
+  *json_text = copy_out(cxjf::explain(s.model, s.reference, s.table, row).to_json(s.model, s.reference, s.table));
+  CXJF_API_END()
+}
+
+// ---------------------------------------------------------------------------
+// Overview queries
+
+CXJF_API cxjf_status cxjf_snapshot_build_index(cxjf_snapshot snapshot, char** error) {
+  CXJF_API_BEGIN(error)
+  snapshot_of(snapshot, "cxjf_snapshot_build_index").overview();
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_query(cxjf_snapshot snapshot, const char* request_json, char** answer_json, char** error) {
+  CXJF_API_BEGIN(error)
+  require(answer_json, "cxjf_query", "answer_json");
+  *answer_json = nullptr;
+  cxjf_snapshot_s& s = snapshot_of(snapshot, "cxjf_query");
+  require(request_json, "cxjf_query", "request_json");
+  *answer_json = copy_out(run_query(s, request_json, answer_json));
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_detail(cxjf_snapshot snapshot, const char* role, const char* code, const char* credit_code,
+                                 char** answer_json, char** error) {
+  CXJF_API_BEGIN(error)
+  const char* fn = "cxjf_detail";
+  require(answer_json, fn, "answer_json");
+  *answer_json = nullptr;
+  cxjf_snapshot_s& s = snapshot_of(snapshot, fn);
+  require(role, fn, "role");
+  require(credit_code, fn, "credit_code");
+  json principal = {{"role", role}};
+  if (code && *code) principal["code"] = code;
+  std::string request;
+  try {
+    request = json{{"principal", principal}, {"kind", "detail"}, {"credit_code", credit_code}}.dump();
+  } catch (const json::type_error&) {
+    fail(CXJF_INVALID_ARGUMENT, std::string(fn) + ": role, code or credit_code is not valid UTF-8");
+  }
+  *answer_json = copy_out(run_query(s, request, answer_json));
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_export(cxjf_snapshot snapshot, const char* request_json, char** content, size_t* size,
+                                 char** error) {
+  CXJF_API_BEGIN(error)
+  const char* fn = "cxjf_export";
+  require(content, fn, "content");
+  *content = nullptr;
+  if (size) *size = 0;
+  cxjf_snapshot_s& s = snapshot_of(snapshot, fn);
+  require(request_json, fn, "request_json");
+  // A request of another kind would answer with a document, not a file: say
+  // so rather than return its JSON as if it were the export. Requests that do
+  // not parse are left to the query layer, whose message names the problem.
+  const json request = json::parse(request_json, nullptr, /*allow_exceptions=*/false);
+  if (request.is_object() && request.contains("kind") && request["kind"] != "export")
+    fail(CXJF_INVALID_ARGUMENT, std::string(fn) + ": the request's kind is " + request["kind"].dump() +
+                                    "; cxjf_export takes kind \"export\" (use cxjf_query for the other kinds)");
+  const json answer = json::parse(run_query(s, request_json, nullptr));
+  const std::string& file = answer.at("content").get_ref<const std::string&>();
+  *content = copy_out(file);
+  if (size) *size = file.size();
+  CXJF_API_END()
+}
+
+// ---------------------------------------------------------------------------
+// Estimation
+
+CXJF_API cxjf_status cxjf_estimate(cxjf_snapshot snapshot, const char* upload, size_t size, cxjf_encoding encoding,
+                                   const char* role, const char* code, uint32_t options, char** record_json,
+                                   char** results_csv, char** errors_csv, char** error) {
+  return estimate(snapshot, false, upload, size, nullptr, encoding, role, code, options, record_json, results_csv, errors_csv,
+                  error, "cxjf_estimate");
+}
+
+CXJF_API cxjf_status cxjf_estimate_file(cxjf_snapshot snapshot, const char* path, cxjf_encoding encoding,
+                                        const char* role, const char* code, uint32_t options, char** record_json,
+                                        char** results_csv, char** errors_csv, char** error) {
+  return estimate(snapshot, true, nullptr, 0, path, encoding, role, code, options, record_json,
+                  results_csv, errors_csv, error, "cxjf_estimate_file");
+}
+
+}  // extern "C"

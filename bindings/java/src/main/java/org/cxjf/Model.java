@@ -1,0 +1,76 @@
+package org.cxjf;
+
+import static org.cxjf.Cxjf.LIB;
+import static org.cxjf.Cxjf.check;
+import static org.cxjf.Cxjf.take;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+
+/**
+ * An indicator scheme (docs/model.md): how raw indicator values become a
+ * score. Validated when created; immutable; safe to share between threads.
+ * Close it when done (snapshots keep their own copy).
+ */
+public final class Model extends NativeHandle {
+  Model(Pointer handle) {
+    super(handle, "Model");
+  }
+
+  /** The embedded default, torch-2022 (18 public indicators, illustrative weights). */
+  public static Model defaultModel() {
+    PointerByReference out = new PointerByReference();
+    PointerByReference error = new PointerByReference();
+    check(LIB.cxjf_model_default(out, error), error);
+    return new Model(out.getValue());
+  }
+
+  /** An embedded model by id: "torch-2022" or "torch-2025-trial" ({@link Status#NOT_FOUND} otherwise). */
+  public static Model builtin(String id) {
+    PointerByReference out = new PointerByReference();
+    PointerByReference error = new PointerByReference();
+    check(LIB.cxjf_model_builtin(id, out, error), error);
+    return new Model(out.getValue());
+  }
+
+  /** Parses and validates a model document ({@link Status#INVALID_MODEL} lists every problem). */
+  public static Model fromJson(String json) {
+    PointerByReference out = new PointerByReference();
+    PointerByReference error = new PointerByReference();
+    check(LIB.cxjf_model_from_json(json, out, error), error);
+    return new Model(out.getValue());
+  }
+
+  /** Reads a model file. */
+  public static Model fromFile(String path) {
+    PointerByReference out = new PointerByReference();
+    PointerByReference error = new PointerByReference();
+    check(LIB.cxjf_model_from_file(path, out, error), error);
+    return new Model(out.getValue());
+  }
+
+  /** The model as JSON (what {@link #fromJson} reads back into the same model). */
+  public String toJson() {
+    return use(h -> {
+      PointerByReference json = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_model_to_json(h, json, error), error);
+      return take(json);
+    });
+  }
+
+  /** The upload template as CSV text (UTF-8 with a byte-order mark, docs/upload.md). */
+  public String uploadTemplate() {
+    return use(h -> {
+      PointerByReference csv = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_model_upload_template(h, csv, error), error);
+      return take(csv);
+    });
+  }
+
+  @Override
+  int destroy(PointerByReference handle) {
+    return LIB.cxjf_model_destroy(handle);
+  }
+}

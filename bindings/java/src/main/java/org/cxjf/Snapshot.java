@@ -1,0 +1,332 @@
+package org.cxjf;
+
+import static org.cxjf.Cxjf.LIB;
+import static org.cxjf.Cxjf.check;
+import static org.cxjf.Cxjf.take;
+import static org.cxjf.Cxjf.takeBytes;
+import static org.cxjf.Cxjf.takeUtf8;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.charset.StandardCharsets;
+import org.cxjf.CxjfLibrary.SizeT;
+import org.cxjf.CxjfLibrary.SizeTByReference;
+
+/**
+ * One scoring year's base database, frozen: the model, the reference fitted
+ * on the registered enterprises, those enterprises and their scores and
+ * ranks. A portal loads one at start-up and answers overview queries and
+ * estimates from it, from any number of threads at once.
+ *
+ * <p>Queries take a request document that names its principal (who asks);
+ * the library applies that principal's scope (docs/overview.md). The bulk
+ * arrays ({@link #publishedUnits()} and the like) see every enterprise
+ * without a principal: they are for the service itself, not for users.
+ *
+ * <p>Close it when no thread uses it any more; {@link #close()} waits for
+ * calls in flight.
+ */
+public final class Snapshot extends NativeHandle {
+  private Snapshot(Pointer handle) {
+    super(handle, "Snapshot");
+  }
+
+  // ---------------------------------------------------------------------------
+  // Scoring, loading, saving
+
+  /** Scores enterprises given as arrays. */
+  public static Snapshot score(Model model, Columns columns) {
+    return model.use(m -> columns.use(c -> {
+      PointerByReference out = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_score_columns(m, c, out, error), error);
+      return new Snapshot(out.getValue());
+    }));
+  }
+
+  /** Scores an enterprise CSV given as bytes (UTF-8, docs/input.md). */
+  public static Snapshot scoreCsv(Model model, byte[] csv) {
+    return model.use(m -> {
+      PointerByReference out = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_score_csv(m, csv, new SizeT(csv.length), out, error), error);
+      return new Snapshot(out.getValue());
+    });
+  }
+
+  /** Scores an enterprise CSV file: what `cxjf score --input FILE` does. */
+  public static Snapshot scoreCsvFile(Model model, String path) {
+    return model.use(m -> {
+      PointerByReference out = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_score_csv_file(m, path, out, error), error);
+      return new Snapshot(out.getValue());
+    });
+  }
+
+  /**
+   * Generates a synthetic sample of {@code n} enterprises and scores it: what
+   * `cxjf generate --n N --seed SEED --unregistered SHARE` then `cxjf score` give.
+   */
+  public static Snapshot generate(Model model, long n, long seed, double unregisteredShare) {
+    return model.use(m -> {
+      PointerByReference out = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_generate(m, n, seed, unregisteredShare, out, error), error);
+      return new Snapshot(out.getValue());
+    });
+  }
+
+  /** Reads a snapshot file ({@link Status#IO}, {@link Status#CORRUPT_SNAPSHOT}). */
+  public static Snapshot load(String path) {
+    PointerByReference out = new PointerByReference();
+    PointerByReference error = new PointerByReference();
+    check(LIB.cxjf_snapshot_load(path, out, error), error);
+    return new Snapshot(out.getValue());
+  }
+
+  /** Writes the snapshot file. */
+  public void save(String path) {
+    use(h -> {
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_save(h, path, error), error);
+      return null;
+    });
+  }
+
+  /** A copy of the snapshot's model (close it when done). */
+  public Model model() {
+    return use(h -> {
+      PointerByReference out = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_model(h, out, error), error);
+      return new Model(out.getValue());
+    });
+  }
+
+  // ---------------------------------------------------------------------------
+  // Bulk numbers, row i = the i-th registered enterprise of the input
+
+  /** The number of enterprises. */
+  public int size() {
+    return use(h -> {
+      LongByReference n = new LongByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_size(h, n, error), error);
+      return Math.toIntExact(n.getValue());
+    });
+  }
+
+  /** The decimals of published scores: a score is units / 10^decimals. */
+  public int decimals() {
+    return use(h -> {
+      IntByReference d = new IntByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_decimals(h, d, error), error);
+      return d.getValue();
+    });
+  }
+
+  /** Published scores as exact integers, score x 10^decimals (8520 for 85.20). */
+  public long[] publishedUnits() {
+    return use(h -> {
+      long[] out = new long[size()];
+      SizeTByReference count = new SizeTByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_published_units(h, out, new SizeT(out.length), count, error), error);
+      return out;
+    });
+  }
+
+  /** Published scores as doubles, for charts. */
+  public double[] publishedScores() {
+    return use(h -> {
+      double[] out = new double[size()];
+      SizeTByReference count = new SizeTByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_published_scores(h, out, new SizeT(out.length), count, error), error);
+      return out;
+    });
+  }
+
+  /** Grades as indices into the model's "grades" (0 = the highest). */
+  public int[] grades() {
+    return use(h -> {
+      int[] out = new int[size()];
+      SizeTByReference count = new SizeTByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_grades(h, out, new SizeT(out.length), count, error), error);
+      return out;
+    });
+  }
+
+  /** Ranks at one level (1 the best, ties shared; 0 where the enterprise has no unit at that level). */
+  public int[] ranks(RankLevel level) {
+    return use(h -> {
+      int[] out = new int[size()];
+      SizeTByReference count = new SizeTByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_ranks(h, level.ordinal(), out, new SizeT(out.length), count, error), error);
+      return out;
+    });
+  }
+
+  /** The rows in list order (published score descending, exact total, credit code). */
+  public long[] order() {
+    return use(h -> {
+      long[] out = new long[size()];
+      SizeTByReference count = new SizeTByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_order(h, out, new SizeT(out.length), count, error), error);
+      return out;
+    });
+  }
+
+  /** The credit codes, row by row. */
+  public String[] creditCodes() {
+    return use(h -> {
+      final int width = 18;
+      byte[] bytes = new byte[size() * width];
+      SizeTByReference count = new SizeTByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_credit_codes(h, bytes, new SizeT(bytes.length), count, error), error);
+      String[] codes = new String[bytes.length / width];
+      for (int i = 0; i < codes.length; ++i) {
+        codes[i] = new String(bytes, i * width, width, StandardCharsets.US_ASCII);
+      }
+      return codes;
+    });
+  }
+
+  /** The ledger of one row (every number behind its score) as JSON. */
+  public String ledger(long row) {
+    return use(h -> {
+      PointerByReference json = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_ledger(h, row, json, error), error);
+      return take(json);
+    });
+  }
+
+  // ---------------------------------------------------------------------------
+  // Overview queries
+
+  /** Builds the query index now rather than on the first query. */
+  public void buildIndex() {
+    use(h -> {
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_build_index(h, error), error);
+      return null;
+    });
+  }
+
+  /**
+   * Answers a request document of any kind (overview, list, ranking, export,
+   * detail; docs/overview.md). A refused request throws {@link CxjfException}
+   * ({@link Status#INVALID_ARGUMENT}, {@link Status#FORBIDDEN},
+   * {@link Status#NOT_FOUND}) whose {@link CxjfException#getAnswer()} is the
+   * error answer to pass on.
+   */
+  public String query(String requestJson) {
+    return use(h -> {
+      PointerByReference answer = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      int status = LIB.cxjf_query(h, requestJson, answer, error);
+      String text = take(answer);
+      check(status, error, text);
+      return text;
+    });
+  }
+
+  /**
+   * {@link #query}, with the answer as the UTF-8 bytes of the JSON document:
+   * what an HTTP response carries, without decoding it into a String and
+   * encoding it again. Refusals throw as {@link #query} does.
+   */
+  public byte[] queryUtf8(String requestJson) {
+    return use(h -> {
+      PointerByReference answer = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      int status = LIB.cxjf_query(h, requestJson, answer, error);
+      if (status == Status.OK.code()) {
+        byte[] bytes = takeUtf8(answer);
+        check(status, error);
+        return bytes;
+      }
+      check(status, error, take(answer));
+      return null;
+    });
+  }
+
+  /**
+   * One enterprise's detail for a principal ({@code role}, and {@code code}
+   * for roles with a unit; null for torch_center and public). Absent and out
+   * of scope both throw {@link Status#NOT_FOUND} with the same answer.
+   */
+  public String detail(String role, String code, String creditCode) {
+    return use(h -> {
+      PointerByReference answer = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      int status = LIB.cxjf_detail(h, role, code, creditCode, answer, error);
+      String text = take(answer);
+      check(status, error, text);
+      return text;
+    });
+  }
+
+  /**
+   * The file of an export request (kind "export", with "can_export": true):
+   * CSV (UTF-8 with BOM) or JSON bytes, ready to offer for download.
+   */
+  public byte[] export(String requestJson) {
+    return use(h -> {
+      PointerByReference content = new PointerByReference();
+      SizeTByReference size = new SizeTByReference();
+      PointerByReference error = new PointerByReference();
+      int status = LIB.cxjf_export(h, requestJson, content, size, error);
+      byte[] bytes = takeBytes(content, size.getValue());
+      check(status, error);
+      return bytes;
+    });
+  }
+
+  // ---------------------------------------------------------------------------
+  // Estimation
+
+  /**
+   * Estimates an upload (the filled template's bytes) for a principal:
+   * registered enterprises show their actual scores, others are estimated
+   * as if added. Bad rows and cells are in the record and the error report.
+   */
+  public Estimation estimate(byte[] upload, Encoding encoding, String role, String code, boolean ledgers) {
+    return use(h -> {
+      PointerByReference record = new PointerByReference();
+      PointerByReference results = new PointerByReference();
+      PointerByReference errors = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_estimate(h, upload, new SizeT(upload.length), encoding.ordinal(), role, code, ledgers ? 1 : 0,
+          record, results, errors, error), error);
+      return new Estimation(take(record), take(results), take(errors));
+    });
+  }
+
+  /** {@link #estimate} on an upload file: what `cxjf estimate` does. */
+  public Estimation estimateFile(String path, Encoding encoding, String role, String code, boolean ledgers) {
+    return use(h -> {
+      PointerByReference record = new PointerByReference();
+      PointerByReference results = new PointerByReference();
+      PointerByReference errors = new PointerByReference();
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_estimate_file(h, path, encoding.ordinal(), role, code, ledgers ? 1 : 0, record, results, errors,
+          error), error);
+      return new Estimation(take(record), take(results), take(errors));
+    });
+  }
+
+  @Override
+  int destroy(PointerByReference handle) {
+    return LIB.cxjf_snapshot_destroy(handle);
+  }
+}

@@ -1,0 +1,132 @@
+package org.cxjf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Estimates through Java equal `cxjf estimate`'s, file for file. */
+class EstimateTest {
+  private static Snapshot snapshot;
+
+  @BeforeAll
+  static void open() {
+    Fixture.Sample.ensure();
+    snapshot = Snapshot.load(Fixture.Sample.SNAPSHOT.toString());
+  }
+
+  @AfterAll
+  static void close() {
+    snapshot.close();
+  }
+
+  /** A record without what differs between two runs: its id and time. */
+  private static JsonObject timeless(String record) {
+    JsonObject doc = JsonParser.parseString(record).getAsJsonObject();
+    doc.remove("id");
+    doc.remove("created");
+    return doc;
+  }
+
+  /**
+   * An upload as a user fills it: the model's template (its English ids row
+   * and example row left in place), then the example's values under a
+   * registered enterprise's code, under a code nobody has (a newcomer),
+   * under a code with a wrong check character (rejected), and once more
+   * with a bad first indicator cell (scored, the cell reported).
+   */
+  private static String upload() {
+    try (Model model = snapshot.model()) {
+      String template = model.uploadTemplate();
+      String exampleCode = "91350100M000100Y43";
+      int start = template.indexOf(exampleCode);
+      int end = template.indexOf('\n', start);
+      String rest = template.substring(start + exampleCode.length(), end + 1);
+      String registered = snapshot.creditCodes()[17];
+      // The first indicator's cell is the twelfth field (after eleven attribute columns).
+      String[] cells = rest.split(",", -1);
+      cells[11] = "abc";
+      String badCell = String.join(",", cells);
+      return template + registered + rest + "91110101000000013C" + rest + "91110101000000013D" + rest
+          + "911101010000000028" + badCell;
+    }
+  }
+
+  private void compareWithCli(Encoding encoding, String encodingName, Charset charset) throws IOException {
+    String text = upload();
+    if (charset != StandardCharsets.UTF_8) text = text.substring(1);  // a GB18030 file has no UTF-8 BOM
+    Path input = Fixture.WORK.resolve("upload-" + encodingName + ".csv");
+    Files.write(input, text.getBytes(charset));
+    Fixture.cliOk("estimate", "--snapshot", Fixture.Sample.SNAPSHOT.toString(), "--input", input.toString(),
+        "--out", "results.csv", "--errors", "errors.csv", "--record", "record.json", "--encoding", encodingName,
+        "--principal", "province:440000");
+    Estimation java = snapshot.estimateFile(input.toString(), encoding, "province", "440000", false);
+    assertEquals(Fixture.read(Fixture.WORK.resolve("results.csv")), java.resultsCsv());
+    assertEquals(Fixture.read(Fixture.WORK.resolve("errors.csv")), java.errorsCsv());
+    assertEquals(timeless(Fixture.read(Fixture.WORK.resolve("record.json"))), timeless(java.recordJson()));
+
+    // Worked out from the upload: 5 data rows (the ids row is not data); the
+    // template's example and the wrong code rejected; the registered code
+    // scored with its actual score; the newcomer and the bad-cell row
+    // estimated; two bad cells in the error report: the wrong check
+    // character (its row is also listed as rejected) and 'abc'.
+    JsonObject counts = timeless(java.recordJson()).getAsJsonObject("counts");
+    assertEquals(5, counts.get("rows_read").getAsLong());
+    assertEquals(3, counts.get("scored").getAsLong());
+    assertEquals(2, counts.get("rejected").getAsLong());
+    assertEquals(1, counts.get("registered").getAsLong());
+    assertEquals(2, counts.get("estimated").getAsLong());
+    assertEquals(2, counts.get("bad_cells").getAsLong());
+    assertTrue(java.errorsCsv().contains("abc") && java.errorsCsv().contains("91110101000000013D"));
+    // The registered row shows the snapshot's own score.
+    String actual = Fixture.scoreText(snapshot.publishedUnits()[17], snapshot.decimals());
+    assertTrue(java.resultsCsv().contains(snapshot.creditCodes()[17]) && java.resultsCsv().contains(actual), actual);
+
+    // The bytes give what the file gave.
+    Estimation fromBytes = snapshot.estimate(Files.readAllBytes(input), encoding, "province", "440000", false);
+    assertEquals(java.resultsCsv(), fromBytes.resultsCsv());
+    assertEquals(java.errorsCsv(), fromBytes.errorsCsv());
+  }
+
+  @Test
+  void aUtf8UploadEstimatesAsTheCli() throws IOException {
+    compareWithCli(Encoding.AUTO, "auto", StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aGb18030UploadEstimatesAsTheCli() throws IOException {
+    compareWithCli(Encoding.GB18030, "gb18030", Charset.forName("GB18030"));
+  }
+
+  @Test
+  void ledgersOnRequest() {
+    byte[] bytes = upload().getBytes(StandardCharsets.UTF_8);
+    assertTrue(snapshot.estimate(bytes, Encoding.AUTO, "torch_center", null, true).recordJson().contains("\"ledger\""));
+    assertFalse(snapshot.estimate(bytes, Encoding.AUTO, "torch_center", null, false).recordJson().contains("\"ledger\""));
+  }
+
+  @Test
+  void refusedUploadsAndPrincipals() {
+    CxjfException role = assertThrows(CxjfException.class,
+        () -> snapshot.estimate("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8), Encoding.AUTO, "king", null, false));
+    assertEquals(Status.INVALID_ARGUMENT, role.getStatus());
+    CxjfException columns = assertThrows(CxjfException.class,
+        () -> snapshot.estimate("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8), Encoding.AUTO, "torch_center", null, false));
+    assertEquals(Status.INVALID_INPUT, columns.getStatus());
+    assertTrue(columns.getMessage().contains("统一社会信用代码"), columns.getMessage());
+    CxjfException missing = assertThrows(CxjfException.class,
+        () -> snapshot.estimateFile("no-such-upload.csv", Encoding.AUTO, "torch_center", null, false));
+    assertEquals(Status.IO, missing.getStatus());
+  }
+}

@@ -1,0 +1,325 @@
+/* The C ABI at work, from C99: every call on the twelve hand-worked
+ * enterprises of hand.h, checked against the values worked out there. The
+ * error paths are in c_abi_errors_test.c. */
+#include "hand.h"
+
+/* Checks every bulk array of a snapshot of the twelve against hand.h. */
+static void check_hand_numbers(cxjf_snapshot s) {
+  int64_t n = 0, order[HAND_N];
+  int32_t decimals = 0, grades[HAND_N], ranks[HAND_N];
+  int64_t units[HAND_N];
+  double scores[HAND_N];
+  char codes[HAND_N * CXJF_CREDIT_CODE_LENGTH];
+  size_t count = 0;
+  int i;
+  CHECK_OK(cxjf_snapshot_size(s, &n, NULL));
+  CHECK(n == HAND_N);
+  CHECK_OK(cxjf_snapshot_decimals(s, &decimals, NULL));
+  CHECK(decimals == 2);
+
+  /* The size query, then the values. */
+  CHECK_OK(cxjf_snapshot_published_units(s, NULL, 0, &count, NULL));
+  CHECK(count == HAND_N);
+  CHECK_OK(cxjf_snapshot_published_units(s, units, HAND_N, &count, NULL));
+  CHECK_OK(cxjf_snapshot_published_scores(s, scores, HAND_N, &count, NULL));
+  CHECK_OK(cxjf_snapshot_grades(s, grades, HAND_N, &count, NULL));
+  for (i = 0; i < HAND_N; ++i) {
+    CHECK(units[i] == hand_units[i]);
+    CHECK(scores[i] == hand_x[i]); /* whole numbers: exact as doubles */
+    CHECK(grades[i] == hand_grades[i]);
+  }
+  CHECK_OK(cxjf_snapshot_ranks(s, CXJF_RANK_NATIONAL, ranks, HAND_N, &count, NULL));
+  for (i = 0; i < HAND_N; ++i) CHECK(ranks[i] == hand_national[i]);
+  CHECK_OK(cxjf_snapshot_ranks(s, CXJF_RANK_PROVINCE, ranks, HAND_N, &count, NULL));
+  for (i = 0; i < HAND_N; ++i) CHECK(ranks[i] == hand_province[i]);
+  /* Only rows 0 and 1 (深圳市高新技术产业园区) and 8 and 9 (中关村) have a zone. */
+  CHECK_OK(cxjf_snapshot_ranks(s, CXJF_RANK_ZONE, ranks, HAND_N, &count, NULL));
+  CHECK(ranks[0] == 1 && ranks[1] == 2 && ranks[8] == 1 && ranks[9] == 2);
+  CHECK(ranks[2] == 0 && ranks[11] == 0);
+  CHECK_OK(cxjf_snapshot_order(s, order, HAND_N, &count, NULL));
+  for (i = 0; i < HAND_N; ++i) CHECK(order[i] == hand_order[i]);
+
+  CHECK_OK(cxjf_snapshot_credit_codes(s, NULL, 0, &count, NULL));
+  CHECK(count == sizeof codes);
+  CHECK_OK(cxjf_snapshot_credit_codes(s, codes, sizeof codes, &count, NULL));
+  for (i = 0; i < HAND_N; ++i) CHECK(memcmp(codes + i * CXJF_CREDIT_CODE_LENGTH, hand_codes[i], 18) == 0);
+}
+
+static void test_versions(void) {
+  char expected[32];
+  sprintf(expected, "%d.%d.%d", CXJF_C_VERSION_MAJOR, CXJF_C_VERSION_MINOR, CXJF_C_VERSION_PATCH);
+  CHECK(strcmp(cxjf_version(), expected) == 0);
+  CHECK(cxjf_abi_version() == CXJF_C_ABI_VERSION);
+  CHECK(strcmp(cxjf_status_name(CXJF_OK), "CXJF_OK") == 0);
+  CHECK(strcmp(cxjf_status_name(CXJF_BUFFER_TOO_SMALL), "CXJF_BUFFER_TOO_SMALL") == 0);
+  CHECK(strcmp(cxjf_status_name((cxjf_status)1234), "CXJF_UNKNOWN_STATUS") == 0);
+  /* The numbers are the ABI. */
+  CHECK(CXJF_INVALID_MODEL == 2 && CXJF_CORRUPT_SNAPSHOT == 5 && CXJF_FORBIDDEN == 7 && CXJF_INTERNAL == 99);
+}
+
+static void test_models(void) {
+  cxjf_model model = NULL, again = NULL, trial = NULL;
+  char *json = NULL, *json_again = NULL, *csv = NULL;
+  CHECK_OK(cxjf_model_default(&model, NULL));
+  CHECK(model != NULL);
+  CHECK_OK(cxjf_model_to_json(model, &json, NULL));
+  CHECK(contains(json, "\"torch-2022\""));
+  /* A model round-trips through its JSON exactly. */
+  CHECK_OK(cxjf_model_from_json(json, &again, NULL));
+  CHECK_OK(cxjf_model_to_json(again, &json_again, NULL));
+  CHECK(json && json_again && strcmp(json, json_again) == 0);
+  /* The upload template: UTF-8 with BOM, Chinese headers, the English ids row. */
+  CHECK_OK(cxjf_model_upload_template(model, &csv, NULL));
+  CHECK(csv && memcmp(csv, "\xEF\xBB\xBF", 3) == 0);
+  CHECK(contains(csv, "统一社会信用代码,企业名称,行政区划代码"));
+  CHECK(contains(csv, "研发费用金额(万元)"));
+  CHECK(contains(csv, "credit_code,name,region_code"));
+  CHECK_OK(cxjf_model_builtin("torch-2025-trial", &trial, NULL));
+  cxjf_free(json);
+  json = NULL;
+  CHECK_OK(cxjf_model_to_json(trial, &json, NULL));
+  CHECK(contains(json, "\"torch-2025-trial\""));
+  cxjf_free(json);
+  cxjf_free(json_again);
+  cxjf_free(csv);
+  CHECK_OK(cxjf_model_destroy(&model));
+  CHECK(model == NULL);
+  CHECK_OK(cxjf_model_destroy(&again));
+  CHECK_OK(cxjf_model_destroy(&trial));
+}
+
+static void test_columns_and_layouts(void) {
+  cxjf_model model = hand_model();
+  cxjf_columns columns = hand_columns();
+  cxjf_snapshot s = NULL;
+  CHECK_OK(cxjf_snapshot_score_columns(model, columns, &s, NULL));
+  check_hand_numbers(s);
+  CHECK_OK(cxjf_snapshot_destroy(&s));
+  CHECK(s == NULL);
+
+  /* Two indicators, y (not in the model: kept and ignored) first, given once
+   * row-major and once column-major: the same scores. */
+  {
+    const char* const ids[2] = {"y", "x"};
+    double row_major[HAND_N * 2], column_major[HAND_N * 2];
+    int i;
+    for (i = 0; i < HAND_N; ++i) {
+      row_major[i * 2] = -1 - i;
+      row_major[i * 2 + 1] = hand_x[i];
+      column_major[i] = -1 - i;
+      column_major[HAND_N + i] = hand_x[i];
+    }
+    CHECK_OK(cxjf_columns_set_indicators(columns, 2, ids, row_major, CXJF_ROW_MAJOR, NULL));
+    CHECK_OK(cxjf_snapshot_score_columns(model, columns, &s, NULL));
+    check_hand_numbers(s);
+    CHECK_OK(cxjf_snapshot_destroy(&s));
+    CHECK_OK(cxjf_columns_set_indicators(columns, 2, ids, column_major, CXJF_COLUMN_MAJOR, NULL));
+    CHECK_OK(cxjf_snapshot_score_columns(model, columns, &s, NULL));
+    check_hand_numbers(s);
+    CHECK_OK(cxjf_snapshot_destroy(&s));
+  }
+  CHECK_OK(cxjf_columns_destroy(&columns));
+  CHECK(columns == NULL);
+  CHECK_OK(cxjf_model_destroy(&model));
+}
+
+/* The twelve as the enterprise CSV (docs/input.md). */
+static char* hand_csv(void) {
+  size_t size = 8192, used = 0;
+  char* csv = (char*)malloc(size);
+  int i;
+  used += (size_t)sprintf(csv + used, "统一社会信用代码,企业名称,行政区划代码,国家高新区,一级行业,企业资质,发展阶段,分\n");
+  for (i = 0; i < HAND_N; ++i)
+    used += (size_t)sprintf(csv + used, "%s,%s,%d,%s,%s,%s,%s,%g\n", hand_codes[i], hand_names[i], (int)hand_regions[i],
+                            hand_zones[i], hand_industries[i] ? hand_industries[i] : "", hand_quals[i], hand_stages[i],
+                            hand_x[i]);
+  return csv;
+}
+
+static void test_csv_save_load(void) {
+  cxjf_model model = hand_model(), copy = NULL;
+  cxjf_snapshot s = NULL, from_file = NULL, loaded = NULL;
+  char *csv = hand_csv(), *ledger = NULL, *json = NULL, *copy_json = NULL;
+  CHECK_OK(cxjf_snapshot_score_csv(model, csv, strlen(csv), &s, NULL));
+  check_hand_numbers(s);
+  write_file("c_abi_test_hand.csv", csv);
+  CHECK_OK(cxjf_snapshot_score_csv_file(model, "c_abi_test_hand.csv", &from_file, NULL));
+  check_hand_numbers(from_file);
+
+  /* Saved and loaded, the same numbers. */
+  CHECK_OK(cxjf_snapshot_save(s, "c_abi_test_hand.snap", NULL));
+  CHECK_OK(cxjf_snapshot_load("c_abi_test_hand.snap", &loaded, NULL));
+  check_hand_numbers(loaded);
+
+  /* The ledger of row 0: x = 90 earns 0.9 x 100 points. */
+  CHECK_OK(cxjf_snapshot_ledger(loaded, 0, &ledger, NULL));
+  CHECK(contains(ledger, "\"normalized\": 0.9"));
+  CHECK(contains(ledger, "\"score\": \"90.00\""));
+  CHECK(contains(ledger, "\"points\": 90.0"));
+
+  /* The snapshot's model is the hand model. */
+  CHECK_OK(cxjf_snapshot_model(loaded, &copy, NULL));
+  CHECK_OK(cxjf_model_to_json(model, &json, NULL));
+  CHECK_OK(cxjf_model_to_json(copy, &copy_json, NULL));
+  CHECK(json && copy_json && strcmp(json, copy_json) == 0);
+
+  cxjf_free(csv);
+  cxjf_free(ledger);
+  cxjf_free(json);
+  cxjf_free(copy_json);
+  cxjf_snapshot_destroy(&s);
+  cxjf_snapshot_destroy(&from_file);
+  cxjf_snapshot_destroy(&loaded);
+  cxjf_model_destroy(&copy);
+  cxjf_model_destroy(&model);
+}
+
+static void test_queries(void) {
+  cxjf_snapshot s = hand_snapshot();
+  char *answer = NULL, *content = NULL;
+  size_t size = 0;
+
+  /* The Torch Center sees all twelve and lists them all. */
+  CHECK_OK(cxjf_query(s, "{\"principal\": {\"role\": \"torch_center\"}, \"kind\": \"overview\"}", &answer, NULL));
+  CHECK(contains(answer, "\"kind\": \"overview\",\n  \"principal\": \"torch_center\""));
+  CHECK(contains(answer, "\"total\": 12"));
+  cxjf_free(answer);
+
+  /* Guangdong: eight enterprises in its charts, four (>= 70) in its list,
+   * first 深圳甲 (90.00) at province rank 1. */
+  CHECK_OK(cxjf_query(s,
+                      "{\"principal\": {\"role\": \"province\", \"code\": \"440000\"}, \"kind\": \"list\","
+                      " \"list\": {\"page_size\": 2}}",
+                      &answer, NULL));
+  CHECK(contains(answer, "\"total\": 4"));
+  CHECK(contains(answer, "\"threshold\": 70.0"));
+  CHECK(contains(answer, "\"name\": \"深圳甲科技有限公司\""));
+  CHECK(contains(answer, "\"name\": \"广州甲科技有限公司\""));
+  CHECK(!contains(answer, "深圳乙")); /* third: on page 2 */
+  CHECK(!contains(answer, "北京"));   /* out of scope */
+  cxjf_free(answer);
+  CHECK_OK(cxjf_query(s, "{\"principal\": {\"role\": \"province\", \"code\": \"440000\"}, \"kind\": \"overview\"}",
+                      &answer, NULL));
+  CHECK(contains(answer, "\"total\": 8,"));
+  cxjf_free(answer);
+
+  /* A county's own enterprise, with its ledger; an enterprise sees its own
+   * facts but not its ledger. */
+  CHECK_OK(cxjf_detail(s, "county", "440304", hand_codes[2], &answer, NULL));
+  CHECK(contains(answer, "深圳丙科技有限公司"));
+  CHECK(contains(answer, "\"ledger\""));
+  cxjf_free(answer);
+  CHECK_OK(cxjf_detail(s, "enterprise", hand_codes[8], hand_codes[8], &answer, NULL));
+  CHECK(contains(answer, "北京甲科技有限公司"));
+  CHECK(contains(answer, "\"score\": \"85.00\""));
+  CHECK(!contains(answer, "\"ledger\""));
+  cxjf_free(answer);
+  /* The same detail through cxjf_query. */
+  CHECK_OK(cxjf_query(s,
+                      "{\"principal\": {\"role\": \"torch_center\"}, \"kind\": \"detail\","
+                      " \"credit_code\": \"911101010000000129\"}",
+                      &answer, NULL));
+  CHECK(contains(answer, "北京丁科技有限公司"));
+  cxjf_free(answer);
+
+  /* Export: Guangdong's list of four, as CSV (BOM, header, four lines) and JSON. */
+  CHECK_OK(cxjf_export(s,
+                       "{\"principal\": {\"role\": \"province\", \"code\": \"440000\", \"can_export\": true},"
+                       " \"kind\": \"export\"}",
+                       &content, &size, NULL));
+  CHECK(content && size == strlen(content));
+  CHECK(content && memcmp(content, "\xEF\xBB\xBF", 3) == 0);
+  {
+    size_t lines = 0, i;
+    for (i = 0; content && i < size; ++i) lines += content[i] == '\n';
+    CHECK(lines == 5);
+  }
+  CHECK(contains(content, "东莞甲科技有限公司"));
+  CHECK(!contains(content, "深圳丙")); /* 65: below the list threshold */
+  cxjf_free(content);
+  CHECK_OK(cxjf_export(s,
+                       "{\"principal\": {\"role\": \"torch_center\", \"can_export\": true}, \"kind\": \"export\","
+                       " \"format\": \"json\", \"filters\": {\"grades\": [\"A\"]}}",
+                       &content, NULL, NULL));
+  CHECK(content && content[0] == '[');
+  CHECK(contains(content, "深圳甲") && contains(content, "北京甲") && !contains(content, "广州甲"));
+  cxjf_free(content);
+
+  /* Building the index again is a no-op. */
+  CHECK_OK(cxjf_snapshot_build_index(s, NULL));
+  cxjf_snapshot_destroy(&s);
+}
+
+/* An upload of three rows: a registered enterprise (row 2 of the file: its
+ * actual 65.00), a newcomer with x = 77.5 (77.50; three registered scores are
+ * higher, so national rank 4), and a row whose credit code is wrong
+ * (rejected). The template's English ids row is skipped. */
+static const char* const hand_upload =
+    "\xEF\xBB\xBF统一社会信用代码,企业名称,行政区划代码,发展阶段,分\r\n"
+    "credit_code,name,region_code,stage,x\r\n"
+    "91110101000000003B,深圳丙科技有限公司,440304,成长期,65\r\n"
+    "91110101000000013C,新来科技有限公司,440305,稳定期,77.5\r\n"
+    "91110101000000013D,错码科技有限公司,440305,稳定期,50\r\n";
+
+static void test_estimate(void) {
+  cxjf_snapshot s = hand_snapshot();
+  char *record = NULL, *results = NULL, *errors = NULL;
+  CHECK_OK(cxjf_estimate(s, hand_upload, strlen(hand_upload), CXJF_ENCODING_AUTO, "province", "440000", 0, &record,
+                         &results, &errors, NULL));
+  CHECK(contains(record, "\"principal\": \"province:440000\""));
+  CHECK(contains(record, "\"rows_read\": 3"));
+  CHECK(contains(record, "\"scored\": 2"));
+  CHECK(contains(record, "\"registered\": 1"));
+  CHECK(contains(record, "\"estimated\": 1"));
+  CHECK(contains(record, "\"rejected\": 1"));
+  CHECK(!contains(record, "\"ledger\""));
+  CHECK(results && memcmp(results, "\xEF\xBB\xBF", 3) == 0);
+  CHECK(contains(results, "91110101000000003B") && contains(results, "65.00"));
+  CHECK(contains(results, "91110101000000013C") && contains(results, "77.50"));
+  CHECK(contains(errors, "91110101000000013D"));
+  cxjf_free(record);
+  cxjf_free(results);
+  cxjf_free(errors);
+
+  /* From a file, with ledgers, asking only for the record. */
+  write_file("c_abi_test_upload.csv", hand_upload);
+  record = NULL;
+  CHECK_OK(cxjf_estimate_file(s, "c_abi_test_upload.csv", CXJF_ENCODING_UTF8, "torch_center", NULL,
+                              CXJF_ESTIMATE_LEDGERS, &record, NULL, NULL, NULL));
+  CHECK(contains(record, "\"principal\": \"torch_center\""));
+  CHECK(contains(record, "\"ledger\""));
+  CHECK(contains(record, "\"rows_read\": 3"));
+  cxjf_free(record);
+  cxjf_snapshot_destroy(&s);
+}
+
+static void test_generate(void) {
+  cxjf_model model = NULL;
+  cxjf_snapshot a = NULL, b = NULL;
+  int64_t n = 0, units_a[500], units_b[500];
+  size_t count = 0;
+  CHECK_OK(cxjf_model_default(&model, NULL));
+  /* No unregistered share: every generated enterprise is in the snapshot;
+   * the same seed gives the same scores. */
+  CHECK_OK(cxjf_snapshot_generate(model, 500, 42, 0.0, &a, NULL));
+  CHECK_OK(cxjf_snapshot_generate(model, 500, 42, 0.0, &b, NULL));
+  CHECK_OK(cxjf_snapshot_size(a, &n, NULL));
+  CHECK(n == 500);
+  CHECK_OK(cxjf_snapshot_published_units(a, units_a, 500, &count, NULL));
+  CHECK_OK(cxjf_snapshot_published_units(b, units_b, 500, &count, NULL));
+  CHECK(memcmp(units_a, units_b, sizeof units_a) == 0);
+  cxjf_snapshot_destroy(&a);
+  cxjf_snapshot_destroy(&b);
+  cxjf_model_destroy(&model);
+}
+
+int main(void) {
+  test_versions();
+  test_models();
+  test_columns_and_layouts();
+  test_csv_save_load();
+  test_queries();
+  test_estimate();
+  test_generate();
+  return hand_report("c_abi_test");
+}
