@@ -1,0 +1,161 @@
+"""Estimation (导入测算) of an upload against a snapshot (docs/estimation.md).
+
+Every upload, whether a DataFrame, a .xlsx workbook or a CSV file, is turned
+into the bytes the C++ upload reader takes, so the rules of docs/upload.md
+(headers, units, percentages, credit codes mangled by Excel, GB18030) apply
+the same way to all of them.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import os
+from typing import Any, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core, _html
+from .principal import Principal, PrincipalLike
+
+__all__ = ["EstimationRecord", "estimate", "upload_bytes"]
+
+ESTIMATE_RANK_LEVELS = ["national", "province", "city", "county", "zone", "incubator"]
+
+
+class EstimationRecord:
+    """An estimation record (测算记录): ``results`` (one row per scored
+    upload row), ``errors`` (rejected rows and bad cells), ``record`` (the
+    record document as a dict) and ``counts``."""
+
+    __slots__ = ("_core", "snapshot", "__dict__")
+
+    def __init__(self, core: _core.EstimationRecord, snapshot: Any) -> None:
+        self._core = core
+        self.snapshot = snapshot
+
+    @property
+    def id(self) -> str:
+        return self._core.id
+
+    @functools.cached_property
+    def record(self) -> dict[str, Any]:
+        """The record as docs/estimation.md describes it (without ledgers)."""
+        return json.loads(self._core.to_json(self.snapshot._core, False))
+
+    def to_dict(self, ledgers: bool = False) -> dict[str, Any]:
+        return json.loads(self._core.to_json(self.snapshot._core, ledgers)) if ledgers else self.record
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """rows_read = scored + rejected; scored = registered + estimated."""
+        return dict(self.record["counts"])
+
+    @functools.cached_property
+    def results(self) -> pd.DataFrame:
+        """row (spreadsheet row of the upload), credit_code, name, status
+        (registered | estimated), score, grade, stage, peer_group,
+        rank_national ... rank_incubator (NA where none), duplicate,
+        bad_cells_treated_as_missing and differences (as text)."""
+        rows = []
+        for r in self.record["rows"]:
+            out = {k: r.get(k) for k in ("row", "credit_code", "name", "status", "score", "grade", "stage", "peer_group")}
+            for level in ESTIMATE_RANK_LEVELS:
+                out[f"rank_{level}"] = (r.get("ranks") or {}).get(level)
+            out["duplicate"] = bool(r.get("duplicate", False))
+            out["bad_cells_treated_as_missing"] = ";".join(map(str, r.get("bad_cells_treated_as_missing") or []))
+            out["differences"] = _differences(r.get("differences") or [])
+            rows.append(out)
+        columns = ["row", "credit_code", "name", "status", "score", "grade", "stage", "peer_group"]
+        columns += [f"rank_{level}" for level in ESTIMATE_RANK_LEVELS]
+        columns += ["duplicate", "bad_cells_treated_as_missing", "differences"]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["row"] = frame["row"].astype(np.int64)
+        frame["score"] = pd.to_numeric(frame["score"]).astype(np.float64)
+        for level in ESTIMATE_RANK_LEVELS:
+            frame[f"rank_{level}"] = frame[f"rank_{level}"].astype("Int32")
+        return frame
+
+    @functools.cached_property
+    def errors(self) -> pd.DataFrame:
+        """Every rejected row and bad cell in row order: row, kind
+        (rejected_row | cell), column, raw, reason_zh, reason_en."""
+        frame = pd.read_csv(io.BytesIO(self._core.errors_csv()), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame["row"] = frame["row"].astype(np.int64)
+        return frame
+
+    def results_csv(self) -> bytes:
+        """results.csv as the CLI writes it (UTF-8 with BOM)."""
+        return self._core.results_csv(self.snapshot._core)
+
+    def errors_csv(self) -> bytes:
+        """errors.csv as the CLI writes it (UTF-8 with BOM)."""
+        return self._core.errors_csv()
+
+    def to_excel(self, path: Union[str, os.PathLike]) -> None:
+        """Results, error report and record summary as one .xlsx workbook."""
+        from .excel import write_estimation
+
+        write_estimation(self, path)
+
+    def __repr__(self) -> str:
+        c = self.counts
+        return (f"<cxjf.EstimationRecord {self.id}: {c['rows_read']} rows read, {c['registered']} registered, "
+                f"{c['estimated']} estimated, {c['rejected']} rejected>")
+
+    def _repr_html_(self) -> str:
+        r = self.record
+        c = r["counts"]
+        head = [
+            ["record", f"{r['id']} · {r['created']}"],
+            ["principal · model · snapshot", f"{r['principal']} · {r['model_id']} · {r['snapshot_hash']}"],
+            ["rows read", f"{c['rows_read']} = {c['scored']} scored + {c['rejected']} rejected"],
+            ["scored", f"{c['registered']} registered (已入统) + {c['estimated']} estimated (预估)"],
+            ["duplicates · bad cells", f"{c['duplicates']} · {c['bad_cells']}"],
+        ]
+        results = self.results.head(10)
+        rows = results[["row", "credit_code", "name", "status", "score", "grade", "rank_national"]].itertuples(index=False)
+        out = _html.table("EstimationRecord 测算记录", head)
+        out += _html.table(f"Results (first {len(results)} of {len(self.results)})", rows,
+                           ["row", "credit_code", "name", "status", "score", "grade", "rank"])
+        return out
+
+
+def _differences(differences: list) -> str:
+    parts = []
+    for d in differences:
+        if isinstance(d, dict):
+            parts.append(f"{d.get('id', d.get('indicator'))}: {d.get('uploaded')} → {d.get('stored')}")
+        else:
+            parts.append(str(d))
+    return "; ".join(parts)
+
+
+def upload_bytes(data: Any, sheet: Optional[str] = None) -> bytes:
+    """The bytes of an upload as the C++ reader takes them: a DataFrame as
+    CSV (UTF-8), a .xlsx workbook converted (cxjf.excel.upload_csv), any other
+    path read as it is (CSV in UTF-8 or GB18030), bytes as given."""
+    if isinstance(data, pd.DataFrame):
+        # Text cells stay text (credit codes keep every digit); floats are
+        # written in the shortest form that reads back to the same double.
+        return data.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    path = os.fspath(data)
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        from .excel import upload_csv
+
+        return upload_csv(path, sheet=sheet)
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def estimate(snapshot: Any, data: Any, principal: PrincipalLike = "torch_center", *, encoding: str = "auto",
+             sheet: Optional[str] = None) -> EstimationRecord:
+    """Scores every usable row of an upload against `snapshot` for `principal`
+    (registered enterprises get their actual score, others an estimate)."""
+    who = Principal.parse(principal)
+    upload = _core.read_upload(upload_bytes(data, sheet), snapshot._core.model, encoding)
+    return EstimationRecord(_core.estimate(snapshot._core, upload, who._core()), snapshot)

@@ -1,0 +1,333 @@
+"""fit, score, Snapshot and ledgers (docs/scoring.md, docs/snapshot.md)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from typing import Any, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core, _html, _progress
+from .model import Model, ModelLike
+from .table import Table, _categorical, _table_from_frame
+
+__all__ = ["Ledger", "Reference", "Scores", "Snapshot", "fit", "score"]
+
+RANK_LEVELS: list[str] = list(_core.RANK_LEVELS)
+
+TableLike = Union[Table, pd.DataFrame, str, "os.PathLike[str]"]
+
+
+class Reference:
+    """The frozen reference population that ``fit`` learns."""
+
+    __slots__ = ("_core", "model", "__dict__")
+
+    def __init__(self, core: _core.Reference, model: Model) -> None:
+        self._core = core
+        self.model = model
+
+    @property
+    def model_id(self) -> str:
+        return self._core.model_id
+
+    @property
+    def population(self) -> int:
+        return self._core.population
+
+    @property
+    def content_hash(self) -> str:
+        """XXH3-64 of the binary form, 16 hex digits: what identifies it."""
+        return self._core.content_hash
+
+    def to_dict(self) -> dict[str, Any]:
+        """Groups and per-group statistics (Reference::to_json)."""
+        return json.loads(self._core.to_json(self.model._core))
+
+    @functools.cached_property
+    def group_labels(self) -> list[str]:
+        return self._core.group_labels(self.model._core)
+
+    def __repr__(self) -> str:
+        return f"<cxjf.Reference {self.model_id}: {self.population:,} enterprises, hash {self.content_hash}>"
+
+
+class Scores:
+    """Scores of every row of a table. Columns are read-only numpy views of
+    the C++ vectors; ``to_frame()`` gives the DataFrame the CLI writes."""
+
+    __slots__ = ("_core", "table", "reference", "__dict__")
+
+    def __init__(self, core: _core.Scores, table: Table, reference: Reference) -> None:
+        self._core = core
+        self.table = table
+        self.reference = reference
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    @property
+    def model(self) -> Model:
+        return self.table.model
+
+    @property
+    def published_units(self) -> np.ndarray:
+        """Published score x 10^decimals, exact integers."""
+        return self._core.published_units
+
+    @property
+    def published(self) -> np.ndarray:
+        """The published scores as floats (nearest double to units / 10^decimals)."""
+        return self._core.published_units / 10.0 ** self._core.decimals
+
+    @property
+    def total(self) -> np.ndarray:
+        return self._core.total
+
+    @property
+    def grade(self) -> pd.Categorical:
+        return _categorical(self._core.grade, self.model.grade_ids)
+
+    @property
+    def order(self) -> np.ndarray:
+        """Rows in list order: published desc, exact total desc, credit code."""
+        return self._core.order
+
+    def rank(self, level: str = "national") -> np.ndarray:
+        """Rank of each row at `level` (national, province, city, county, zone,
+        incubator, peer_group); 0 where the row has no unit at that level."""
+        return self._core.rank(RANK_LEVELS.index(level))
+
+    def to_frame(self, order: str = "list") -> pd.DataFrame:
+        """credit_code, name, region_code, stage, peer_group, score, grade,
+        base, bonus, deduction, veto, rank_<level>..., row (the table row).
+
+        ``order="list"`` sorts as the CLI's scores.csv (rank order),
+        ``"table"`` keeps the table's order. Ranks are nullable (NA where the
+        row has no unit at that level)."""
+        if order not in ("list", "table"):
+            raise ValueError("order is 'list' or 'table'")
+        core, model = self._core, self.model
+        rows = np.asarray(core.order, dtype=np.int64) if order == "list" else np.arange(len(core), dtype=np.int64)
+        take = (lambda a: np.asarray(a)[rows]) if order == "list" else np.asarray
+        frame = pd.DataFrame(
+            {
+                "credit_code": self.table._core.strings("credit_code", rows),
+                "name": self.table._core.strings("name", rows),
+                "region_code": take(self.table._core.region),
+                "stage": _categorical(take(core.stage), model.stage_names),
+                "peer_group": _categorical(take(core.peer_group), self.reference.group_labels),
+                "score": take(core.published_units) / 10.0 ** core.decimals,
+                "grade": _categorical(take(core.grade), model.grade_ids),
+                "base": take(core.base),
+                "bonus": take(core.bonus),
+                "deduction": take(core.deduction),
+                "veto": take(core.veto),
+            },
+            copy=False,
+        )
+        for i, level in enumerate(RANK_LEVELS):
+            ranks = take(core.rank(i))
+            frame[f"rank_{level}"] = pd.arrays.IntegerArray(ranks.astype(np.int32), ranks == 0)
+        frame["row"] = rows
+        return frame
+
+    def summary(self) -> dict[str, Any]:
+        published = self.published
+        grades = pd.Series(self.grade).value_counts(sort=False)
+        return {
+            "enterprises": len(self),
+            "mean": float(published.mean()) if len(self) else 0.0,
+            "median": float(np.median(published)) if len(self) else 0.0,
+            "grades": {str(k): int(v) for k, v in grades.items()},
+        }
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return f"<cxjf.Scores: {s['enterprises']:,} enterprises, mean {s['mean']:.2f}, grades {s['grades']}>"
+
+    def _repr_html_(self) -> str:
+        s = self.summary()
+        n = max(s["enterprises"], 1)
+        rows = [["enterprises", s["enterprises"]], ["mean score", round(s["mean"], 2)], ["median score", round(s["median"], 2)]]
+        rows += [[f"grade {g}", f"{c:,} ({c / n:.1%})"] for g, c in s["grades"].items()]
+        top = self.to_frame().head(5)
+        summary = _html.table("Scores", rows)
+        best = _html.table(
+            "Top 5",
+            top[["credit_code", "name", "region_code", "score", "grade", "rank_national"]].itertuples(index=False),
+            ["credit_code", "name", "region", "score", "grade", "rank"],
+        )
+        return summary + best
+
+
+class Ledger:
+    """Every number behind one enterprise's score (cxjf::Ledger)."""
+
+    __slots__ = ("document",)
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.document
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per scored indicator: id, name, unit, category, raw, used,
+        missing, imputed, excluded, zero_rule, peers, normalized, weight, points."""
+        return pd.DataFrame(self.document["indicators"])
+
+    @property
+    def score(self) -> str:
+        """The published score as text with the model's decimals."""
+        return self.document["score"]
+
+    @property
+    def grade(self) -> str:
+        return self.document["grade"]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.document[key]
+
+    def __repr__(self) -> str:
+        d = self.document
+        return f"<cxjf.Ledger {d.get('credit_code')} {d.get('name')}: {d['score']} ({d['grade']})>"
+
+    def _repr_html_(self) -> str:
+        d = self.document
+        head = [
+            ["enterprise", f"{d.get('credit_code', '')} {d.get('name', '')}"],
+            ["stage · peer group", f"{d.get('stage')} · {d.get('peer_group')}"],
+            ["base + bonus − deduction", f"{d['base']:.4f} + {d['bonus']:g} − {d['deduction']:g}" + (" (veto)" if d.get("veto") else "")],
+            ["score · grade", f"{d['score']} · {d['grade']}"],
+        ]
+        lines = [
+            [i["id"], i["name"], i["raw"], f"{i['normalized']:.4f}", f"{i['weight']:g}", f"{i['points']:.4f}"]
+            for i in d["indicators"]
+        ]
+        return _html.table("Ledger", head) + _html.table("Indicators", lines, ["id", "指标", "raw", "s", "weight", "points"])
+
+
+class Snapshot:
+    """One scoring year's base database, frozen: model, reference, the
+    registered enterprises and their scores (docs/snapshot.md)."""
+
+    __slots__ = ("_core", "__dict__")
+
+    def __init__(self, core: _core.Snapshot) -> None:
+        self._core = core
+
+    @classmethod
+    def build(cls, data: TableLike, model: ModelLike = None, *, progress: bool = False) -> "Snapshot":
+        """Fits the model on the registered rows of `data` and scores them.
+
+        `data` is a Table (copied: the caller keeps it), a DataFrame or a CSV
+        path (converted, then handed over without a copy). Runs without the
+        GIL. ``progress=True`` shows a tqdm bar: rows while converting, then
+        the fit and score as one step (the C++ library reports no progress
+        inside it)."""
+        if isinstance(data, Table):
+            model = data.model if model is None else Model.load(model)
+            with _progress.phases(len(data), progress, "fit + score") as bar:
+                core = _core.Snapshot.build(model._core, data._core)
+                bar.advance(len(data))
+            return cls(core)
+        model = Model.load(model)
+        if isinstance(data, pd.DataFrame):
+            n = len(data)
+            with _progress.phases(2 * n, progress, "reading rows, fit + score") as bar:
+                table = _table_from_frame(data, model, bar.callback)
+                bar.phase("fit + score")
+                core = _core.Snapshot.build_consuming(model._core, table)
+                bar.advance(n)
+            return cls(core)
+        with _progress.phases(2, progress, "read CSV, fit + score") as bar:
+            table = _core.read_table_csv(os.fspath(data), model._core)
+            bar.advance(1)
+            core = _core.Snapshot.build_consuming(model._core, table)
+            bar.advance(1)
+        return cls(core)
+
+    @classmethod
+    def load(cls, path: Union[str, os.PathLike]) -> "Snapshot":
+        """Reads a snapshot file; SnapshotError when damaged, FileError when unreadable."""
+        return cls(_core.Snapshot.load(os.fspath(path)))
+
+    def save(self, path: Union[str, os.PathLike]) -> None:
+        self._core.save(os.fspath(path))
+
+    @functools.cached_property
+    def model(self) -> Model:
+        return Model(self._core.model)
+
+    @functools.cached_property
+    def table(self) -> Table:
+        """The registered enterprises (views into the snapshot, no copy)."""
+        return Table(self._core.table, self.model)
+
+    @functools.cached_property
+    def reference(self) -> Reference:
+        return Reference(self._core.reference, self.model)
+
+    @functools.cached_property
+    def scores(self) -> Scores:
+        return Scores(self._core.scores, self.table, self.reference)
+
+    def __len__(self) -> int:
+        return len(self._core.table)
+
+    def to_frame(self, order: str = "list") -> pd.DataFrame:
+        """The scores as a DataFrame (see Scores.to_frame)."""
+        return self.scores.to_frame(order)
+
+    def row_of(self, credit_code: str) -> int:
+        return self.table.row_of(credit_code)
+
+    def explain(self, enterprise: Union[str, int]) -> Ledger:
+        """The ledger of an enterprise, by credit code or table row."""
+        row = self.row_of(enterprise) if isinstance(enterprise, str) else int(enterprise)
+        return Ledger(json.loads(_core.ledger_json(self._core.model, self._core.reference, self._core.table, row)))
+
+    def estimate(self, data: Any, principal: Any = "torch_center", *, encoding: str = "auto", sheet: Optional[str] = None):
+        """Estimates an upload against this snapshot (docs/estimation.md):
+        a DataFrame, a .csv or .xlsx path, or CSV bytes. Returns an
+        EstimationRecord with ``results``, ``errors`` and ``record``."""
+        from .estimation import estimate
+
+        return estimate(self, data, principal, encoding=encoding, sheet=sheet)
+
+    @functools.cached_property
+    def index(self):
+        """The overview index (built once, on first use; runs without the GIL)."""
+        from .overview import OverviewIndex
+
+        return OverviewIndex(self)
+
+    def __repr__(self) -> str:
+        return f"<cxjf.Snapshot {self.model.id}: {len(self):,} enterprises, reference {self.reference.content_hash}>"
+
+    def _repr_html_(self) -> str:
+        s = self.scores.summary()
+        n = max(s["enterprises"], 1)
+        rows = [
+            ["model", f"{self.model.id} — {self.model.name}"],
+            ["enterprises", s["enterprises"]],
+            ["reference hash", self.reference.content_hash],
+            ["mean · median score", f"{s['mean']:.2f} · {s['median']:.2f}"],
+            ["grades", ", ".join(f"{g} {c / n:.1%}" for g, c in s["grades"].items())],
+        ]
+        return _html.table("Snapshot", rows)
+
+
+def fit(table: Table, model: ModelLike = None) -> Reference:
+    """Fits the reference on the table's registered rows (without the GIL)."""
+    model = table.model if model is None else Model.load(model)
+    return Reference(_core.fit(model._core, table._core), model)
+
+
+def score(table: Table, reference: Reference) -> Scores:
+    """Scores every row of `table` as a member of `reference`'s population."""
+    return Scores(_core.score(reference.model._core, reference._core, table._core), table, reference)

@@ -1,0 +1,228 @@
+"""Table: enterprises in and out of pandas and numpy (docs/input.md).
+
+Columns are named as in the CSV: Chinese headers (with or without a unit,
+``研发费用金额(万元)``) or English ids (``rd_expense``). The C++ CSV reader's
+header rules and TableBuilder's row checks apply, so a DataFrame is refused
+exactly where the same data as a CSV file would be, with the same message.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core, _progress
+from .model import Model, ModelLike
+
+__all__ = ["Table", "generate"]
+
+# Attribute columns in the CSV's order: (English id, Chinese header).
+ATTRIBUTES: list[tuple[str, str]] = _core.attribute_columns()
+INDUSTRIES: list[str] = _core.industry_names()
+
+
+class Table:
+    """Enterprises, column by column, for one model's indicators.
+
+    ``values`` is the n x k indicator matrix as a read-only, Fortran-ordered
+    numpy view of the C++ table's own memory (no copy).
+    """
+
+    __slots__ = ("_core", "model")
+
+    def __init__(self, core: _core.Table, model: Model) -> None:
+        self._core = core
+        self.model = model
+
+    # -- in -------------------------------------------------------------------
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, model: ModelLike = None, *, progress: bool = False) -> "Table":
+        """A table from a DataFrame whose columns are named as the CSV's.
+
+        Indicator columns may be numeric (NaN = missing) or text (read with
+        the CSV's number rules); region codes int or text; 技术领域, 企业资质,
+        负面清单 text with ``;`` ``；`` ``、`` between values, or lists;
+        成立日期 text, ``YYYYMMDD`` ints or datetimes; 是否入统 bool, 是/否, 1/0.
+        Row ``r`` of an InputError is ``frame.iloc[r - 2]`` (row 1 is the header,
+        as in a spreadsheet).
+        """
+        model = Model.load(model)
+        with _progress.phases(len(frame), progress, "reading rows") as bar:
+            return cls(_table_from_frame(frame, model, bar.callback), model)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        credit_code: Sequence[str],
+        name: Sequence[str],
+        region_code: Sequence[Any],
+        values: np.ndarray,
+        *,
+        indicator_ids: Optional[Sequence[str]] = None,
+        model: ModelLike = None,
+        **attributes: Sequence[Any],
+    ) -> "Table":
+        """A table from arrays: ``values`` is n x k, columns in ``indicator_ids``
+        order (default: the model's). Other attribute columns by English id as
+        keyword arguments (``zone=``, ``tech_fields=``, ``registered=``, ...).
+        A Fortran-ordered float64 ``values`` is read column by column in place."""
+        model = Model.load(model)
+        values = np.asarray(values, dtype=np.float64)
+        ids = list(indicator_ids) if indicator_ids is not None else model.indicator_ids
+        if values.ndim != 2 or values.shape[1] != len(ids):
+            raise ValueError(f"values must be n x {len(ids)} (one column per indicator), not {values.shape}")
+        known = {a for a, _ in ATTRIBUTES}
+        for key in attributes:
+            if key not in known:
+                raise TypeError(f"{key!r} is not an attribute column: use one of {sorted(known)}")
+        headers = ["credit_code", "name", "region_code", *attributes.keys(), *ids]
+        columns = [_array(credit_code), _array(name), _array(region_code)]
+        columns += [_array(v) for v in attributes.values()]
+        # values[:, j] of a Fortran-ordered matrix is contiguous: a view.
+        columns += [np.ascontiguousarray(values[:, j]) for j in range(len(ids))]
+        return cls(_core.table_from_columns(model._core, headers, columns, 2, None), model)
+
+    @classmethod
+    def read_csv(cls, path: Union[str, os.PathLike], model: ModelLike = None) -> "Table":
+        """Reads the table CSV (UTF-8) with the C++ reader (docs/input.md)."""
+        model = Model.load(model)
+        return cls(_core.read_table_csv(os.fspath(path), model._core), model)
+
+    @classmethod
+    def from_csv_text(cls, text: Union[str, bytes], model: ModelLike = None) -> "Table":
+        model = Model.load(model)
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return cls(_core.parse_table_csv(text, model._core), model)
+
+    # -- out ------------------------------------------------------------------
+
+    def to_csv(self, path: Union[str, os.PathLike, None] = None) -> Optional[bytes]:
+        """The table CSV the C++ writer writes (UTF-8, Chinese headers with
+        units); to `path`, or returned as bytes."""
+        data = _core.write_table_csv(self._core, self.model._core)
+        if path is None:
+            return data
+        with open(path, "wb") as out:
+            out.write(data)
+        return None
+
+    def to_frame(self, headers: str = "id") -> pd.DataFrame:
+        """A DataFrame that ``from_frame`` reads back into an equal table.
+
+        ``headers="id"`` names columns by English id, ``"zh"`` by the Chinese
+        headers with units. Dictionary-encoded columns (zone, incubator,
+        industry, stage) become Categoricals; indicator columns share the
+        table's memory (read-only) rather than being copied.
+        """
+        if headers not in ("id", "zh"):
+            raise ValueError("headers is 'id' or 'zh'")
+        core = self._core
+        columns: dict[str, Any] = {
+            "credit_code": core.strings("credit_code"),
+            "name": core.strings("name"),
+            "region_code": core.region,
+        }
+        for field in ("zone", "incubator"):
+            columns[field] = _categorical(*core.codes(field))
+        columns["industry"] = _categorical(core.industry, INDUSTRIES)
+        for field in ("tech_fields", "qualifications", "negatives"):
+            columns[field] = core.strings(field)
+        columns["founded"] = core.founded
+        columns["registered"] = core.registered
+        columns["stage"] = _categorical(*core.codes("stage"))
+        values = core.values
+        for j, indicator in enumerate(core.indicator_ids):
+            columns[indicator] = values[:, j]
+        frame = pd.DataFrame(columns, copy=False)
+        if headers == "zh":
+            names = dict(ATTRIBUTES)
+            frame.columns = [names.get(c) or self.model.header(c) for c in frame.columns]
+        return frame
+
+    def copy(self) -> "Table":
+        return Table(self._core.copy(), self.model)
+
+    # -- columns --------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    @property
+    def indicator_ids(self) -> list[str]:
+        return self._core.indicator_ids
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._core.values
+
+    @property
+    def credit_code(self) -> np.ndarray:
+        return self._core.strings("credit_code")
+
+    @property
+    def region_code(self) -> np.ndarray:
+        return self._core.region
+
+    @property
+    def registered(self) -> np.ndarray:
+        return self._core.registered
+
+    def row_of(self, credit_code: str) -> int:
+        """The row of a credit code (normalized as users type it); KeyError if absent."""
+        row = self._core.row_of(credit_code)
+        if row < 0:
+            raise KeyError(f"no enterprise with credit code {credit_code!r}")
+        return row
+
+    def __repr__(self) -> str:
+        return f"<cxjf.Table: {len(self):,} enterprises x {len(self.indicator_ids)} indicators>"
+
+
+def generate(n: int = 520_000, seed: int = 42, *, model: ModelLike = None, unregistered_share: float = 0.08) -> Table:
+    """A synthetic national sample (docs/generator.md): the same table for a seed."""
+    model = Model.load(model)
+    return Table(_core.generate(model._core, int(n), int(seed), float(unregistered_share)), model)
+
+
+# -- conversion helpers --------------------------------------------------------
+
+
+def _table_from_frame(frame: pd.DataFrame, model: Model, callback: Any) -> _core.Table:
+    headers = [str(c) for c in frame.columns]
+    columns = [_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    return _core.table_from_columns(model._core, headers, columns, 2, callback)
+
+
+def _categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
+    # from_codes takes -1 as missing, which is what the C++ columns use.
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int32), categories=pd.Index(list(names), dtype=object))
+
+
+def _column(series: pd.Series) -> np.ndarray:
+    """A column as the binding takes it: float64, int64, bool or object."""
+    dtype = series.dtype
+    has_na = bool(series.isna().any())
+    if pd.api.types.is_bool_dtype(dtype) and not has_na:
+        return np.ascontiguousarray(series.to_numpy(dtype=bool))
+    if pd.api.types.is_integer_dtype(dtype) and not has_na:
+        return np.ascontiguousarray(series.to_numpy(dtype=np.int64))
+    if pd.api.types.is_float_dtype(dtype) or (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)):
+        return np.ascontiguousarray(series.to_numpy(dtype=np.float64, na_value=np.nan))
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        stamps = series.dt
+        ints = (stamps.year * 10000 + stamps.month * 100 + stamps.day).fillna(0)
+        return np.ascontiguousarray(ints.to_numpy(dtype=np.int64))
+    return np.ascontiguousarray(series.to_numpy(dtype=object, na_value=None))
+
+
+def _array(values: Any) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        return _column(values)
+    return _column(pd.Series(list(values) if not isinstance(values, np.ndarray) else values))
+
+

@@ -1,0 +1,17 @@
+// The pieces of cxjf._core, one file per part of the C++ API they bind.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace cxjf::python {
+
+namespace py = pybind11;
+
+void bind_errors(py::module_& m);    // errors.cpp: C++ errors -> the cxjf.CxjfError hierarchy
+void bind_model(py::module_& m);     // model.cpp: Model and its parts
+void bind_table(py::module_& m);     // table.cpp: Table, columns in and out, CSV, generate
+void bind_scoring(py::module_& m);   // scoring.cpp: fit, score, Scores, Snapshot, explain
+void bind_estimate(py::module_& m);  // estimate.cpp: uploads, the template, estimate
+void bind_overview(py::module_& m);  // overview.cpp: OverviewIndex and query_json
+
+}  // namespace cxjf::python

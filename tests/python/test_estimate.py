@@ -1,0 +1,103 @@
+"""Estimation (导入测算) of DataFrames, CSV bytes and GB18030 files."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cxjf
+
+
+@pytest.fixture(scope="module")
+def frames(small_table):
+    frame = small_table.to_frame(headers="zh")
+    registered = frame[frame["是否入统"]].drop(columns=["是否入统"])
+    newcomers = frame[~frame["是否入统"]].drop(columns=["是否入统"])
+    return registered, newcomers
+
+
+def test_registered_rows_get_their_actual_scores(small_snapshot, frames):
+    registered, newcomers = frames
+    upload = pd.concat([registered.head(3), newcomers.head(2)])
+    record = small_snapshot.estimate(upload, "torch_center")
+    results = record.results
+    assert list(results["row"]) == [2, 3, 4, 5, 6]
+    assert list(results["status"]) == ["registered"] * 3 + ["estimated"] * 2
+    actual = small_snapshot.to_frame().set_index("credit_code")
+    for _, r in results.head(3).iterrows():
+        assert r["score"] == actual.loc[r["credit_code"], "score"]
+        assert r["rank_national"] == actual.loc[r["credit_code"], "rank_national"]
+    assert record.counts == {"rows_read": 5, "scored": 5, "registered": 3, "estimated": 2, "rejected": 0,
+                             "duplicates": 0, "bad_cells": 0}
+    assert len(record.errors) == 0
+
+
+def test_an_estimate_equals_the_score_it_would_have(small_table, frames):
+    # Leave one registered enterprise out of the base database, estimate it
+    # against that snapshot: its score equals its actual score, bit for bit
+    # (docs/estimation.md).
+    frame = small_table.to_frame()
+    with_all = cxjf.Snapshot.build(frame)
+    registered = frame[frame["registered"]]
+    for position in (0, 7, 100):
+        credit_code = registered["credit_code"].iloc[position]
+        without = cxjf.Snapshot.build(frame[frame["credit_code"] != credit_code])
+        upload = registered[registered["credit_code"] == credit_code].drop(columns=["registered"])
+        result = without.estimate(upload).results.iloc[0]
+        assert result["status"] == "estimated"
+        actual = with_all.to_frame().set_index("credit_code").loc[credit_code]
+        assert result["score"] == actual["score"]
+
+
+def test_bad_cells_and_rejected_rows(small_snapshot, frames):
+    registered, newcomers = frames
+    upload = newcomers.head(3).astype({"研发费用金额(万元)": object, "统一社会信用代码": object}).copy()
+    upload.iloc[0, upload.columns.get_loc("研发费用金额(万元)")] = "12,5万"
+    upload.iloc[2, upload.columns.get_loc("统一社会信用代码")] = "9.13501E+17"
+    record = small_snapshot.estimate(upload, "province:440000")
+    c = record.counts
+    assert c["rows_read"] == 3 == c["scored"] + c["rejected"] and c["rejected"] == 1 and c["bad_cells"] == 2
+    errors = record.errors
+    cell = errors[(errors["kind"] == "cell") & (errors["row"] == 2)].iloc[0]
+    assert (cell["column"], cell["raw"]) == ("研发费用金额(万元)", "12,5万")
+    rejected = errors[errors["kind"] == "rejected_row"].iloc[0]
+    assert rejected["row"] == 4 and "Excel turned the credit code into a number" in rejected["reason_en"]
+    assert record.results["bad_cells_treated_as_missing"].iloc[0] != ""
+    assert record.record["principal"] == "province:440000"
+
+
+def test_gb18030_csv(small_snapshot, frames, tmp_path):
+    registered, newcomers = frames
+    upload = pd.concat([registered.head(2), newcomers.head(2)])
+    utf8 = small_snapshot.estimate(upload)
+    path = tmp_path / "upload.csv"
+    path.write_bytes(upload.to_csv(index=False).encode("gb18030"))
+    gbk = small_snapshot.estimate(path)
+    assert gbk.record["encoding"] == "gb18030" and utf8.record["encoding"] == "utf-8"
+    pd.testing.assert_frame_equal(gbk.results, utf8.results)
+    assert list(gbk.results["name"]) == list(upload["企业名称"])  # decoded, not mojibake
+
+
+def test_repository_gb18030_fixture(small_snapshot, root):
+    # A GBK file Excel saved, written for a smaller test model: it is decoded
+    # (the message quotes its Chinese headers) and refused as a whole, with
+    # every missing column listed in row 1.
+    with pytest.raises(cxjf.InputError) as caught:
+        small_snapshot.estimate(root / "tests" / "data" / "upload_gb18030.csv")
+    assert caught.value.row == 1 and caught.value.column == ""
+    assert "missing columns: 研发费用增速(%) (rd_growth)" in str(caught.value)
+
+
+def test_record_html_and_csv(small_snapshot, frames):
+    record = small_snapshot.estimate(frames[1].head(4))
+    html = record._repr_html_()
+    assert "测算记录" in html and record.id in html
+    assert record.results_csv().startswith(b"\xef\xbb\xbfrow,credit_code")
+    assert record.to_dict(ledgers=True)["rows"][0]["ledger"]["indicators"]
+
+
+def test_principal_parsing():
+    p = cxjf.Principal.parse("zone:中关村科技园区+export")
+    assert (p.role, p.code, p.can_export) == ("zone", "中关村科技园区", True)
+    assert str(cxjf.Principal.parse("province:440000")) == "province:440000"
+    with pytest.raises(cxjf.CxjfError):
+        cxjf.Principal.parse("king:1")
