@@ -37,17 +37,6 @@ std::optional<bool> parse_registered(std::string_view s) {
   return std::nullopt;
 }
 
-// TableBuilder reports a field by its Chinese header (attributes) or its id
-// (indicators); the user must see the header as written in their file.
-std::string bare_message(const InputError& e) {
-  std::string where;
-  if (e.row() > 0) where = "row " + std::to_string(e.row());
-  if (!e.column().empty()) where += (where.empty() ? "column " : ", column ") + e.column();
-  std::string_view what = e.what();
-  if (!where.empty() && what.substr(0, where.size() + 2) == where + ": ") what.remove_prefix(where.size() + 2);
-  return std::string(what);
-}
-
 std::string model_name(const Model& model) {
   return model.id.empty() ? std::string("the model") : "model '" + model.id + "'";
 }
@@ -227,7 +216,7 @@ Table parse_table_csv(std::string_view text, const Model& model) {
     try {
       builder.add(row, line);
     } catch (const InputError& e) {
-      throw InputError(e.row(), e.column().empty() ? std::string() : header_of(e.column()), bare_message(e));
+      throw InputError(e.row(), e.column().empty() ? std::string() : header_of(e.column()), e.reason());
     }
   }
   return builder.build();

@@ -22,6 +22,9 @@ ModelError::ModelError(std::vector<ModelProblem> problems)
     : Error(ErrorCode::invalid_model, join_problems(problems)), problems_(std::move(problems)) {}
 
 InputError::InputError(std::int64_t row, std::string column, const std::string& message)
-    : Error(ErrorCode::invalid_input, locate(row, column, message)), row_(row), column_(std::move(column)) {}
+    : Error(ErrorCode::invalid_input, locate(row, column, message)),
+      row_(row),
+      column_(std::move(column)),
+      reason_(message) {}
 
 }  // namespace cxjf

@@ -61,10 +61,13 @@ class InputError : public Error {
   std::int64_t row() const noexcept { return row_; }
   /// The column's header as written in the file, or empty.
   const std::string& column() const noexcept { return column_; }
+  /// What is wrong, without the row and column that what() puts first.
+  const std::string& reason() const noexcept { return reason_; }
 
  private:
   std::int64_t row_;
   std::string column_;
+  std::string reason_;
 };
 
 }  // namespace cxjf

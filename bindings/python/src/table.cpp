@@ -38,17 +38,6 @@ struct Column {
   bool b(std::size_t i) const { return static_cast<const bool*>(data)[i]; }
 };
 
-// Strips "row N, column C: " from an InputError's message, to re-raise it
-// naming the column as the caller wrote it (as parse_table_csv does).
-std::string bare_message(const InputError& e) {
-  std::string where;
-  if (e.row() > 0) where = "row " + std::to_string(e.row());
-  if (!e.column().empty()) where += (where.empty() ? "column " : ", column ") + e.column();
-  std::string_view what = e.what();
-  if (!where.empty() && what.substr(0, where.size() + 2) == where + ": ") what.remove_prefix(where.size() + 2);
-  return std::string(what);
-}
-
 // Text of a cell: str as UTF-8 (no copy: CPython caches it in the object),
 // None as empty, anything else through str(). `owned` keeps converted text.
 std::string_view text_of(PyObject* cell, std::deque<std::string>& owned) {
@@ -323,7 +312,7 @@ Table table_from_columns(const Model& model, const std::vector<std::string>& hea
     try {
       builder.add(row, first_row + static_cast<std::int64_t>(i));
     } catch (const InputError& e) {
-      throw InputError(e.row(), e.column().empty() ? std::string() : header_of(e.column()), bare_message(e));
+      throw InputError(e.row(), e.column().empty() ? std::string() : header_of(e.column()), e.reason());
     }
     if (report && (i + 1) % chunk == 0) {
       py::gil_scoped_acquire acquire;
