@@ -34,13 +34,17 @@ java-test: build
 # The Python module's tests (pyproject.toml, bindings/python, tests/python): a
 # virtual environment in $(BUILD)/venv, `pip install .` with the test extras
 # (which compiles the core again with the extension, in $(BUILD)/python), then
-# pytest with warnings as errors, comparing with the cxjf program of $(BUILD).
+# pytest with warnings as errors, comparing with the cxjf program of $(BUILD);
+# then the side-by-side check that pandas and DuckDB compute the same results
+# as cxjf (benchmarks/compare, 100,000 rows, no timing).
 PYTHON ?= python3
 PYTHON_VENV = $(abspath $(BUILD))/venv
 PYTHON_TEST = $(PYTHON) -m venv $(PYTHON_VENV) && \
               $(PYTHON_VENV)/bin/pip install -q --disable-pip-version-check \
                 --config-settings=build-dir=$(abspath $(BUILD))/python ".[test]" && \
-              CXJF_CLI=$(abspath $(BUILD))/cxjf $(PYTHON_VENV)/bin/python -m pytest -W error tests/python
+              CXJF_CLI=$(abspath $(BUILD))/cxjf $(PYTHON_VENV)/bin/python -m pytest -W error tests/python && \
+              $(PYTHON_VENV)/bin/pip install -q --disable-pip-version-check -r benchmarks/compare/requirements.txt && \
+              $(PYTHON_VENV)/bin/python benchmarks/compare/run.py --quick
 
 python-test: build
 	$(PYTHON_TEST)
