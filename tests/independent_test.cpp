@@ -299,9 +299,9 @@ class NaiveScorer {
         for (Real p : peers) f.push_back(transformed(ind.transform, p));
         Real lo = quantile7(f, nm.winsor_lower), hi = quantile7(f, nm.winsor_upper);
         Real fx = transformed(ind.transform, x);
-        if (!(hi > lo)) {  // docs silent; see report
+        if (!(hi > lo)) {  // docs/scoring.md §6: full marks at or beyond the common value
           ++tally.flat_min_max;
-          return 0;
+          return lower ? (fx <= lo ? 1 : 0) : (fx >= hi ? 1 : 0);
         }
         Real s = lower ? (hi - fx) / (hi - lo) : (fx - lo) / (hi - lo);
         return std::min<Real>(std::max<Real>(s, 0), 1);
