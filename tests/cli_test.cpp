@@ -14,30 +14,14 @@
 namespace cxjf {
 namespace {
 
-struct Outcome {
-  int status = 0;
-  std::string out;
-};
+using testing::Outcome;
+using testing::read_all;
 
-// Runs the cxjf program with `args`, capturing stdout and stderr.
-Outcome cxjf_cli(const std::string& args) {
-  std::string command = std::string(CXJF_CLI) + " " + args + " 2>&1";
-  Outcome run;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buf[4096];
-  std::size_t got;
-  while ((got = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, got);
-  int status = pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+// Runs the cxjf program, capturing standard output and standard error.
+Outcome cxjf_cli(const std::string& args) { return testing::run_cli(args + " 2>&1"); }
 
 std::string temp(const std::string& name) { return std::string(::testing::TempDir()) + "cxjf_cli_" + name; }
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 TEST(Cli, GenerateThenScoreWritesScoresAndASnapshot) {
   std::string sample = temp("sample.csv"), scores = temp("scores.csv"), snap = temp("scores.snap"),

@@ -1,6 +1,7 @@
 // `cxjf query` (src/cli/query.cpp), run as a user runs it: a request file
 // against a snapshot file, the answer to a file or standard output.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -11,32 +12,19 @@
 namespace cxjf {
 namespace {
 
-struct Outcome {
-  int status = 0;
-  std::string out;
-};
+using testing::Outcome;
+using testing::read_all;
+using testing::write_all;
 
 // Runs `cxjf <args>`; standard error is dropped unless `args` redirects it.
-Outcome cxjf(const std::string& args) {
-  std::string command = std::string(CXJF_CLI) + " " + args;
-  Outcome run;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buf[4096];
-  std::size_t got;
-  while ((got = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, got);
-  int status = pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+Outcome cxjf(const std::string& args) { return testing::run_cli(args); }
+
+// Per process: ctest runs each test in its own process, in parallel, and
+// both tests write the shared snapshot.
+std::string temp(const std::string& name) {
+  return std::string(::testing::TempDir()) + "cxjf_query_" + std::to_string(getpid()) + "_" + name;
 }
 
-std::string temp(const std::string& name) { return std::string(::testing::TempDir()) + "cxjf_query_" + name; }
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // A scored sample's snapshot, made once with the command line itself.
 const std::string& snapshot() {
@@ -56,7 +44,7 @@ const char* province_request = R"({"principal": {"role": "province", "code": "44
 
 TEST(QueryCli, AnswersARequestFileAsTheLibraryDoes) {
   const std::string request = temp("request.json"), answer = temp("answer.json");
-  write(request, province_request);
+  write_all(request, province_request);
   Outcome run = cxjf("query --snapshot " + snapshot() + " --request " + request + " --out " + answer + " 2>&1");
   ASSERT_EQ(run.status, 0) << run.out;
   EXPECT_NE(run.out.find("indexing"), std::string::npos);  // progress on standard error
@@ -75,7 +63,7 @@ TEST(QueryCli, AnswersARequestFileAsTheLibraryDoes) {
 
 TEST(QueryCli, ARefusedQueryWritesItsErrorAndFails) {
   const std::string request = temp("refused.json"), answer = temp("refused_answer.json");
-  write(request, R"({"principal": {"role": "province", "code": "440000"}, "kind": "export"})");
+  write_all(request, R"({"principal": {"role": "province", "code": "440000"}, "kind": "export"})");
   Outcome run = cxjf("query --snapshot " + snapshot() + " --request " + request + " --out " + answer + " 2>&1");
   EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.out.find("refused"), std::string::npos) << run.out;

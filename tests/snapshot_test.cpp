@@ -15,15 +15,8 @@ std::string temp_path(const std::string& name) {
   return (std::string(::testing::TempDir()) + "cxjf_" + name);
 }
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void write_all(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using testing::read_all;
+using testing::write_all;
 
 const Snapshot& sample_snapshot() {
   static const Snapshot snap = [] {

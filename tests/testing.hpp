@@ -2,7 +2,11 @@
 // scores can be worked out on paper.
 #pragma once
 
+#include <sys/wait.h>
+
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -78,6 +82,38 @@ inline std::vector<std::string> published(const Scores& s) {
   std::vector<std::string> out;
   for (std::int64_t i = 0; i < s.size(); ++i) out.push_back(s.published_text(i));
   return out;
+}
+
+/// A file's bytes.
+inline std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+/// Writes `bytes` to a file, replacing it.
+inline void write_all(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+/// What a run of the cxjf program printed and how it exited.
+struct Outcome {
+  int status = 0;
+  std::string out;  ///< standard output (and standard error where the command redirects it)
+};
+
+/// Runs the cxjf program with `args`, a shell command tail (redirections
+/// such as "2>&1" included).
+inline Outcome run_cli(const std::string& args) {
+  std::string command = std::string(CXJF_CLI) + " " + args;
+  Outcome run;
+  FILE* pipe = popen(command.c_str(), "r");
+  char buf[4096];
+  std::size_t got;
+  while ((got = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, got);
+  int status = pclose(pipe);
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
 }
 
 }  // namespace cxjf::testing
