@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 import exact
-from peer_pandas import tf, qual_mask, stages_of
+from peer_pandas import finish_totals, tf, qual_mask, stages_of
 
 BOUNDARY = 1e-6  # units: totals this close to x.xx5 are re-scored exactly
 
@@ -179,29 +179,7 @@ def pandas_estimate(ref: Reference, data: bytes) -> pd.DataFrame:
             s = np.where(miss, 0.0, s)
             cat_excl[cat] += np.where(miss, wt, 0.0)
         cat_points[cat] += wt * s
-    base = np.zeros(n)
-    for c in cats:
-        present = cat_max[c] - cat_excl[c]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scaled = np.where(present > 0, cat_points[c] * cat_max[c] / present, 0.0)
-        base += np.where(cat_excl[c] == 0, cat_points[c], scaled)
-    bonus = np.zeros(n)
-    for item in model.get("bonus", []):
-        if "qualification" in item:
-            bonus += np.where(qual_mask(up["qualifications"], item["qualification"]), float(item["points"]), 0.0)
-        else:
-            v = up[item["indicator"]].to_numpy(dtype=float)
-            bonus += np.where(v > 0, np.minimum(item["per_unit"] * v, item["points"]), 0.0)
-    bonus = np.minimum(bonus, float(model["scale"].get("bonus_max", 0)))
-    ded = np.zeros(n)
-    veto = np.zeros(n, dtype=bool)
-    for item in model.get("negatives", []):
-        mk = qual_mask(up["negatives"], item["name_zh"])
-        if item["action"] == "veto":
-            veto |= mk
-        else:
-            ded += np.where(mk, float(item["points"]), 0.0)
-    total = np.where(veto, 0.0, np.clip(base + bonus - ded, 0.0, float(model["scale"]["total_max"])))
+    total = finish_totals(up, model, cats, cat_points, cat_excl, cat_max)
     d = int(model["scale"].get("decimals", 2))
     scaled = total * 10.0 ** d
     fl = np.floor(scaled)

@@ -87,6 +87,40 @@ def qual_mask(col: pd.Series, name: str) -> np.ndarray:
     return (";" + col.astype(str) + ";").str.contains(";" + name + ";", regex=False).to_numpy()
 
 
+def finish_totals(frame: pd.DataFrame, model: dict, cats, cat_points: dict, cat_excl: dict, cat_max: dict) -> np.ndarray:
+    """Category reweighting for excluded indicators, capped bonus, deductions,
+    veto and the clamp to [0, total_max]: the part of a total after the
+    indicators (shared by the fit + score and the estimation peers)."""
+    n = len(frame)
+    base = np.zeros(n)
+    for c in cats:
+        present = cat_max[c] - cat_excl[c]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scaled = np.where(present > 0, cat_points[c] * cat_max[c] / present, 0.0)
+        base += np.where(cat_excl[c] == 0, cat_points[c], scaled)
+    quals = frame["qualifications"]
+    negs = frame["negatives"]
+    bonus = np.zeros(n)
+    for item in model.get("bonus", []):
+        if "qualification" in item:
+            bonus += np.where(qual_mask(quals, item["qualification"]), float(item["points"]), 0.0)
+        else:
+            v = frame[item["indicator"]].to_numpy(dtype=float)
+            bonus += np.where(v > 0, np.minimum(item["per_unit"] * v, item["points"]), 0.0)
+    bonus = np.minimum(bonus, float(model["scale"].get("bonus_max", 0)))
+    ded = np.zeros(n)
+    veto = np.zeros(n, dtype=bool)
+    for item in model.get("negatives", []):
+        m = qual_mask(negs, item["name_zh"])
+        if item["action"] == "veto":
+            veto |= m
+        else:
+            ded += np.where(m, float(item["points"]), 0.0)
+    total = np.clip(base + bonus - ded, 0.0, float(model["scale"]["total_max"]))
+    total = np.where(veto, 0.0, total)
+    return total
+
+
 def total_scores(frame: pd.DataFrame, model: dict):
     """Exact-enough totals (doubles), stage and peer group of every row."""
     n = len(frame)
@@ -167,32 +201,7 @@ def total_scores(frame: pd.DataFrame, model: dict):
             s = np.where(miss, 0.0, s)
             cat_excl[cat] += np.where(miss, wt, 0.0)
         cat_points[cat] += wt * s
-    base = np.zeros(n)
-    for c in cats:
-        present = cat_max[c] - cat_excl[c]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scaled = np.where(present > 0, cat_points[c] * cat_max[c] / present, 0.0)
-        base += np.where(cat_excl[c] == 0, cat_points[c], scaled)
-    quals = frame["qualifications"]
-    negs = frame["negatives"]
-    bonus = np.zeros(n)
-    for item in model.get("bonus", []):
-        if "qualification" in item:
-            bonus += np.where(qual_mask(quals, item["qualification"]), float(item["points"]), 0.0)
-        else:
-            v = frame[item["indicator"]].to_numpy(dtype=float)
-            bonus += np.where(v > 0, np.minimum(item["per_unit"] * v, item["points"]), 0.0)
-    bonus = np.minimum(bonus, float(model["scale"].get("bonus_max", 0)))
-    ded = np.zeros(n)
-    veto = np.zeros(n, dtype=bool)
-    for item in model.get("negatives", []):
-        m = qual_mask(negs, item["name_zh"])
-        if item["action"] == "veto":
-            veto |= m
-        else:
-            ded += np.where(m, float(item["points"]), 0.0)
-    total = np.clip(base + bonus - ded, 0.0, float(model["scale"]["total_max"]))
-    total = np.where(veto, 0.0, total)
+    total = finish_totals(frame, model, cats, cat_points, cat_excl, cat_max)
     return total, st, g
 
 
