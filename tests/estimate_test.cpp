@@ -119,6 +119,80 @@ TEST(Estimate, NobodyElsesScoreChanges) {
   EXPECT_EQ(snap.scores.rank, ranks);
 }
 
+// The rank a newcomer would have at every level, counted by brute force over
+// the registered enterprises (large units answer from count tables, small
+// ones from sorted lists: both are covered here).
+TEST(Estimate, WouldBeRanksAtEveryLevelCountByBruteForce) {
+  const Snapshot& snap = base();
+  GenerateOptions options;
+  options.n = 400;
+  options.seed = 78;
+  Table fresh = generate(default_model(), options);
+  EstimationRecord record = Estimator(snap).estimate(upload_of(fresh), Principal{});
+  ASSERT_EQ(record.counts.estimated, 400);
+  const Table& t = snap.table;
+  auto unit_of = [](std::size_t level, std::int32_t region) -> std::int64_t {
+    if (level == 0) return 0;
+    if (level == 1) return region / 10000;
+    if (level == 2) return region % 10000 == 0 ? -1 : region / 100;
+    return region % 100 == 0 ? -1 : region;
+  };
+  for (const EstimateRow& row : record.rows) {
+    auto i = static_cast<std::size_t>(row.table_row);
+    for (std::size_t level = 0; level < estimate_rank_levels.size(); ++level) {
+      std::int32_t expected = 1;
+      bool has_unit = true;
+      for (std::size_t u = 0; u < static_cast<std::size_t>(t.size()); ++u) {
+        bool same = false;
+        if (level < 4) {
+          has_unit = unit_of(level, fresh.region[i]) >= 0;
+          same = has_unit && unit_of(level, t.region[u]) == unit_of(level, fresh.region[i]);
+        } else if (level == 4) {
+          has_unit = fresh.zone[i] >= 0;
+          same = has_unit && t.zone[u] >= 0 && t.zones[t.zone[u]] == fresh.zones[fresh.zone[i]];
+        } else {
+          has_unit = fresh.incubator[i] >= 0;
+          same = has_unit && t.incubator[u] >= 0 && t.incubators[t.incubator[u]] == fresh.incubators[fresh.incubator[i]];
+        }
+        expected += same && snap.scores.published_units[u] > row.published_units;
+      }
+      EXPECT_EQ(row.rank[level], has_unit ? expected : 0) << fresh.credit_code[i] << " level " << level;
+    }
+  }
+}
+
+// The record without its time stamp and id, which differ between runs.
+std::string timeless(const EstimationRecord& record, const Snapshot& snap) {
+  std::string json = record.to_json(snap, true);
+  for (const char* field : {"\"id\"", "\"created\""}) {
+    std::size_t at = json.find(field);
+    json.erase(at, json.find('\n', at) - at);
+  }
+  std::ostringstream results, errors;
+  record.write_results_csv(results, snap);
+  record.write_errors_csv(errors);
+  return json + results.str() + errors.str();
+}
+
+// DESIGN.md: the same output whatever the thread count.
+TEST(Estimate, ThreadCountDoesNotChangeTheRecord) {
+  const Snapshot& snap = base();
+  GenerateOptions options;
+  options.n = 5000;
+  options.seed = 79;
+  Table upload = generate(default_model(), options);
+  TableBuilder builder(upload.indicator_ids);
+  for (std::int64_t i = 0; i < upload.size(); ++i) {
+    builder.add(upload.row(i));
+    if (i % 97 == 0) builder.add(snap.table.row(i % snap.table.size()));  // registered rows among them
+  }
+  Table mixed = builder.build();
+  const Estimator estimator(snap);
+  const std::string one = timeless(estimator.estimate(upload_of(mixed), Principal{}, 1), snap);
+  for (int threads : {2, 3, 0}) EXPECT_EQ(timeless(estimator.estimate(upload_of(mixed), Principal{}, threads), snap), one);
+  EXPECT_EQ(timeless(estimate(snap, upload_of(mixed), Principal{}), snap), one);
+}
+
 TEST(Estimate, CountsReconcileWithRejectedAndDuplicateRows) {
   const Snapshot& snap = base();
   GenerateOptions options;

@@ -3,7 +3,7 @@
     python benchmarks/compare/run.py --quick      # 100,000 rows, equality checks only
     python benchmarks/compare/run.py              # full: 100,000 / 520,000 / 2,000,000, timed
 
-Work items, each done by cxjf, pandas and DuckDB (estimation: cxjf and pandas):
+Work items, each done by cxjf, pandas and DuckDB:
 
 - fit + score: fit and score the generated national sample with the default
   model (models/torch-2022.json), publish half-up, competition ranks
@@ -29,8 +29,9 @@ malloc_trim) above the resident set at the call's start.
 Inputs are prepared outside the timing: cxjf's Table, pandas' DataFrame
 (to_frame of the same table), DuckDB's table loaded from that frame; for the
 overview the cxjf index, and the peers' joined frame and long tables of the
-multi-valued columns; for estimation cxjf's fitted snapshot and the pandas
-peer's sorted reference, both taking the same upload CSV bytes.
+multi-valued columns; for estimation cxjf's fitted snapshot, the pandas
+peer's sorted reference and the DuckDB peer's reference tables (one set per
+connection), all three taking the same upload CSV bytes.
 """
 
 from __future__ import annotations
@@ -169,10 +170,14 @@ class Work:
             "duckdb": lambda: overview.duckdb_query(cons["duckdb"], base.attrs),
             "duckdb-1t": lambda: overview.duckdb_query(cons["duckdb-1t"], base.attrs),
         }
-        eref = estimation.Reference(frame, snap.scores.published_units.astype(np.int64), md)
+        units = snap.scores.published_units.astype(np.int64)
+        eref = estimation.Reference(frame, units, md)
+        dref = {name: estimation.DuckReference(con, frame, units, md) for name, con in cons.items()}
         data = estimation.upload_bytes(UPLOAD_ROWS, UPLOAD_SEED)
         self.estimation = {"cxjf": lambda: estimation.cxjf_estimate(snap, data),
-                           "pandas": lambda: estimation.pandas_estimate(eref, data)}
+                           "pandas": lambda: estimation.pandas_estimate(eref, data),
+                           "duckdb": lambda: estimation.duckdb_estimate(dref["duckdb"], data),
+                           "duckdb-1t": lambda: estimation.duckdb_estimate(dref["duckdb-1t"], data)}
 
     def ops(self):
         return (("fit+score", self.fit_score), ("overview", self.overview), ("estimation", self.estimation))
@@ -214,8 +219,9 @@ def run_size(n: int, reps: int, checks: Checks, model: cxjf.Model, md: dict, tim
         checks.report(f"overview {name} == cxjf at {n:,} (facet counts, histogram, ranking, list page)",
                       overview.first_difference(ov_ref, w.overview[name]()))
     e_ref = w.estimation["cxjf"]()
-    checks.report(f"estimation pandas == cxjf, {UPLOAD_ROWS:,} rows against {n:,} (scores, ranks)",
-                  first_row_difference(e_ref, w.estimation["pandas"](), ["credit_code"] + cols))
+    for name in ("pandas", "duckdb", "duckdb-1t"):
+        checks.report(f"estimation {name} == cxjf, {UPLOAD_ROWS:,} rows against {n:,} (scores, ranks)",
+                      first_row_difference(e_ref, w.estimation[name](), ["credit_code"] + cols))
     if not timed or checks.failed:
         return
 

@@ -219,16 +219,26 @@ struct cxjf_snapshot_s {
   std::mutex index_mutex;
   std::unique_ptr<cxjf::OverviewIndex> index_owner;
 
+  // The estimation index, likewise.
+  std::atomic<const cxjf::Estimator*> estimator{nullptr};
+  std::mutex estimator_mutex;
+  std::unique_ptr<cxjf::Estimator> estimator_owner;
+
   explicit cxjf_snapshot_s(cxjf::Snapshot s) : snapshot(std::move(s)) {}
 
-  const cxjf::OverviewIndex& overview() {
-    if (const cxjf::OverviewIndex* built = index.load(std::memory_order_acquire)) return *built;
-    std::lock_guard<std::mutex> lock(index_mutex);
-    if (!index_owner) {
-      index_owner = std::make_unique<cxjf::OverviewIndex>(snapshot);
-      index.store(index_owner.get(), std::memory_order_release);
+  const cxjf::OverviewIndex& overview() { return built_once(index, index_mutex, index_owner); }
+  const cxjf::Estimator& estimation() { return built_once(estimator, estimator_mutex, estimator_owner); }
+
+ private:
+  template <class T>
+  const T& built_once(std::atomic<const T*>& built, std::mutex& mutex, std::unique_ptr<T>& owner) {
+    if (const T* done = built.load(std::memory_order_acquire)) return *done;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!owner) {
+      owner = std::make_unique<T>(snapshot);
+      built.store(owner.get(), std::memory_order_release);
     }
-    return *index_owner;
+    return *owner;
   }
 };
 
@@ -340,7 +350,7 @@ cxjf_status estimate(cxjf_snapshot snapshot, bool from_file, const char* bytes, 
   const cxjf::Snapshot& snap = s.snapshot;
   cxjf::Upload upload = from_file ? cxjf::read_upload_file(path, snap.model, enc)
                                   : cxjf::read_upload(std::string_view(bytes ? bytes : "", size), snap.model, enc);
-  const cxjf::EstimationRecord record = cxjf::estimate(snap, std::move(upload), principal);
+  const cxjf::EstimationRecord record = s.estimation().estimate(std::move(upload), principal);
   // All outputs or none: hold them until every one is made.
   Owned record_out, results_out, errors_out;
   if (record_json) record_out.reset(copy_out(record.to_json(snap, (options & CXJF_ESTIMATE_LEDGERS) != 0)));

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -91,7 +92,42 @@ struct EstimationRecord {
   void write_errors_csv(std::ostream& out) const;
 };
 
-/// Scores every usable row of `upload` against `snapshot` for `principal`.
+/// A row's bad cells treated as missing, as results.csv writes them:
+/// indicator names joined by "; " (empty when none).
+std::string bad_cells_text(const Model& model, const EstimateRow& row);
+/// A registered row's value differences as results.csv writes them:
+/// "name uploaded → stored" joined by "; ", "—" for an empty value.
+std::string differences_text(const Model& model, const EstimateRow& row);
+
+/// Estimates uploads against one snapshot. Building it indexes the
+/// snapshot once (credit codes, and the published scores of every region,
+/// zone and incubator in rank order), so each upload then costs only its own
+/// rows: a service keeps one Estimator per loaded snapshot. The snapshot must
+/// outlive it and must not change. estimate() may be called from several
+/// threads at once.
+class Estimator {
+ public:
+  explicit Estimator(const Snapshot& snapshot);
+  ~Estimator();
+  Estimator(Estimator&&) noexcept;
+  Estimator& operator=(Estimator&&) noexcept;
+  Estimator(const Estimator&) = delete;
+  Estimator& operator=(const Estimator&) = delete;
+
+  /// The snapshot it estimates against.
+  const Snapshot& snapshot() const;
+  /// Scores every usable row of `upload` for `principal`, on `threads`
+  /// threads (0: one per core; uploads under 2,000 rows use one). The record
+  /// is the same whatever the thread count.
+  EstimationRecord estimate(Upload upload, const Principal& principal, int threads = 0) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<const Impl> impl_;
+};
+
+/// Scores every usable row of `upload` against `snapshot` for `principal`:
+/// Estimator(snapshot).estimate(upload, principal), for a single upload.
 EstimationRecord estimate(const Snapshot& snapshot, Upload upload, const Principal& principal);
 
 }  // namespace cxjf

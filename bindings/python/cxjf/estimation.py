@@ -48,35 +48,22 @@ class EstimationRecord:
     def to_dict(self, ledgers: bool = False) -> dict[str, Any]:
         return json.loads(self._core.to_json(self.snapshot._core, ledgers)) if ledgers else self.record
 
-    @property
+    @functools.cached_property
     def counts(self) -> dict[str, int]:
         """rows_read = scored + rejected; scored = registered + estimated."""
-        return dict(self.record["counts"])
+        return self._core.counts()
 
     @functools.cached_property
     def results(self) -> pd.DataFrame:
         """row (spreadsheet row of the upload), credit_code, name, status
         (registered | estimated), score, grade, stage, peer_group,
         rank_national ... rank_incubator (NA where none), duplicate,
-        bad_cells_treated_as_missing and differences (as text)."""
-        rows = []
-        for r in self.record["rows"]:
-            out = {k: r.get(k) for k in ("row", "credit_code", "name", "status", "score", "grade", "stage", "peer_group")}
-            for level in ESTIMATE_RANK_LEVELS:
-                out[f"rank_{level}"] = (r.get("ranks") or {}).get(level)
-            out["duplicate"] = bool(r.get("duplicate", False))
-            out["bad_cells_treated_as_missing"] = ";".join(map(str, r.get("bad_cells_treated_as_missing") or []))
-            out["differences"] = _differences(r.get("differences") or [])
-            rows.append(out)
-        columns = ["row", "credit_code", "name", "status", "score", "grade", "stage", "peer_group"]
-        columns += [f"rank_{level}" for level in ESTIMATE_RANK_LEVELS]
-        columns += ["duplicate", "bad_cells_treated_as_missing", "differences"]
-        frame = pd.DataFrame(rows, columns=columns)
-        frame["row"] = frame["row"].astype(np.int64)
-        frame["score"] = pd.to_numeric(frame["score"]).astype(np.float64)
+        bad_cells_treated_as_missing and differences (as results.csv writes them)."""
+        columns = self._core.results_columns(self.snapshot._core)
         for level in ESTIMATE_RANK_LEVELS:
-            frame[f"rank_{level}"] = frame[f"rank_{level}"].astype("Int32")
-        return frame
+            rank = columns[f"rank_{level}"]
+            columns[f"rank_{level}"] = pd.arrays.IntegerArray(rank, rank == 0)
+        return pd.DataFrame(columns)
 
     @functools.cached_property
     def errors(self) -> pd.DataFrame:
@@ -123,16 +110,6 @@ class EstimationRecord:
         return out
 
 
-def _differences(differences: list) -> str:
-    parts = []
-    for d in differences:
-        if isinstance(d, dict):
-            parts.append(f"{d.get('id', d.get('indicator'))}: {d.get('uploaded')} → {d.get('stored')}")
-        else:
-            parts.append(str(d))
-    return "; ".join(parts)
-
-
 def upload_bytes(data: Any, sheet: Optional[str] = None) -> bytes:
     """The bytes of an upload as the C++ reader takes them: a DataFrame as
     CSV (UTF-8), a .xlsx workbook converted (cxjf.excel.upload_csv), any other
@@ -158,4 +135,4 @@ def estimate(snapshot: Any, data: Any, principal: PrincipalLike = "torch_center"
     (registered enterprises get their actual score, others an estimate)."""
     who = Principal.parse(principal)
     upload = _core.read_upload(upload_bytes(data, sheet), snapshot._core.model, encoding)
-    return EstimationRecord(_core.estimate(snapshot._core, upload, who._core()), snapshot)
+    return EstimationRecord(snapshot._estimator.estimate(upload, who._core()), snapshot)

@@ -300,6 +300,11 @@ class Snapshot:
         return estimate(self, data, principal, encoding=encoding, sheet=sheet)
 
     @functools.cached_property
+    def _estimator(self) -> _core.Estimator:
+        """The estimation index (built once, on first estimate)."""
+        return _core.Estimator(self._core)
+
+    @functools.cached_property
     def index(self):
         """The overview index (built once, on first use; runs without the GIL)."""
         from .overview import OverviewIndex

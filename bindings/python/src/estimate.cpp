@@ -1,9 +1,11 @@
 // Uploads (导入测算) and estimation against a snapshot. The Python layer turns
 // DataFrames and .xlsx workbooks into the CSV text read_upload takes, so that
 // one reader applies the upload rules of docs/upload.md to all of them.
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "bindings.hpp"
@@ -12,6 +14,71 @@
 #include "cxjf/upload.hpp"
 
 namespace cxjf::python {
+namespace {
+
+template <class T>
+py::array_t<T> numbers(const std::vector<T>& v) {
+  py::array_t<T> a(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), a.mutable_data());
+  return a;
+}
+
+// The results of a record as columns (numpy arrays and lists of str), the
+// fields of docs/estimation.md: a DataFrame is built from them in one step,
+// where a JSON document of every row would cost far more than the scoring.
+py::dict results_columns(const EstimationRecord& r, const Snapshot& snap) {
+  const Model& model = snap.model;
+  const Table& table = r.upload.table;
+  const std::size_t n = r.rows.size();
+  const double scale = std::pow(10.0, model.scale.decimals);
+  std::vector<std::int64_t> row(n);
+  std::vector<double> score(n);
+  std::vector<std::uint8_t> duplicate(n);
+  std::vector<std::vector<std::int32_t>> rank(estimate_rank_levels.size(), std::vector<std::int32_t>(n));
+  py::list code(n), name(n), status(n), grade(n), stage(n), group(n), bad(n), diffs(n);
+  // Labels repeat: make each Python string once.
+  std::vector<py::object> grade_text, stage_text, group_text(snap.reference.groups.size() + 1);
+  for (const Grade& g : model.grades) grade_text.push_back(py::str(g.id));
+  for (const Stage& s : model.stages) stage_text.push_back(py::str(s.name_zh));
+  py::str registered("registered"), estimated("estimated"), empty("");
+  for (std::size_t k = 0; k < n; ++k) {
+    const EstimateRow& e = r.rows[k];
+    auto i = static_cast<std::size_t>(e.table_row);
+    row[k] = e.source_row;
+    score[k] = static_cast<double>(e.published_units) / scale;
+    duplicate[k] = e.duplicate;
+    for (std::size_t l = 0; l < rank.size(); ++l) rank[l][k] = e.rank[l];
+    code[k] = py::str(table.credit_code[i]);
+    name[k] = py::str(table.name[i]);
+    status[k] = e.status == EstimateStatus::registered ? registered : estimated;
+    grade[k] = grade_text[static_cast<std::size_t>(e.grade)];
+    stage[k] = stage_text[static_cast<std::size_t>(e.ledger.stage)];
+    py::object& label = group_text[static_cast<std::size_t>(e.ledger.peer_group + 1)];
+    if (!label) label = py::str(snap.reference.group_label(model, e.ledger.peer_group));
+    group[k] = label;
+    std::string text = bad_cells_text(model, e);
+    bad[k] = text.empty() ? empty : py::str(text);
+    text = differences_text(model, e);
+    diffs[k] = text.empty() ? empty : py::str(text);
+  }
+  py::dict out;
+  out["row"] = numbers(row);
+  out["credit_code"] = code;
+  out["name"] = name;
+  out["status"] = status;
+  out["score"] = numbers(score);
+  out["grade"] = grade;
+  out["stage"] = stage;
+  out["peer_group"] = group;
+  for (std::size_t l = 0; l < rank.size(); ++l)
+    out[py::str(std::string("rank_") + rank_level_name(estimate_rank_levels[l]))] = numbers(rank[l]);
+  out["duplicate"] = numbers(duplicate).attr("astype")("bool");
+  out["bad_cells_treated_as_missing"] = bad;
+  out["differences"] = diffs;
+  return out;
+}
+
+}  // namespace
 
 void bind_estimate(py::module_& m) {
   py::class_<Principal>(m, "Principal", "Who a request runs for (cxjf::Principal).")
@@ -51,6 +118,20 @@ void bind_estimate(py::module_& m) {
             return r.to_json(s, ledgers);
           },
           py::arg("snapshot"), py::arg("ledgers") = false)
+      .def("results_columns", &results_columns, py::arg("snapshot"))
+      .def("counts",
+           [](const EstimationRecord& r) {
+             const EstimateCounts& c = r.counts;
+             py::dict out;
+             out["rows_read"] = c.rows_read;
+             out["scored"] = c.scored;
+             out["registered"] = c.registered;
+             out["estimated"] = c.estimated;
+             out["rejected"] = c.rejected;
+             out["duplicates"] = c.duplicates;
+             out["bad_cells"] = c.bad_cells;
+             return out;
+           })
       .def("results_csv",
            [](const EstimationRecord& r, const Snapshot& s) {
              std::ostringstream out;
@@ -63,13 +144,20 @@ void bind_estimate(py::module_& m) {
         return py::bytes(out.str());
       });
 
-  m.def(
-      "estimate",
-      [](const Snapshot& snapshot, Upload& upload, const Principal& principal) {
-        py::gil_scoped_release release;
-        return estimate(snapshot, std::move(upload), principal);  // the record keeps the upload
-      },
-      py::arg("snapshot"), py::arg("upload"), py::arg("principal"));
+  py::class_<Estimator, std::shared_ptr<Estimator>>(m, "Estimator",
+                                                    "Estimates uploads against one snapshot (cxjf::Estimator).")
+      .def(py::init([](const Snapshot& snapshot) {
+             py::gil_scoped_release release;
+             return std::make_shared<Estimator>(snapshot);
+           }),
+           py::arg("snapshot"), py::keep_alive<1, 2>())  // the estimator refers to the snapshot
+      .def(
+          "estimate",
+          [](const Estimator& estimator, Upload& upload, const Principal& principal) {
+            py::gil_scoped_release release;
+            return estimator.estimate(std::move(upload), principal);  // the record keeps the upload
+          },
+          py::arg("upload"), py::arg("principal"));
 }
 
 }  // namespace cxjf::python
