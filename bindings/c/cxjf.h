@@ -697,7 +697,10 @@ typedef enum cxjf_encoding {
  *                 (library-allocated, free with cxjf_free). Optional.
  *   error         optional message on failure (free with cxjf_free).
  * Bad rows and cells do not fail the call: they are in the record and the
- * error report. Errors: CXJF_NULL_ARGUMENT, CXJF_WRONG_HANDLE;
+ * error report. The snapshot's estimation index (its credit codes and the
+ * published scores of every unit in rank order) is built by the first
+ * estimate and kept, like the query index; the rows are scored on every core.
+ * Errors: CXJF_NULL_ARGUMENT, CXJF_WRONG_HANDLE;
  * CXJF_INVALID_ARGUMENT for an unknown role or encoding, or options bits this
  * library does not know; CXJF_INVALID_INPUT for a problem with the file as a
  * whole (undecodable text, no header, required columns missing: all listed);
