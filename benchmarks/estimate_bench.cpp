@@ -68,7 +68,7 @@ void BM_Estimate(benchmark::State& state) {
     state.PauseTiming();
     cxjf::Upload copy = upload;
     state.ResumeTiming();
-    cxjf::EstimationRecord record = estimator.estimate(std::move(copy), center, static_cast<int>(state.range(0)));
+    cxjf::EstimationRecord record = estimator.estimate(std::move(copy), center, static_cast<unsigned>(state.range(0)));
     benchmark::DoNotOptimize(record.rows.data());
   }
   state.counters["rows"] = 10000;

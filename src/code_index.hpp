@@ -28,12 +28,24 @@ class CodeIndex {
       rows_[i] = static_cast<std::uint32_t>(i);
     }
     radix_sort(keys_.data(), rows_.data(), n, key_tmp.data(), row_tmp.data());
+    // Hashes are uniform, so their top bits split the sorted keys into
+    // buckets of about four: a lookup searches one bucket instead of
+    // bisecting the whole array (twenty cache misses for a national table).
+    while (shift_ > 1 && (std::uint64_t{1} << (64 - shift_)) < n / 4) --shift_;
+    bucket_.assign((std::size_t{1} << (64 - shift_)) + 1, 0);
+    std::size_t at = 0;
+    for (std::size_t b = 0; b + 1 < bucket_.size(); ++b) {
+      while (at < n && (keys_[at] >> shift_) < b) ++at;
+      bucket_[b] = static_cast<std::uint32_t>(at);
+    }
+    bucket_.back() = static_cast<std::uint32_t>(n);
   }
 
   /// The row holding `code`, or -1 (the first such row when repeated).
   std::int64_t find(std::string_view code) const {
     std::uint64_t key = hash_bytes(code);
-    auto [first, last] = std::equal_range(keys_.begin(), keys_.end(), key);
+    const std::size_t b = static_cast<std::size_t>(key >> shift_);
+    auto [first, last] = std::equal_range(keys_.begin() + bucket_[b], keys_.begin() + bucket_[b + 1], key);
     std::int64_t found = -1;
     for (auto it = first; it != last; ++it) {
       std::uint32_t row = rows_[static_cast<std::size_t>(it - keys_.begin())];
@@ -65,6 +77,8 @@ class CodeIndex {
   const std::vector<std::string>& codes_;
   std::vector<std::uint64_t> keys_;
   std::vector<std::uint32_t> rows_;
+  int shift_ = 63;                      // a key's bucket is key >> shift_
+  std::vector<std::uint32_t> bucket_;  // per bucket: its first key, then the end
 };
 
 }  // namespace cxjf::detail

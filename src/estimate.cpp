@@ -143,7 +143,7 @@ EstimationRecord estimate(const Snapshot& snapshot, Upload upload, const Princip
   return Estimator(snapshot).estimate(std::move(upload), principal);
 }
 
-EstimationRecord Estimator::estimate(Upload upload, const Principal& principal, int threads) const {
+EstimationRecord Estimator::estimate(Upload upload, const Principal& principal, unsigned threads) const {
   const Snapshot& snap = impl_->snap;
   const Model& model = snap.model;
   EstimationRecord record;
@@ -242,7 +242,7 @@ EstimationRecord Estimator::estimate(Upload upload, const Principal& principal, 
   // group by group) and keeps its own rejected rows, sorted into row order
   // below; the record is the same whatever the thread count.
   const std::size_t workers = std::clamp<std::size_t>(
-      threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency()), 1,
+      threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency()), 1,
       std::max<std::size_t>(1, n / 1000));
   std::vector<std::vector<RejectedRow>> rejected(workers);
   std::vector<std::exception_ptr> failed(workers);

@@ -189,7 +189,7 @@ TEST(Estimate, ThreadCountDoesNotChangeTheRecord) {
   Table mixed = builder.build();
   const Estimator estimator(snap);
   const std::string one = timeless(estimator.estimate(upload_of(mixed), Principal{}, 1), snap);
-  for (int threads : {2, 3, 0}) EXPECT_EQ(timeless(estimator.estimate(upload_of(mixed), Principal{}, threads), snap), one);
+  for (unsigned threads : {2u, 3u, 0u}) EXPECT_EQ(timeless(estimator.estimate(upload_of(mixed), Principal{}, threads), snap), one);
   EXPECT_EQ(timeless(estimate(snap, upload_of(mixed), Principal{}), snap), one);
 }
 

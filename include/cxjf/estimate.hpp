@@ -119,7 +119,7 @@ class Estimator {
   /// Scores every usable row of `upload` for `principal`, on `threads`
   /// threads (0: one per core; uploads under 2,000 rows use one). The record
   /// is the same whatever the thread count.
-  EstimationRecord estimate(Upload upload, const Principal& principal, int threads = 0) const;
+  EstimationRecord estimate(Upload upload, const Principal& principal, unsigned threads = 0) const;
 
  private:
   struct Impl;
