@@ -1,10 +1,13 @@
 """Estimation (导入测算) of DataFrames, CSV bytes and GB18030 files."""
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import cxjf
+from cxjf.estimation import ESTIMATE_RANK_LEVELS
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +104,35 @@ def test_principal_parsing():
     assert str(cxjf.Principal.parse("province:440000")) == "province:440000"
     with pytest.raises(cxjf.CxjfError):
         cxjf.Principal.parse("king:1")
+
+
+def test_results_frame_agrees_with_results_csv_and_record(small_snapshot, frames):
+    """The DataFrame (built from columns) against two independent routes: the
+    CSV writer read back by pandas, and the JSON record."""
+    registered, newcomers = frames
+    upload = pd.concat([registered.head(2000), newcomers, registered.head(3)])
+    upload.iloc[1, upload.columns.get_loc("研发费用增速(%)")] = 999.0  # a difference from the stored value
+    record = small_snapshot.estimate(upload, threads=1)
+    results = record.results
+    csv = pd.read_csv(io.BytesIO(record.results_csv()), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert len(results) == len(csv) == record.counts["scored"] == len(upload)
+    assert list(results["row"]) == [int(r) for r in csv["row"]]
+    assert list(results["credit_code"]) == list(csv["credit_code"])
+    assert list(results["status"]) == list(csv["status"])
+    assert [f"{s:.2f}" for s in results["score"]] == list(csv["score"])
+    for level in ESTIMATE_RANK_LEVELS:
+        expected = [pd.NA if r == "" else int(r) for r in csv[f"rank_{level}"]]
+        assert [pd.NA if pd.isna(r) else int(r) for r in results[f"rank_{level}"]] == expected
+    assert list(results["duplicate"]) == [d == "1" for d in csv["duplicate"]]
+    assert results["duplicate"].sum() == 3
+    assert list(results["differences"]) == list(csv["differences"])
+    assert "→" in results["differences"].iloc[1]
+    rows = record.record["rows"]
+    assert list(results["peer_group"]) == [r["peer_group"] for r in rows]
+    assert list(results["grade"]) == [r["grade"] for r in rows]
+    assert list(results["stage"]) == [r["stage"] for r in rows]
+    # The same record on every thread count.
+    again = small_snapshot.estimate(upload, threads=2).results
+    pd.testing.assert_frame_equal(again, results)
+    with pytest.raises(ValueError, match="threads"):
+        small_snapshot.estimate(upload, threads=-1)

@@ -130,9 +130,13 @@ def upload_bytes(data: Any, sheet: Optional[str] = None) -> bytes:
 
 
 def estimate(snapshot: Any, data: Any, principal: PrincipalLike = "torch_center", *, encoding: str = "auto",
-             sheet: Optional[str] = None) -> EstimationRecord:
+             sheet: Optional[str] = None, threads: int = 0) -> EstimationRecord:
     """Scores every usable row of an upload against `snapshot` for `principal`
-    (registered enterprises get their actual score, others an estimate)."""
+    (registered enterprises get their actual score, others an estimate), on
+    `threads` threads (0: one per core); the record is the same whatever the
+    count."""
+    if threads < 0:
+        raise ValueError(f"threads must be 0 (one per core) or more, not {threads}")
     who = Principal.parse(principal)
     upload = _core.read_upload(upload_bytes(data, sheet), snapshot._core.model, encoding)
-    return EstimationRecord(snapshot._estimator.estimate(upload, who._core()), snapshot)
+    return EstimationRecord(snapshot._estimator.estimate(upload, who._core(), threads), snapshot)

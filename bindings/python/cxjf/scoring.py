@@ -291,13 +291,15 @@ class Snapshot:
         row = self.row_of(enterprise) if isinstance(enterprise, str) else int(enterprise)
         return Ledger(json.loads(_core.ledger_json(self._core.model, self._core.reference, self._core.table, row)))
 
-    def estimate(self, data: Any, principal: Any = "torch_center", *, encoding: str = "auto", sheet: Optional[str] = None):
+    def estimate(self, data: Any, principal: Any = "torch_center", *, encoding: str = "auto", sheet: Optional[str] = None,
+                 threads: int = 0):
         """Estimates an upload against this snapshot (docs/estimation.md):
         a DataFrame, a .csv or .xlsx path, or CSV bytes. Returns an
-        EstimationRecord with ``results``, ``errors`` and ``record``."""
+        EstimationRecord with ``results``, ``errors`` and ``record``. The rows
+        are scored on `threads` threads (0: one per core)."""
         from .estimation import estimate
 
-        return estimate(self, data, principal, encoding=encoding, sheet=sheet)
+        return estimate(self, data, principal, encoding=encoding, sheet=sheet, threads=threads)
 
     @functools.cached_property
     def _estimator(self) -> _core.Estimator:

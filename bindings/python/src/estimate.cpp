@@ -153,11 +153,11 @@ void bind_estimate(py::module_& m) {
            py::arg("snapshot"), py::keep_alive<1, 2>())  // the estimator refers to the snapshot
       .def(
           "estimate",
-          [](const Estimator& estimator, Upload& upload, const Principal& principal) {
+          [](const Estimator& estimator, Upload& upload, const Principal& principal, unsigned threads) {
             py::gil_scoped_release release;
-            return estimator.estimate(std::move(upload), principal);  // the record keeps the upload
+            return estimator.estimate(std::move(upload), principal, threads);  // the record keeps the upload
           },
-          py::arg("upload"), py::arg("principal"));
+          py::arg("upload"), py::arg("principal"), py::arg("threads") = 0);
 }
 
 }  // namespace cxjf::python
