@@ -4,7 +4,13 @@
 // rational, so 0.1 is 1/10, not 3602879701896397/36028797018963968.
 #pragma once
 
+// GCC 12 sees a "maybe uninitialized" limb inside boost::rational's
+// normalize() depending on how much it inlines; the value is always set
+// (a known false positive), so the warning is silenced for Boost's code only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <boost/multiprecision/cpp_int.hpp>
+#pragma GCC diagnostic pop
 #include <charconv>
 #include <cmath>
 #include <cstdint>

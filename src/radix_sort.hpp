@@ -31,7 +31,7 @@ inline double from_order_key(std::uint64_t key) {
 
 /// Sorts keys[0..n) ascending, permuting payload alongside. `key_tmp` and
 /// `payload_tmp` are scratch of at least n elements. Keys must be below
-/// 2^key_bits: fewer bits, fewer passes.
+/// 2^key_bits: fewer bits, fewer passes (and at most 32 bits, lighter ones).
 inline void radix_sort(std::uint64_t* keys, std::uint32_t* payload, std::size_t n, std::uint64_t* key_tmp,
                        std::uint32_t* payload_tmp, int key_bits = 64) {
   constexpr int bits = 11;
@@ -54,6 +54,40 @@ inline void radix_sort(std::uint64_t* keys, std::uint32_t* payload, std::size_t 
     return;
   }
   std::vector<std::array<std::uint32_t, buckets>> count(max_passes);
+  if (key_bits <= 32) {
+    // Key and payload packed in one word: each pass moves 8 bytes in one
+    // stream instead of 12 in two. Still stable, so the same order results.
+    for (int p = 0; p < passes; ++p) count[static_cast<std::size_t>(p)].fill(0);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t k = keys[i];
+      key_tmp[i] = k << 32 | payload[i];
+      for (int p = 0; p < passes; ++p) ++count[static_cast<std::size_t>(p)][(k >> (p * bits)) & (buckets - 1)];
+    }
+    std::uint64_t* src = key_tmp;
+    std::uint64_t* dst = keys;
+    for (int p = 0; p < passes; ++p) {
+      auto& c = count[static_cast<std::size_t>(p)];
+      int shift = 32 + p * bits;
+      if (c[(src[0] >> shift) & (buckets - 1)] == n) continue;  // one digit value: nothing moves
+      std::uint32_t sum = 0;
+      for (auto& x : c) {
+        std::uint32_t t = x;
+        x = sum;
+        sum += t;
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t w = src[i];
+        dst[c[(w >> shift) & (buckets - 1)]++] = w;
+      }
+      std::swap(src, dst);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t w = src[i];
+      keys[i] = w >> 32;
+      payload[i] = static_cast<std::uint32_t>(w);
+    }
+    return;
+  }
   for (int p = 0; p < passes; ++p) count[static_cast<std::size_t>(p)].fill(0);
   for (std::size_t i = 0; i < n; ++i) {
     std::uint64_t k = keys[i];

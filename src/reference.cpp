@@ -272,29 +272,38 @@ std::string Reference::to_json(const Model& model) const {
 
 namespace detail {
 
-void keep_rows(Table& t, const std::vector<bool>& keep) {
+namespace {
+std::vector<std::size_t> kept_rows(const std::vector<bool>& keep) {
   std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < keep.size(); ++i)
     if (keep[i]) rows.push_back(i);
-  // rows[k] >= k, so compacting front to back never overwrites a row still
-  // to be moved; strings are moved, not copied.
-  auto compact = [&](auto& column) {
-    for (std::size_t k = 0; k < rows.size(); ++k)
-      if (rows[k] != k) column[k] = std::move(column[rows[k]]);
-    column.resize(rows.size());
-  };
-  compact(t.credit_code);
-  compact(t.name);
-  compact(t.region);
-  compact(t.zone);
-  compact(t.incubator);
-  compact(t.industry);
-  compact(t.tech_fields);
-  compact(t.qualifications);
-  compact(t.negatives);
-  compact(t.founded);
-  compact(t.registered);
-  compact(t.stage);
+  return rows;
+}
+
+// rows[k] >= k, so compacting front to back never overwrites a row still to
+// be moved; strings are moved, not copied.
+template <class Column>
+void compact(Column& column, const std::vector<std::size_t>& rows) {
+  for (std::size_t k = 0; k < rows.size(); ++k)
+    if (rows[k] != k) column[k] = std::move(column[rows[k]]);
+  column.resize(rows.size());
+}
+}  // namespace
+
+void keep_rows(Table& t, const std::vector<bool>& keep, bool codes) {
+  const std::vector<std::size_t> rows = kept_rows(keep);
+  if (codes) compact(t.credit_code, rows);
+  compact(t.name, rows);
+  compact(t.region, rows);
+  compact(t.zone, rows);
+  compact(t.incubator, rows);
+  compact(t.industry, rows);
+  compact(t.tech_fields, rows);
+  compact(t.qualifications, rows);
+  compact(t.negatives, rows);
+  compact(t.founded, rows);
+  compact(t.registered, rows);
+  compact(t.stage, rows);
   Eigen::MatrixXd values(static_cast<Eigen::Index>(rows.size()), t.values.cols());
   for (Eigen::Index c = 0; c < t.values.cols(); ++c) {
     const double* from = t.values.col(c).data();
@@ -303,6 +312,8 @@ void keep_rows(Table& t, const std::vector<bool>& keep) {
   }
   t.values.swap(values);
 }
+
+void keep_codes(Table& t, const std::vector<bool>& keep) { compact(t.credit_code, kept_rows(keep)); }
 
 namespace {
 
@@ -344,13 +355,16 @@ OrderWindow make_window(const std::vector<double>& values, const std::vector<std
 
 }  // namespace
 
-Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitState& state, const FitVisitor& visit) {
+FitPlan::FitPlan(const Prepared& p, const Bound& b, const Table& table, FitState& state, Reference& ref)
+    : p_(p), b_(b), table_(table), state_(state), ref_(ref) {
   const Model& model = p.model;
-  const auto n = static_cast<std::size_t>(table.size());
+  // Rows are counted on the values, not the credit codes: the fused build
+  // compacts the codes last.
+  const auto n = static_cast<std::size_t>(table.values.rows());
   const auto& chain = model.peer_groups.chain;
-  Reference ref;
+  ref = Reference{};
   ref.model_id = model.id;
-  ref.population = table.size();
+  ref.population = static_cast<std::int64_t>(n);
 
   if (state.stage.size() != n) {
     state.stage.resize(n);
@@ -423,7 +437,8 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
   // Each row's finest group and the group it is compared in.
   state.fine.resize(n);
   state.chosen.resize(n);
-  std::vector<std::int32_t> chosen_of_fine(fines.size());
+  std::vector<std::int32_t>& chosen_of_fine = chosen_of_fine_;
+  chosen_of_fine.resize(fines.size());
   for (std::size_t r = 0; r < fines.size(); ++r) {
     std::int32_t chosen = -1;
     for (std::size_t level = 0; level < chain.size() && chosen < 0; ++level) {
@@ -433,7 +448,8 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
     chosen_of_fine[r] = chosen;
   }
   // Bucket boundaries of the finest groups (a counting sort of the rows).
-  std::vector<std::int64_t> fine_start(fines.size() + 1, 0);
+  std::vector<std::int64_t>& fine_start = fine_start_;
+  fine_start.assign(fines.size() + 1, 0);
   for (std::size_t i = 0; i < n; ++i) {
     std::int32_t f = rank_of_fine[static_cast<std::size_t>(row_fine[i])];
     state.fine[i] = f;
@@ -441,113 +457,145 @@ Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitSta
     ++fine_start[static_cast<std::size_t>(f) + 1];
   }
   for (std::size_t f = 0; f < fines.size(); ++f) fine_start[f + 1] += fine_start[f];
+  all_fine_ = std::equal(state.chosen.begin(), state.chosen.end(), state.fine.begin());
 
   const std::size_t k = model.indicators.size();
   ref.sorted.resize(k);
   ref.offsets.resize(k);
   ref.stats.resize(k);
-  std::vector<std::uint64_t> keys(n), key_tmp(n);
-  std::vector<std::uint32_t> payload(n), payload_tmp(n);
-  std::vector<std::int64_t> next(fines.size()), low(fines.size()), high(fines.size());
-  for (std::size_t j = 0; j < k; ++j) {
-    const Indicator& ind = model.indicators[j];
-    if (!needs_peers(ind)) {
-      if (visit.fitted) visit.fitted(static_cast<int>(j), ref);
-      continue;
-    }
-    // One sequential pass drops each reported value (a missing one counts as
-    // 0 under the zero policy) into its finest group's bucket; reading the
-    // column in row order is what keeps this pass cheap. Values written with
-    // at most two decimals (amounts, shares, counts: nearly all real data)
-    // are keyed by their integer number of hundredths less the group's
-    // smallest, which sorts in a fraction of the radix passes of the double's
-    // 64 bits (groups span narrow ranges: stages band revenue); any other
-    // value keys the whole indicator by its bits instead.
-    const double* column = table.values.col(b.column[j]).data();
-    auto bucket = [&](auto key_of) {
-      std::copy(fine_start.begin(), fine_start.end() - 1, next.begin());
-      bool ok = true;
-      for (std::size_t i = 0; i < n; ++i) {
-        double x = column[i];
-        if (std::isnan(x)) {
-          if (ind.missing != MissingPolicy::zero) continue;
-          x = 0;
-        }
-        auto f = static_cast<std::size_t>(state.fine[i]);
-        auto pos = static_cast<std::size_t>(next[f]++);
-        ok &= key_of(apply_transform(ind.transform, x), f, keys[pos]);
-        payload[pos] = static_cast<std::uint32_t>(i);
-      }
-      return ok;
-    };
-    constexpr double cents_limit = 4.0e15;  // |x| x 100 stays an exact integer in a double
-    std::fill(low.begin(), low.end(), std::numeric_limits<std::int64_t>::max());
-    std::fill(high.begin(), high.end(), std::numeric_limits<std::int64_t>::min());
-    bool cents = bucket([&](double y, std::size_t f, std::uint64_t& key) {
-      double scaled = y * 100;
-      if (!(std::fabs(scaled) < cents_limit)) return false;
-      auto c = static_cast<std::int64_t>(std::llrint(scaled));
-      low[f] = std::min(low[f], c);
-      high[f] = std::max(high[f], c);
-      key = static_cast<std::uint64_t>(c);
-      return static_cast<double>(c) / 100 == y;  // the value is exactly c hundredths as written
-    });
-    if (!cents) {
-      bucket([&](double y, std::size_t, std::uint64_t& key) {
-        key = order_key(y);
-        return true;
-      });
-    }
-    auto& sorted = ref.sorted[j];
-    auto& off = ref.offsets[j];
-    std::size_t reported = 0;
-    for (std::size_t f = 0; f < fines.size(); ++f) reported += static_cast<std::size_t>(next[f] - fine_start[f]);
-    sorted.resize(reported);
-    off.assign(fines.size() + 1, 0);
-    std::size_t out = 0;
-    for (std::size_t f = 0; f < fines.size(); ++f) {
-      off[f] = static_cast<std::int64_t>(out);
-      auto begin = static_cast<std::size_t>(fine_start[f]);
-      auto m = static_cast<std::size_t>(next[f]) - begin;
-      std::uint64_t* group_keys = keys.data() + begin;
-      int key_bits = 64;
-      if (cents && m > 0) {
-        auto range = static_cast<std::uint64_t>(high[f] - low[f]);
-        key_bits = 1;
-        while (key_bits < 64 && (range >> key_bits) != 0) ++key_bits;
-        for (std::size_t q = 0; q < m; ++q) group_keys[q] -= static_cast<std::uint64_t>(low[f]);
-      }
-      radix_sort(group_keys, payload.data() + begin, m, key_tmp.data(), payload_tmp.data(), key_bits);
-      double* values = sorted.data() + out;
-      if (cents) {
-        for (std::size_t q = 0; q < m; ++q) values[q] = static_cast<double>(static_cast<std::int64_t>(group_keys[q]) + low[f]) / 100;
-      } else {
-        for (std::size_t q = 0; q < m; ++q) values[q] = from_order_key(group_keys[q]);
-      }
-      if (visit.sorted && chosen_of_fine[f] == static_cast<std::int32_t>(f))
-        visit.sorted(static_cast<int>(j), values, payload.data() + begin, m);
-      out += m;
-    }
-    off[fines.size()] = static_cast<std::int64_t>(out);
+}
 
-    auto& stats = ref.stats[j];
-    stats.resize(ref.groups.size());
-    const Normalization& nm = ind.normalization;
-    for (std::size_t g = 0; g < ref.groups.size(); ++g) {
-      const PeerGroup& pg = ref.groups[g];
-      GroupStats& s = stats[g];
-      s.count = off[static_cast<std::size_t>(pg.fine_end)] - off[static_cast<std::size_t>(pg.fine_begin)];
-      if (ind.missing == MissingPolicy::peer_median) s.median = make_window(sorted, off, pg, s.count, p.q_median);
-      if (nm.method == Method::capped_ratio && nm.full_mark_quantile)
-        s.full_mark = make_window(sorted, off, pg, s.count, p.q_full[j]);
-      if (nm.method == Method::min_max) {
-        s.lower = make_window(sorted, off, pg, s.count, p.q_lower[j]);
-        s.upper = make_window(sorted, off, pg, s.count, p.q_upper[j]);
+void FitPlan::fit_indicator(std::size_t j, Scratch& scratch, std::vector<std::uint32_t>& rows) const {
+  const Prepared& p = p_;
+  const Bound& b = b_;
+  const Table& table = table_;
+  const FitState& state = state_;
+  Reference& ref = ref_;
+  const Indicator& ind = p.model.indicators[j];
+  const auto n = static_cast<std::size_t>(table.values.rows());
+  const std::size_t fines = fine_start_.size() - 1;
+  const std::vector<std::int64_t>& fine_start = fine_start_;
+  // One sequential pass drops each reported value (a missing one counts as
+  // 0 under the zero policy) into its finest group's bucket; reading the
+  // column in row order is what keeps this pass cheap. Values written with
+  // at most two decimals (amounts, shares, counts: nearly all real data)
+  // are keyed by their integer number of hundredths less the group's
+  // smallest, which sorts in a fraction of the radix passes of the double's
+  // 64 bits (groups span narrow ranges: stages band revenue); any other
+  // value keys the whole indicator by its bits instead.
+  const double* column = table.values.col(b.column[j]).data();
+  scratch.keys.resize(n);
+  scratch.key_tmp.resize(n);
+  scratch.payload_tmp.resize(n);
+  rows.resize(n);
+  std::uint64_t* keys = scratch.keys.data();
+  std::uint32_t* payload = rows.data();
+  std::vector<std::int64_t> next(fines), low(fines), high(fines);
+  // `raw` keys the value as written; otherwise the transformed value.
+  auto bucket = [&](bool raw, auto key_of) {
+    std::copy(fine_start.begin(), fine_start.end() - 1, next.begin());
+    for (std::size_t i = 0; i < n; ++i) {
+      double x = column[i];
+      if (std::isnan(x)) {
+        if (ind.missing != MissingPolicy::zero) continue;
+        x = 0;
       }
+      auto f = static_cast<std::size_t>(state.fine[i]);
+      auto pos = static_cast<std::size_t>(next[f]++);
+      if (!key_of(raw ? x : apply_transform(ind.transform, x), f, keys[pos])) return false;  // start over by the bits
+      payload[pos] = static_cast<std::uint32_t>(i);
     }
-    if (visit.fitted) visit.fitted(static_cast<int>(j), ref);
+    return true;
+  };
+  constexpr double cents_limit = 4.0e15;  // |x| x 100 stays an exact integer in a double
+  std::fill(low.begin(), low.end(), std::numeric_limits<std::int64_t>::max());
+  std::fill(high.begin(), high.end(), std::numeric_limits<std::int64_t>::min());
+  // Transforms are monotone, so a transformed indicator is sorted by the
+  // values as written (whole hundredths, few passes) and transformed after;
+  // a check that the transformed values come out ascending guards against a
+  // floating-point transform that is not monotone somewhere. Rows of equal
+  // transformed values may then be in another order than a sort of the
+  // transformed values would give, which nothing reads: every member of a
+  // run of equal values is scored alike.
+  const bool transformed = ind.transform != Transform::none;
+  bool cents = bucket(true, [&](double x, std::size_t f, std::uint64_t& key) {
+    double scaled = x * 100;
+    if (!(std::fabs(scaled) < cents_limit)) return false;
+    auto c = static_cast<std::int64_t>(std::llrint(scaled));
+    low[f] = std::min(low[f], c);
+    high[f] = std::max(high[f], c);
+    key = static_cast<std::uint64_t>(c);
+    return static_cast<double>(c) / 100 == x;  // the value is exactly c hundredths as written
+  });
+  if (!cents) {
+    bucket(false, [&](double y, std::size_t, std::uint64_t& key) {
+      key = order_key(y);
+      return true;
+    });
   }
-  ref.content_hash = ref.compute_hash();
+  auto& sorted = ref.sorted[j];
+  auto& off = ref.offsets[j];
+  std::size_t reported = 0;
+  for (std::size_t f = 0; f < fines; ++f) reported += static_cast<std::size_t>(next[f] - fine_start[f]);
+  sorted.resize(reported);
+  off.assign(fines + 1, 0);
+  std::size_t out = 0;
+  for (std::size_t f = 0; f < fines; ++f) {
+    off[f] = static_cast<std::int64_t>(out);
+    auto begin = static_cast<std::size_t>(fine_start[f]);
+    auto m = static_cast<std::size_t>(next[f]) - begin;
+    std::uint64_t* group_keys = keys + begin;
+    int key_bits = 64;
+    if (cents && m > 0) {
+      auto range = static_cast<std::uint64_t>(high[f] - low[f]);
+      key_bits = 1;
+      while (key_bits < 64 && (range >> key_bits) != 0) ++key_bits;
+      for (std::size_t q = 0; q < m; ++q) group_keys[q] -= static_cast<std::uint64_t>(low[f]);
+    }
+    radix_sort(group_keys, payload + begin, m, scratch.key_tmp.data(), scratch.payload_tmp.data(), key_bits);
+    double* values = sorted.data() + out;
+    if (cents) {
+      for (std::size_t q = 0; q < m; ++q) values[q] = static_cast<double>(static_cast<std::int64_t>(group_keys[q]) + low[f]) / 100;
+      if (transformed) {
+        for (std::size_t q = 0; q < m; ++q) values[q] = apply_transform(ind.transform, values[q]);
+        if (!std::is_sorted(values, values + m)) {
+          for (std::size_t q = 0; q < m; ++q) group_keys[q] = order_key(values[q]);
+          radix_sort(group_keys, payload + begin, m, scratch.key_tmp.data(), scratch.payload_tmp.data());
+          for (std::size_t q = 0; q < m; ++q) values[q] = from_order_key(group_keys[q]);
+        }
+      }
+    } else {
+      for (std::size_t q = 0; q < m; ++q) values[q] = from_order_key(group_keys[q]);
+    }
+    out += m;
+  }
+  off[fines] = static_cast<std::int64_t>(out);
+
+  auto& stats = ref.stats[j];
+  stats.resize(ref.groups.size());
+  const Normalization& nm = ind.normalization;
+  for (std::size_t g = 0; g < ref.groups.size(); ++g) {
+    const PeerGroup& pg = ref.groups[g];
+    GroupStats& s = stats[g];
+    s.count = off[static_cast<std::size_t>(pg.fine_end)] - off[static_cast<std::size_t>(pg.fine_begin)];
+    if (ind.missing == MissingPolicy::peer_median) s.median = make_window(sorted, off, pg, s.count, p.q_median);
+    if (nm.method == Method::capped_ratio && nm.full_mark_quantile)
+      s.full_mark = make_window(sorted, off, pg, s.count, p.q_full[j]);
+    if (nm.method == Method::min_max) {
+      s.lower = make_window(sorted, off, pg, s.count, p.q_lower[j]);
+      s.upper = make_window(sorted, off, pg, s.count, p.q_upper[j]);
+    }
+  }
+}
+
+Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitState& state) {
+  Reference ref;
+  FitPlan plan(p, b, table, state, ref);
+  FitPlan::Scratch scratch;
+  std::vector<std::uint32_t> rows;
+  for (std::size_t j = 0; j < p.model.indicators.size(); ++j)
+    if (needs_peers(p.model.indicators[j])) plan.fit_indicator(j, scratch, rows);
+  plan.finish();
   return ref;
 }
 

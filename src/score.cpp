@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "cxjf/snapshot.hpp"
-#include "code_index.hpp"
+#include "binary_io.hpp"
 #include "fit.hpp"
+#include "radix_sort.hpp"
 #include "scoring.hpp"
 
 namespace cxjf {
@@ -93,10 +95,158 @@ void store_row(const RowTotal<double>& r, std::size_t row, Scores& s) {
 
 }  // namespace
 
+unsigned resolve_threads(unsigned requested) {
+  if (requested > 0) return requested;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+TaskGraph::TaskGraph(unsigned threads) {
+  for (unsigned w = 1; w < std::max(1u, threads); ++w) helpers_.emplace_back([this, w] { work(w); });
+}
+
+TaskGraph::~TaskGraph() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  ready_cv_.notify_all();
+  for (auto& t : helpers_) t.join();
+}
+
+int TaskGraph::add(std::function<void(unsigned)> task, const std::vector<int>& after) {
+  int id;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    id = static_cast<int>(nodes_.size());
+    nodes_.emplace_back();
+    Node& node = nodes_.back();
+    node.run = std::move(task);
+    ++unfinished_;
+    for (int d : after) {
+      Node& dep = nodes_[static_cast<std::size_t>(d)];
+      if (!dep.finished) {
+        dep.dependents.push_back(id);
+        ++node.pending;
+      } else if (dep.skip || dep.error) {
+        node.skip = true;
+      }
+    }
+    if (node.pending > 0) return id;
+    ready_.insert(id);
+  }
+  ready_cv_.notify_one();
+  return id;
+}
+
+void TaskGraph::work(unsigned worker) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    ready_cv_.wait(lock, [&] { return stop_ || !ready_.empty(); });
+    if (stop_) return;
+    run_one(lock, worker);
+  }
+}
+
+void TaskGraph::run_one(std::unique_lock<std::mutex>& lock, unsigned worker) {
+  int id = *ready_.begin();
+  ready_.erase(ready_.begin());
+  Node& node = nodes_[static_cast<std::size_t>(id)];
+  std::exception_ptr error;
+  if (!node.skip) {
+    // Moved out: nodes_ may grow (and move) while the task runs unlocked.
+    std::function<void(unsigned)> run = std::move(node.run);
+    lock.unlock();
+    try {
+      run(worker);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+  }
+  finish(id, error);
+}
+
+void TaskGraph::finish(int id, std::exception_ptr error) {
+  Node& node = nodes_[static_cast<std::size_t>(id)];
+  node.finished = true;
+  node.error = error;
+  if (error) failed_ = true;
+  --unfinished_;
+  bool woke = false;
+  for (int d : node.dependents) {
+    Node& next = nodes_[static_cast<std::size_t>(d)];
+    if (node.skip || node.error) next.skip = true;
+    if (--next.pending == 0) {
+      ready_.insert(d);
+      woke = true;
+    }
+  }
+  if (woke) ready_cv_.notify_all();
+  done_cv_.notify_all();
+}
+
+void TaskGraph::wait(int task) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  auto done = [&] { return task < 0 ? unfinished_ == 0 : nodes_[static_cast<std::size_t>(task)].finished; };
+  while (!done()) {
+    if (!ready_.empty())
+      run_one(lock, 0);
+    else
+      done_cv_.wait(lock);
+  }
+}
+
+bool TaskGraph::failed() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return failed_;
+}
+
+void TaskGraph::rethrow() {
+  std::exception_ptr first;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const Node& node : nodes_)
+      if (node.error) {
+        first = node.error;
+        break;
+      }
+  }
+  if (first) std::rethrow_exception(first);
+}
+
 // A base database holds each enterprise once; a repeated credit code would
 // give one enterprise two scores and two ranks.
 void require_unique_codes(const Table& table) {
-  auto [first, again] = CodeIndex(table.credit_code).first_repeat();
+  // Rows sorted by 32 bits of their code's hash (half the radix passes of a
+  // CodeIndex, which must find codes by their whole hash): runs of equal
+  // bits are compared on the text, so a shared prefix costs a comparison,
+  // never a false report.
+  const auto& codes = table.credit_code;
+  const std::size_t n = codes.size();
+  std::vector<std::uint64_t> keys(n), key_tmp(n);
+  std::vector<std::uint32_t> rows(n), row_tmp(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    keys[i] = hash_bytes(codes[i]) >> 32;
+    rows[i] = static_cast<std::uint32_t>(i);
+  }
+  radix_sort(keys.data(), rows.data(), n, key_tmp.data(), row_tmp.data(), 32);
+  // The repeat reported is the one whose second occurrence comes first, with
+  // the code's first row (rows of equal bits stay in row order: the sort is
+  // stable).
+  std::int64_t first = -1, again = -1;
+  for (std::size_t a = 0; a < n;) {
+    std::size_t e = a + 1;
+    while (e < n && keys[e] == keys[a]) ++e;
+    for (std::size_t p = a; p < e; ++p)
+      for (std::size_t q = p + 1; q < e; ++q) {
+        std::int64_t lo = std::min(rows[p], rows[q]), hi = std::max(rows[p], rows[q]);
+        if ((again < 0 || hi < again) && codes[static_cast<std::size_t>(lo)] == codes[static_cast<std::size_t>(hi)]) {
+          first = lo;
+          again = hi;
+        }
+      }
+    a = e;
+  }
   if (again >= 0)
     throw InputError(again + 2, "统一社会信用代码",
                      "credit code " + table.credit_code[static_cast<std::size_t>(again)] + " appears again (first at row " +
@@ -127,127 +277,238 @@ Scores score(const Model& model, const Reference& reference, const Table& table)
   return s;
 }
 
-Snapshot Snapshot::build(const Model& model, Table table) {
-  // Input errors are found before the unregistered rows are dropped, so the
-  // row numbers they report are those of the input.
-  detail::require_unique_codes(table);
+Snapshot Snapshot::build(const Model& model, Table table, const BuildOptions& options) {
+  // Everything the tasks touch is declared before the graph, so that on an
+  // error the graph (destroyed first) waits for running tasks before any of
+  // it goes away.
+  detail::Prepared p(model);
+  std::optional<detail::Bound> bound;
   detail::FitState state;
-  {
-    detail::Prepared p(model);
-    detail::Bound b(p, table);
-    state.stage.resize(static_cast<std::size_t>(table.size()));
-    for (std::int64_t i = 0; i < table.size(); ++i) state.stage[static_cast<std::size_t>(i)] = detail::stage_of(p, b, table, i);
+  std::vector<bool> keep;
+  Reference ref;
+  std::optional<detail::FitPlan> plan;
+  Scores s;
+  std::vector<std::vector<double>> excluded;  // per category: weight of excluded indicators, if any
+  std::vector<detail::FitPlan::Scratch> scratch;
+  std::vector<std::vector<std::uint32_t>> worker_rows, rows_of;
+  detail::TaskGraph graph(detail::resolve_threads(options.threads));
+  scratch.resize(graph.threads());
+  worker_rows.resize(graph.threads());
+
+  // Input errors are found before the unregistered rows are dropped, so the
+  // row numbers they report are those of the input. The repeated-code check
+  // reads only the codes, so it runs while the rest goes on; its error is
+  // still the one reported when there are several (it is the first task).
+  const int unique = graph.add([&](unsigned) { detail::require_unique_codes(table); });
+  auto report_input_error = [&] {
+    graph.wait();
+    graph.rethrow();
+  };
+  try {
+    bound.emplace(p, table);
+  } catch (...) {
+    report_input_error();
+    throw;
   }
-  std::vector<bool> keep(static_cast<std::size_t>(table.size()));
+  const detail::Bound& b = *bound;
+  constexpr std::size_t block = std::size_t{1} << 15;  // rows per task
+  {
+    const auto rows = static_cast<std::size_t>(table.size());
+    state.stage.resize(rows);
+    std::vector<int> stages;
+    for (std::size_t from = 0; from < rows; from += block)
+      stages.push_back(graph.add([&, from, rows](unsigned) {
+        for (std::size_t i = from; i < std::min(rows, from + block); ++i)
+          state.stage[i] = detail::stage_of(p, b, table, static_cast<std::int64_t>(i));
+      }));
+    for (int t : stages) graph.wait(t);
+    if (graph.failed()) report_input_error();
+  }
+  keep.resize(static_cast<std::size_t>(table.size()));
   std::size_t kept = 0;
   for (std::size_t i = 0; i < keep.size(); ++i) kept += (keep[i] = table.registered[i] != 0);
   if (kept != keep.size()) {
-    detail::keep_rows(table, keep);
+    detail::keep_rows(table, keep, /*codes=*/false);  // the check may still be reading them
+    graph.add([&](unsigned) { detail::keep_codes(table, keep); }, {unique});
     std::size_t k = 0;
     for (std::size_t i = 0; i < keep.size(); ++i)
       if (keep[i]) state.stage[k++] = state.stage[i];
     state.stage.resize(kept);
   }
 
-  detail::Prepared p(model);
-  detail::Bound b(p, table);
-  const std::int64_t n = table.size();
+  plan.emplace(p, b, table, state, ref);
+  const auto n = static_cast<std::int64_t>(kept);
+  const auto un = static_cast<std::size_t>(n);
+  const std::size_t k = model.indicators.size();
   const auto C = static_cast<Eigen::Index>(model.categories.size());
-  Scores s = detail::empty_scores(model, n);
-  Eigen::MatrixXd excluded = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n), C);
+  s.decimals = model.scale.decimals;
+  // Left uninitialized here: each category's first task clears its columns,
+  // so the pages are touched by the threads in parallel.
+  s.category_points.resize(static_cast<Eigen::Index>(n), C);
+  excluded.resize(static_cast<std::size_t>(C));
+  std::vector<bool> excludes(static_cast<std::size_t>(C));
+  for (std::size_t j = 0; j < k; ++j)
+    if (p.category_of[j] >= 0 && model.indicators[j].missing == MissingPolicy::exclude)
+      excludes[static_cast<std::size_t>(p.category_of[j])] = true;
+  std::vector<int> chain(static_cast<std::size_t>(C));  // last task of each category column
+  for (Eigen::Index c = 0; c < C; ++c)
+    chain[static_cast<std::size_t>(c)] = graph.add([&, c](unsigned) {
+      s.category_points.col(c).setZero();
+      if (excludes[static_cast<std::size_t>(c)]) excluded[static_cast<std::size_t>(c)].assign(un, 0.0);
+    });
+  const int columns = graph.add([&](unsigned) {
+    s.stage.resize(un);
+    s.peer_group.resize(un);
+    s.base.resize(un);
+    s.bonus.resize(un);
+    s.deduction.resize(un);
+    s.veto.resize(un);
+    s.total.resize(un);
+    s.published_units.resize(un);
+  });
+  graph.add([&](unsigned) {
+    // A row's count of missing values among its scored indicators.
+    const std::size_t rows = un;  // locals, so that the loop vectorizes
+    s.imputed.assign(rows, 0);
+    std::uint8_t* imputed = s.imputed.data();
+    for (std::size_t j = 0; j < k; ++j) {
+      if (p.category_of[j] < 0) continue;
+      const double* column = table.values.col(b.column[j]).data();
+      for (std::size_t row = 0; row < rows; ++row) imputed[row] = static_cast<std::uint8_t>(imputed[row] + (column[row] != column[row]));
+    }
+  });
 
-  // Points are added to every row's category while the fit runs, indicator
-  // by indicator in model order, with the formulas of evaluate_row, so the
-  // results are bit for bit those of fit() then score(). Percentiles come
-  // straight from the sorted groups: a run of equal values of length e - a
-  // starting at a has a peers below and e at or below.
-  auto handled_by_sort = [&](const Indicator& ind, std::size_t row, double x) {
-    return ind.normalization.method == Method::percentile && state.chosen[row] == state.fine[row] &&
-           (!std::isnan(x) || ind.missing == MissingPolicy::zero);
-  };
-  bool all_fine = true;  // every row compared within its finest group
-  detail::FitVisitor visit;
-  visit.sorted = [&](int j, const double* values, const std::uint32_t* rows, std::size_t m) {
-    const Indicator& ind = model.indicators[static_cast<std::size_t>(j)];
-    const int c = p.category_of[static_cast<std::size_t>(j)];
-    if (c < 0 || ind.normalization.method != Method::percentile) return;
-    double* points = s.category_points.col(c).data();
-    const auto group_size = static_cast<std::int64_t>(m);
-    for (std::size_t a = 0; a < m;) {
-      std::size_t e = a + 1;
-      while (e < m && values[e] == values[a]) ++e;
-      // Transforms keep the sign, so the zero rule reads the sorted value.
-      double share = ind.zero_earns_zero && values[a] <= 0
-                         ? 0.0
-                         : detail::percentile_share<double>(ind.normalization.ties, ind.direction,
-                                                            static_cast<std::int64_t>(e), static_cast<std::int64_t>(a),
-                                                            group_size);
-      for (std::size_t q = a; q < e; ++q) {
-        std::uint32_t row = rows[q];
-        points[row] += ind.weights[static_cast<std::size_t>(state.stage[row])] * share;
-      }
-      a = e;
-    }
-  };
-  visit.fitted = [&](int j, const Reference& fitted) {
-    if (j == 0)  // the groups are settled before the first indicator is fitted
-      all_fine = std::equal(state.chosen.begin(), state.chosen.end(), state.fine.begin());
-    const Indicator& ind = model.indicators[static_cast<std::size_t>(j)];
-    const int c = p.category_of[static_cast<std::size_t>(j)];
-    if (c < 0) return;
-    const double* column = table.values.col(b.column[static_cast<std::size_t>(j)]).data();
+  // Points are added to every row's category, indicator by indicator in
+  // model order, with the formulas of evaluate_row, so the results are bit
+  // for bit those of fit() then score(). Indicators are fitted in parallel;
+  // the tasks adding one category's points form a chain in model order, so
+  // every row's sums are made in that order whatever the thread count.
+  // Percentiles come straight from the sorted groups: a run of equal values
+  // of length e - a starting at a has a peers below and e at or below.
+  rows_of.resize(k);
+  std::vector<int> sorts;
+  for (std::size_t j = 0; j < k; ++j) {
+    const Indicator& ind = model.indicators[j];
+    const int c = p.category_of[j];
     const bool percentile = ind.normalization.method == Method::percentile;
-    const auto& stats = fitted.stats[static_cast<std::size_t>(j)];
-    double* points = s.category_points.col(c).data();
-    double* dropped = excluded.col(c).data();
-    // Members do not move their group's parameters: work them out once.
-    std::vector<detail::PeerParams<double>> params(fitted.groups.size() + 1);
-    for (std::size_t g = 0; g < fitted.groups.size(); ++g)
-      params[g] = detail::peer_params<double>(p, fitted, j, static_cast<std::int32_t>(g), false, 0, 0);
-    // A percentile whose every value was reported and compared within its
-    // finest group is done: the sort has counted every row.
-    if (percentile && all_fine && std::none_of(column, column + n, [](double v) { return std::isnan(v); })) return;
-    for (std::size_t row = 0; row < static_cast<std::size_t>(n); ++row) {
-      double x = column[row];
-      if (std::isnan(x)) ++s.imputed[row];
-      if (handled_by_sort(ind, row, x)) continue;
-      const std::int32_t group = state.chosen[row];
-      const double weight = ind.weights[static_cast<std::size_t>(state.stage[row])];
-      if (std::isnan(x)) {
-        if (ind.missing == MissingPolicy::exclude) {
-          dropped[row] += weight;
-          continue;
-        }
-        x = ind.missing == MissingPolicy::zero ? 0.0 : detail::peer_median(p, fitted, j, group);
-      }
-      detail::Position pos;
-      if (percentile) {
-        double y = detail::apply_transform(ind.transform, x);
-        pos.at_most = fitted.count_at_most(j, group, y);
-        pos.below = fitted.count_below(j, group, y);
-        pos.peers = stats[static_cast<std::size_t>(group)].count;
-      }
-      points[row] += weight * detail::normalize<double>(p, j, x, false, pos, params[static_cast<std::size_t>(group)], nullptr);
+    const bool own_rows = c >= 0 && percentile;  // kept for the points
+    std::vector<int> after;
+    if (detail::needs_peers(ind)) {
+      sorts.push_back(graph.add([&, j, own_rows](unsigned w) {
+        plan->fit_indicator(j, scratch[w], own_rows ? rows_of[j] : worker_rows[w]);
+      }));
+      after.push_back(sorts.back());
     }
-  };
-  Reference ref = detail::fit_rows(p, b, table, state, visit);
-  std::vector<double> category(static_cast<std::size_t>(C)), dropped(static_cast<std::size_t>(C));
-  for (std::int64_t i = 0; i < n; ++i) {
-    auto row = static_cast<std::size_t>(i);
-    auto r_i = static_cast<Eigen::Index>(i);
-    for (Eigen::Index c = 0; c < C; ++c) {
-      category[static_cast<std::size_t>(c)] = s.category_points(r_i, c);
-      dropped[static_cast<std::size_t>(c)] = excluded(r_i, c);
-    }
-    detail::RowTotal<double> r =
-        detail::finish_row<double>(p, b, table, i, state.stage[row], category.data(), dropped.data());
-    for (Eigen::Index c = 0; c < C; ++c) s.category_points(r_i, c) = category[static_cast<std::size_t>(c)];
-    s.stage[row] = state.stage[row];
-    s.peer_group[row] = state.chosen[row];
-    detail::store_row(r, row, s);
-    detail::publish(p, b, ref, table, i, Membership::member, s);
+    if (c < 0) continue;
+    after.push_back(chain[static_cast<std::size_t>(c)]);
+    chain[static_cast<std::size_t>(c)] = graph.add(
+        [&, j, c, percentile](unsigned) {
+          const Indicator& ind = model.indicators[j];
+          double* points = s.category_points.col(c).data();
+          double* dropped = excluded[static_cast<std::size_t>(c)].data();
+          if (percentile) {
+            plan->for_each_own_group(j, rows_of[j], [&](std::int32_t stage, const double* values, const std::uint32_t* rows,
+                                                        std::size_t m) {
+              const auto group_size = static_cast<std::int64_t>(m);
+              // Finest groups split by stage have one weight for all.
+              const double group_weight = stage >= 0 ? ind.weights[static_cast<std::size_t>(stage)] : 0.0;
+              for (std::size_t a = 0; a < m;) {
+                std::size_t e = a + 1;
+                while (e < m && values[e] == values[a]) ++e;
+                // Transforms keep the sign, so the zero rule reads the sorted value.
+                double share = ind.zero_earns_zero && values[a] <= 0
+                                   ? 0.0
+                                   : detail::percentile_share<double>(ind.normalization.ties, ind.direction,
+                                                                      static_cast<std::int64_t>(e),
+                                                                      static_cast<std::int64_t>(a), group_size);
+                if (stage >= 0) {
+                  for (std::size_t q = a; q < e; ++q) points[rows[q]] += group_weight * share;
+                } else {
+                  for (std::size_t q = a; q < e; ++q) {
+                    std::uint32_t row = rows[q];
+                    points[row] += ind.weights[static_cast<std::size_t>(state.stage[row])] * share;
+                  }
+                }
+                a = e;
+              }
+            });
+            std::vector<std::uint32_t>().swap(rows_of[j]);
+          }
+          const double* column = table.values.col(b.column[j]).data();
+          // A percentile whose every value was reported and compared within
+          // its finest group is done: the sort has counted every row.
+          if (percentile && plan->all_fine() && std::none_of(column, column + n, [](double v) { return std::isnan(v); }))
+            return;
+          // Members do not move their group's parameters: work them out once.
+          std::vector<detail::PeerParams<double>> params(ref.groups.size() + 1);
+          for (std::size_t g = 0; g < ref.groups.size(); ++g)
+            params[g] = detail::peer_params<double>(p, ref, static_cast<int>(j), static_cast<std::int32_t>(g), false, 0, 0);
+          const auto& stats = ref.stats[j];
+          for (std::size_t row = 0; row < un; ++row) {
+            double x = column[row];
+            const std::int32_t group = state.chosen[row];
+            if (percentile && group == state.fine[row] && (!std::isnan(x) || ind.missing == MissingPolicy::zero))
+              continue;  // counted from the sort
+            const double weight = ind.weights[static_cast<std::size_t>(state.stage[row])];
+            if (std::isnan(x)) {
+              if (ind.missing == MissingPolicy::exclude) {
+                dropped[row] += weight;
+                continue;
+              }
+              x = ind.missing == MissingPolicy::zero ? 0.0 : detail::peer_median(p, ref, static_cast<int>(j), group);
+            }
+            detail::Position pos;
+            if (percentile) {
+              double y = detail::apply_transform(ind.transform, x);
+              pos.at_most = ref.count_at_most(static_cast<int>(j), group, y);
+              pos.below = ref.count_below(static_cast<int>(j), group, y);
+              pos.peers = stats[static_cast<std::size_t>(group)].count;
+            }
+            points[row] +=
+                weight * detail::normalize<double>(p, static_cast<int>(j), x, false, pos, params[static_cast<std::size_t>(group)], nullptr);
+          }
+        },
+        after);
   }
-  detail::rank_rows(model, table, s);
+  graph.add(
+      [&](unsigned) {
+        plan->finish();
+        // The sorts are done with their scratch: give it back before the ranks.
+        std::vector<detail::FitPlan::Scratch>(scratch.size()).swap(scratch);
+        std::vector<std::vector<std::uint32_t>>(worker_rows.size()).swap(worker_rows);
+      },
+      sorts);
+
+  // Rows are finished and published independently of each other.
+  std::vector<int> ready = chain;
+  ready.insert(ready.end(), sorts.begin(), sorts.end());
+  ready.push_back(columns);
+  for (std::size_t from = 0; from < un; from += block) {
+    graph.add(
+        [&, from](unsigned) {
+          std::vector<double> category(static_cast<std::size_t>(C)), dropped(static_cast<std::size_t>(C));
+          for (std::size_t row = from; row < std::min(un, from + block); ++row) {
+            auto i = static_cast<std::int64_t>(row);
+            auto r_i = static_cast<Eigen::Index>(i);
+            for (Eigen::Index c = 0; c < C; ++c) {
+              category[static_cast<std::size_t>(c)] = s.category_points(r_i, c);
+              const auto& column = excluded[static_cast<std::size_t>(c)];
+              dropped[static_cast<std::size_t>(c)] = column.empty() ? 0.0 : column[row];
+            }
+            detail::RowTotal<double> r =
+                detail::finish_row<double>(p, b, table, i, state.stage[row], category.data(), dropped.data());
+            for (Eigen::Index c = 0; c < C; ++c) s.category_points(r_i, c) = category[static_cast<std::size_t>(c)];
+            s.stage[row] = state.stage[row];
+            s.peer_group[row] = state.chosen[row];
+            detail::store_row(r, row, s);
+            detail::publish(p, b, ref, table, i, Membership::member, s);
+          }
+        },
+        ready);
+  }
+  graph.wait();
+  graph.rethrow();
+  detail::rank_rows(model, table, s, &graph);
   return Snapshot{model, std::move(ref), std::move(table), std::move(s)};
 }
 

@@ -242,12 +242,27 @@ const std::vector<std::int32_t>& county_slots() {
 }
 }  // namespace
 
-void rank_rows(const Model& model, const Table& table, Scores& scores) {
+void rank_rows(const Model& model, const Table& table, Scores& scores, TaskGraph* graph) {
   const auto n = static_cast<std::size_t>(scores.size());
+  // Runs independent parts on the graph's workers when there is one.
+  auto run_all = [&](std::vector<std::function<void()>> parts) {
+    if (!graph || graph->threads() == 1) {
+      for (auto& part : parts) part();
+      return;
+    }
+    std::vector<int> ids;
+    for (auto& part : parts) ids.push_back(graph->add([part = std::move(part)](unsigned) { part(); }));
+    for (int id : ids) graph->wait(id);
+    graph->rethrow();
+  };
+  constexpr std::size_t block = std::size_t{1} << 16;
+
   scores.grade.resize(n);
   const double scale = power_of_ten(scores.decimals);
-  for (std::size_t i = 0; i < n; ++i)
-    scores.grade[i] = static_cast<std::int8_t>(model.grade_of(static_cast<double>(scores.published_units[i]) / scale));
+  auto grade_rows = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i)
+      scores.grade[i] = static_cast<std::int8_t>(model.grade_of(static_cast<double>(scores.published_units[i]) / scale));
+  };
 
   // List order: published descending (a counting sort: published scores are
   // integers in a small range), then exact total descending, credit code.
@@ -274,22 +289,47 @@ void rank_rows(const Model& model, const Table& table, Scores& scores) {
     };
     std::vector<Entry> entries(n);
     std::vector<std::int64_t> start(static_cast<std::size_t>(hi - lo + 2), 0);
-    for (std::size_t i = 0; i < n; ++i) ++start[static_cast<std::size_t>(hi - scores.published_units[i]) + 1];
-    for (std::size_t v = 1; v < start.size(); ++v) start[v] += start[v - 1];
-    std::vector<std::int64_t> next(start.begin(), start.end() - 1);
-    for (std::size_t i = 0; i < n; ++i)
-      entries[static_cast<std::size_t>(next[static_cast<std::size_t>(hi - scores.published_units[i])]++)] = {
-          scores.total[i], static_cast<std::int32_t>(i)};
+    std::vector<std::function<void()>> parts;
+    // Grades are independent of the list order: they fill in meanwhile.
+    for (std::size_t from = 0; from < n; from += block) parts.push_back([&, from] { grade_rows(from, std::min(n, from + block)); });
+    parts.push_back([&] {
+      for (std::size_t i = 0; i < n; ++i) ++start[static_cast<std::size_t>(hi - scores.published_units[i]) + 1];
+      for (std::size_t v = 1; v < start.size(); ++v) start[v] += start[v - 1];
+      std::vector<std::int64_t> next(start.begin(), start.end() - 1);
+      for (std::size_t i = 0; i < n; ++i)
+        entries[static_cast<std::size_t>(next[static_cast<std::size_t>(hi - scores.published_units[i])]++)] = {
+            scores.total[i], static_cast<std::int32_t>(i)};
+    });
+    run_all(std::move(parts));
     auto entry_before = [&](const Entry& a, const Entry& b) {
       if (a.total != b.total) return a.total > b.total;
       return table.credit_code[static_cast<std::size_t>(a.row)] < table.credit_code[static_cast<std::size_t>(b.row)];
     };
-    for (std::size_t v = 0; v + 1 < start.size(); ++v)
-      if (start[v + 1] - start[v] > 1) std::sort(entries.begin() + start[v], entries.begin() + start[v + 1], entry_before);
-    for (std::size_t k = 0; k < n; ++k) order[k] = entries[k].row;
+    // Each published score's entries are sorted on their own, so runs of
+    // scores with about `block` entries in all are sorted in parallel.
+    parts.clear();
+    for (std::size_t v = 0; v + 1 < start.size();) {
+      std::size_t w = v + 1;
+      while (w + 1 < start.size() && static_cast<std::size_t>(start[w] - start[v]) < block) ++w;
+      parts.push_back([&, v, w] {
+        for (std::size_t u = v; u < w; ++u) {
+          if (start[u + 1] - start[u] > 1)
+            std::sort(entries.begin() + start[u], entries.begin() + start[u + 1], entry_before);
+          for (auto k = start[u]; k < start[u + 1]; ++k)
+            order[static_cast<std::size_t>(k)] = entries[static_cast<std::size_t>(k)].row;
+        }
+      });
+      v = w;
+    }
+    run_all(std::move(parts));
   } else {
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), before);
+    std::vector<std::function<void()>> parts;
+    for (std::size_t from = 0; from < n; from += block) parts.push_back([&, from] { grade_rows(from, std::min(n, from + block)); });
+    parts.push_back([&] {
+      std::iota(order.begin(), order.end(), 0);
+      std::sort(order.begin(), order.end(), before);
+    });
+    run_all(std::move(parts));
   }
 
   // Ranks at each level from one walk down the list: a row's competition rank
@@ -301,63 +341,74 @@ void rank_rows(const Model& model, const Table& table, Scores& scores) {
     return out;
   };
   std::vector<std::int64_t> units_in_order(n);
-  for (std::size_t k = 0; k < n; ++k) units_in_order[k] = scores.published_units[static_cast<std::size_t>(order[k])];
-  const std::vector<std::int32_t> region = gather(table.region);
+  std::vector<std::int32_t> region;
+  run_all({[&] {
+             for (std::size_t k = 0; k < n; ++k)
+               units_in_order[k] = scores.published_units[static_cast<std::size_t>(order[k])];
+           },
+           [&] { region = gather(table.region); }});
   struct UnitState {
     std::int32_t seen = 0, distinct = 0, last_rank = 0;
     std::int64_t last_units = -1;
   };
   const bool dense = model.rank_ties == RankTies::dense;
-  std::vector<UnitState> states;
-  std::vector<std::int32_t> rank_in_order(n);
+  // Levels are independent: each has its own unit states and rank column.
   auto rank_level = [&](RankLevel level, std::size_t unit_count, auto unit_of) {
-    states.assign(unit_count, UnitState{});
-    for (std::size_t k = 0; k < n; ++k) {
-      std::int64_t u = unit_of(k);
-      if (u < 0) {
-        rank_in_order[k] = 0;
-        continue;
-      }
-      UnitState& st = states[static_cast<std::size_t>(u)];
-      ++st.seen;
-      if (st.last_units != units_in_order[k]) {
-        ++st.distinct;
-        st.last_rank = dense ? st.distinct : st.seen;
-        st.last_units = units_in_order[k];
-      }
-      rank_in_order[k] = st.last_rank;
-    }
+    std::vector<UnitState> states(unit_count);
     auto& rank = scores.rank[static_cast<std::size_t>(level)];
     rank.resize(n);
-    for (std::size_t k = 0; k < n; ++k) rank[static_cast<std::size_t>(order[k])] = rank_in_order[k];
+    for (std::size_t k = 0; k < n; ++k) {
+      std::int64_t u = unit_of(k);
+      std::int32_t r = 0;
+      if (u >= 0) {
+        UnitState& st = states[static_cast<std::size_t>(u)];
+        ++st.seen;
+        if (st.last_units != units_in_order[k]) {
+          ++st.distinct;
+          st.last_rank = dense ? st.distinct : st.seen;
+          st.last_units = units_in_order[k];
+        }
+        r = st.last_rank;
+      }
+      rank[static_cast<std::size_t>(order[k])] = r;
+    }
   };
   // Units are small integers at every level (region codes are six digits),
   // so per-unit state lives in flat arrays, not hash maps.
-  rank_level(RankLevel::national, 1, [](std::size_t) { return std::int64_t{0}; });
-  rank_level(RankLevel::province, 100, [&](std::size_t k) { return std::int64_t{region[k] / 10000}; });
-  rank_level(RankLevel::city, 10000,
-             [&](std::size_t k) { return region[k] % 10000 == 0 ? std::int64_t{-1} : std::int64_t{region[k] / 100}; });
   // Counties by their position in the region dictionary: a few thousand
   // states instead of one per possible code.
   const std::vector<std::int32_t>& county_slot = county_slots();
-  rank_level(RankLevel::county, county_slot.back() + std::size_t{1}, [&](std::size_t k) {
-    return region[k] % 100 == 0 ? std::int64_t{-1} : std::int64_t{county_slot[static_cast<std::size_t>(region[k])]};
+  run_all({
+      [&] { rank_level(RankLevel::national, 1, [](std::size_t) { return std::int64_t{0}; }); },
+      [&] { rank_level(RankLevel::province, 100, [&](std::size_t k) { return std::int64_t{region[k] / 10000}; }); },
+      [&] {
+        rank_level(RankLevel::city, 10000, [&](std::size_t k) {
+          return region[k] % 10000 == 0 ? std::int64_t{-1} : std::int64_t{region[k] / 100};
+        });
+      },
+      [&] {
+        rank_level(RankLevel::county, county_slot.back() + std::size_t{1}, [&](std::size_t k) {
+          return region[k] % 100 == 0 ? std::int64_t{-1} : std::int64_t{county_slot[static_cast<std::size_t>(region[k])]};
+        });
+      },
+      [&] {
+        const std::vector<std::int32_t> zone = gather(table.zone);
+        rank_level(RankLevel::zone, static_cast<std::size_t>(table.zones.size()),
+                   [&](std::size_t k) { return std::int64_t{zone[k]}; });
+      },
+      [&] {
+        const std::vector<std::int32_t> incubator = gather(table.incubator);
+        rank_level(RankLevel::incubator, static_cast<std::size_t>(table.incubators.size()),
+                   [&](std::size_t k) { return std::int64_t{incubator[k]}; });
+      },
+      [&] {
+        const std::vector<std::int32_t> group = gather(scores.peer_group);
+        std::int32_t groups = 0;
+        for (std::int32_t g : group) groups = std::max(groups, g + 1);
+        rank_level(RankLevel::peer_group, static_cast<std::size_t>(groups),
+                   [&](std::size_t k) { return std::int64_t{group[k]}; });
+      },
   });
-  {
-    const std::vector<std::int32_t> zone = gather(table.zone);
-    rank_level(RankLevel::zone, static_cast<std::size_t>(table.zones.size()), [&](std::size_t k) { return std::int64_t{zone[k]}; });
-  }
-  {
-    const std::vector<std::int32_t> incubator = gather(table.incubator);
-    rank_level(RankLevel::incubator, static_cast<std::size_t>(table.incubators.size()),
-               [&](std::size_t k) { return std::int64_t{incubator[k]}; });
-  }
-  {
-    const std::vector<std::int32_t> group = gather(scores.peer_group);
-    std::int32_t groups = 0;
-    for (std::int32_t g : group) groups = std::max(groups, g + 1);
-    rank_level(RankLevel::peer_group, static_cast<std::size_t>(groups), [&](std::size_t k) { return std::int64_t{group[k]}; });
-  }
 }
 
 }  // namespace cxjf::detail

@@ -14,6 +14,15 @@
 
 namespace cxjf {
 
+/// How Snapshot::build runs.
+struct BuildOptions {
+  /// Threads to use, the calling thread included: 0 (the default) means one
+  /// per hardware thread (std::thread::hardware_concurrency()), 1 runs
+  /// everything on the calling thread. The result is bit-identical whatever
+  /// the count: work is split so that every sum is made in the same order.
+  unsigned threads = 0;
+};
+
 /// A frozen base database.
 struct Snapshot {
   Model model;
@@ -25,7 +34,8 @@ struct Snapshot {
   /// unregistered rows are left out). One pass: percentiles and ranks come
   /// straight from the fit's sorts. Equal to fit() then score() on the
   /// registered rows. Pass the table with std::move to avoid a copy.
-  static Snapshot build(const Model& model, Table table);
+  /// Indicators, row blocks and rank levels run on `options.threads` threads.
+  static Snapshot build(const Model& model, Table table, const BuildOptions& options = {});
 
   /// Writes the snapshot file (format in docs/snapshot.md).
   void save(const std::string& path) const;
