@@ -175,6 +175,30 @@ TEST(Cli, EstimateGivesTheSameResultsForGb18030AndUtf8) {
   for (const auto& f : {sample, snap, scores, utf8, gb, out_utf8, out_gb, record}) std::remove(f.c_str());
 }
 
+// DESIGN.md: the same output on any thread count.
+TEST(Cli, ThreadsDoNotChangeTheFiles) {
+  std::string sample = temp("threads.csv"), upload = temp("threads_upload.csv");
+  ASSERT_EQ(cxjf_cli("generate --n 6000 --seed 12 --out " + sample).status, 0);
+  ASSERT_EQ(cxjf_cli("generate --n 2500 --seed 13 --out " + upload).status, 0);
+  std::string scores[2], results[2];
+  for (int t = 0; t < 2; ++t) {
+    const std::string threads = std::to_string(t + 1);
+    std::string snap = temp("threads" + threads + ".snap");
+    scores[t] = temp("threads_scores" + threads + ".csv");
+    results[t] = temp("threads_results" + threads + ".csv");
+    Outcome s = cxjf_cli("score --threads " + threads + " --input " + sample + " --out " + scores[t] + " --snapshot " + snap);
+    ASSERT_EQ(s.status, 0) << s.out;
+    Outcome e = cxjf_cli("estimate --threads " + threads + " --snapshot " + snap + " --input " + upload + " --out " + results[t]);
+    ASSERT_EQ(e.status, 0) << e.out;
+    std::remove(snap.c_str());
+  }
+  EXPECT_EQ(read_all(scores[0]), read_all(scores[1]));
+  EXPECT_EQ(read_all(results[0]), read_all(results[1]));
+  EXPECT_EQ(parse_csv(read_all(results[0])).size(), 2501u);
+  EXPECT_EQ(cxjf_cli("score --threads -1 --input " + sample + " --out " + scores[0]).status, 2);
+  for (const auto& f : {sample, upload, scores[0], scores[1], results[0], results[1]}) std::remove(f.c_str());
+}
+
 TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_EQ(cxjf_cli("score").status, 2);
   EXPECT_EQ(cxjf_cli("no-such-command").status, 2);

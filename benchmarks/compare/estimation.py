@@ -571,8 +571,8 @@ def duckdb_estimate(ref: DuckReference, data: bytes) -> pd.DataFrame:
     return con.execute(RANK_SQL).df()
 
 
-def cxjf_estimate(snap, data: bytes) -> pd.DataFrame:
-    rec = snap.estimate(data)
+def cxjf_estimate(snap, data: bytes, threads: int = 0) -> pd.DataFrame:
+    rec = snap.estimate(data, threads=threads)
     r = rec.results
     return pd.DataFrame({"credit_code": r["credit_code"].to_numpy(),
                          "units": np.round(r["score"].to_numpy(dtype=float) * 100).astype(np.int64),

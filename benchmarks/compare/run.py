@@ -1,4 +1,4 @@
-"""cxjf against pandas and DuckDB on the same work (issue 7).
+"""cxjf against pandas and DuckDB on the same work.
 
     python benchmarks/compare/run.py --quick      # 100,000 rows, equality checks only
     python benchmarks/compare/run.py              # full: 100,000 / 520,000 / 2,000,000, timed
@@ -20,16 +20,19 @@ facet counts, histogram, ranking nodes and the list page; estimated
 scores and ranks. A mismatch names the first differing enterprise and fails
 the run (exit status 1). The quick mode prints `N passed, 0 failed` last.
 
-Timing: repetitions interleaved (cxjf, pandas, DuckDB, DuckDB 1 thread,
-cxjf, ...), medians. cxjf runs on one thread (the library starts none).
-DuckDB runs with its default threads and with SET threads = 1. Peak memory is
+Timing: repetitions interleaved (cxjf, cxjf 1 thread, pandas, DuckDB, DuckDB
+1 thread, cxjf, ...), medians. cxjf runs fit + score and estimation with its
+default threads (one per core) and with threads=1 (checked equal to the
+default first); its overview query runs on the calling thread. DuckDB runs
+with its default threads and with SET threads = 1. Peak memory is
 measured apart, one call in a fresh process per implementation: the rise of
 the peak resident set (VmHWM, reset through /proc/self/clear_refs after
 malloc_trim) above the resident set at the call's start.
 Inputs are prepared outside the timing: cxjf's Table, pandas' DataFrame
 (to_frame of the same table), DuckDB's table loaded from that frame; for the
 overview the cxjf index, and the peers' joined frame and long tables of the
-multi-valued columns; for estimation cxjf's fitted snapshot, the pandas
+multi-valued columns; for estimation cxjf's fitted snapshot (whose estimation index is
+built by the equality check, as a service builds it once), the pandas
 peer's sorted reference and the DuckDB peer's reference tables (one set per
 connection), all three taking the same upload CSV bytes.
 """
@@ -156,6 +159,7 @@ class Work:
             peer_duckdb.load(con, frame, md)
         self.fit_score = {
             "cxjf": lambda: cxjf.Snapshot.build(table),
+            "cxjf-1t": lambda: cxjf.Snapshot.build(table, threads=1),
             "pandas": lambda: peer_pandas.fit_score(frame, md),
             "duckdb": lambda: peer_duckdb.fit_score(cons["duckdb"], frame, md, sql),
             "duckdb-1t": lambda: peer_duckdb.fit_score(cons["duckdb-1t"], frame, md, sql),
@@ -175,6 +179,7 @@ class Work:
         dref = {name: estimation.DuckReference(con, frame, units, md) for name, con in cons.items()}
         data = estimation.upload_bytes(UPLOAD_ROWS, UPLOAD_SEED)
         self.estimation = {"cxjf": lambda: estimation.cxjf_estimate(snap, data),
+                           "cxjf-1t": lambda: estimation.cxjf_estimate(snap, data, threads=1),
                            "pandas": lambda: estimation.pandas_estimate(eref, data),
                            "duckdb": lambda: estimation.duckdb_estimate(dref["duckdb"], data),
                            "duckdb-1t": lambda: estimation.duckdb_estimate(dref["duckdb-1t"], data)}
@@ -211,6 +216,8 @@ def run_size(n: int, reps: int, checks: Checks, model: cxjf.Model, md: dict, tim
     w = Work(n, model, md)
     print(f"  inputs prepared in {time.perf_counter() - t0:.1f} s", flush=True)
     cols = ["units", "rank_national", "rank_province"]
+    checks.report(f"fit+score cxjf-1t == cxjf at {n:,} (scores, national and province ranks)",
+                  first_row_difference(w.ref, cxjf_frame(w.fit_score["cxjf-1t"]()), cols))
     for name in ("pandas", "duckdb", "duckdb-1t"):
         checks.report(f"fit+score {name} == cxjf at {n:,} (scores, national and province ranks)",
                       first_row_difference(w.ref, w.fit_score[name](), cols))
@@ -219,7 +226,7 @@ def run_size(n: int, reps: int, checks: Checks, model: cxjf.Model, md: dict, tim
         checks.report(f"overview {name} == cxjf at {n:,} (facet counts, histogram, ranking, list page)",
                       overview.first_difference(ov_ref, w.overview[name]()))
     e_ref = w.estimation["cxjf"]()
-    for name in ("pandas", "duckdb", "duckdb-1t"):
+    for name in ("cxjf-1t", "pandas", "duckdb", "duckdb-1t"):
         checks.report(f"estimation {name} == cxjf, {UPLOAD_ROWS:,} rows against {n:,} (scores, ranks)",
                       first_row_difference(e_ref, w.estimation[name](), ["credit_code"] + cols))
     if not timed or checks.failed:
@@ -264,13 +271,15 @@ def write_results(results: list, out_dir: pathlib.Path, sizes: list[int], reps: 
              f"Python {platform.python_version()}, cxjf {cxjf.__version__}, pandas {pd.__version__}, "
              f"numpy {np.__version__}, DuckDB {duckdb.__version__}.", "",
              "Every peer's answer was checked equal to cxjf's before timing. Medians of interleaved repetitions "
-             f"({reps} for fit + score and estimation, 20 for the overview query). cxjf: one thread. "
-             "`duckdb`: DuckDB's default threads; `duckdb-1t`: `SET threads = 1`. Ratio: cxjf time / peer time "
-             "(below 1: cxjf faster; 0.05 = cxjf 20x faster). Peak: one call in a fresh process, rise of the peak "
-             "resident set above the resident set at the call's start.", ""]
-    lines += ["| work | rows | cxjf | pandas | DuckDB | DuckDB 1 thread | cxjf/pandas | cxjf/DuckDB | cxjf/DuckDB 1t | "
-              "peak cxjf / pandas / DuckDB / DuckDB 1t (MB) |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+             f"({reps} for fit + score and estimation, 20 for the overview query). `cxjf`: its default threads "
+             "(one per core) for fit + score and estimation, one for the overview query (a query runs on the calling "
+             "thread); `cxjf 1t`: `threads=1`. `duckdb`: DuckDB's default threads; `duckdb-1t`: `SET threads = 1`. "
+             "Ratio: cxjf time / peer time (below 1: cxjf faster; 0.05 = cxjf 20x faster); the last ratio compares "
+             "one thread with one thread. Peak: one call in a fresh process, rise of the peak resident set above the "
+             "resident set at the call's start.", ""]
+    lines += ["| work | rows | cxjf | cxjf 1t | pandas | DuckDB | DuckDB 1t | cxjf/pandas | cxjf/DuckDB | "
+              "cxjf 1t/DuckDB 1t | peak cxjf / pandas / DuckDB / DuckDB 1t (MB) |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for op in ("fit+score", "overview", "estimation"):
         for n in sizes:
             sub = df[(df.op == op) & (df.n == n)].set_index("impl")
@@ -280,24 +289,26 @@ def write_results(results: list, out_dir: pathlib.Path, sizes: list[int], reps: 
             def t(k):
                 return fmt_t(sub.loc[k, "median_s"]) if k in sub.index else "—"
 
-            def ratio(k):
-                return f"{sub.loc['cxjf', 'median_s'] / sub.loc[k, 'median_s']:.3f}" if k in sub.index else "—"
+            def ratio(k, mine="cxjf"):
+                if k not in sub.index or mine not in sub.index:
+                    return "—"
+                return f"{sub.loc[mine, 'median_s'] / sub.loc[k, 'median_s']:.3f}"
 
             def pk(k):
                 return f"{sub.loc[k, 'peak_mb']:.0f}" if k in sub.index else "—"
 
             rows = f"{n:,}" if op != "estimation" else f"{UPLOAD_ROWS:,} vs {n:,}"
-            lines.append(f"| {op} | {rows} | {t('cxjf')} | {t('pandas')} | {t('duckdb')} | {t('duckdb-1t')} | "
-                         f"{ratio('pandas')} | {ratio('duckdb')} | {ratio('duckdb-1t')} | "
+            lines.append(f"| {op} | {rows} | {t('cxjf')} | {t('cxjf-1t')} | {t('pandas')} | {t('duckdb')} | "
+                         f"{t('duckdb-1t')} | {ratio('pandas')} | {ratio('duckdb')} | {ratio('duckdb-1t', 'cxjf-1t')} | "
                          f"{pk('cxjf')} / {pk('pandas')} / {pk('duckdb')} / {pk('duckdb-1t')} |")
     if len(sizes) > 1:
         lo, hi = min(sizes), max(sizes)
         lines += ["", f"Scaling from {lo:,} to {hi:,} rows (x{hi / lo:.0f}): time ratio and the exponent b of "
                   "time ~ n^b (n log n over this range is about b = 1.08).", "",
-                  "| work | cxjf | pandas | DuckDB | DuckDB 1 thread |", "| --- | --- | --- | --- | --- |"]
+                  "| work | cxjf | cxjf 1t | pandas | DuckDB | DuckDB 1t |", "| --- | --- | --- | --- | --- | --- |"]
         for op in ("fit+score", "overview", "estimation"):
             cells = []
-            for k in ("cxjf", "pandas", "duckdb", "duckdb-1t"):
+            for k in ("cxjf", "cxjf-1t", "pandas", "duckdb", "duckdb-1t"):
                 a = df[(df.op == op) & (df.n == lo) & (df.impl == k)]["median_s"]
                 b = df[(df.op == op) & (df.n == hi) & (df.impl == k)]["median_s"]
                 if len(a) and len(b):
@@ -310,7 +321,7 @@ def write_results(results: list, out_dir: pathlib.Path, sizes: list[int], reps: 
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     for ax, op in zip(axes, ("fit+score", "overview", "estimation")):
-        for k, style in (("cxjf", "o-"), ("pandas", "s-"), ("duckdb", "^-"), ("duckdb-1t", "v--")):
+        for k, style in (("cxjf", "o-"), ("cxjf-1t", "o--"), ("pandas", "s-"), ("duckdb", "^-"), ("duckdb-1t", "v--")):
             sub = df[(df.op == op) & (df.impl == k)].sort_values("n")
             if len(sub):
                 ax.plot(sub["n"], sub["median_s"], style, label=k)

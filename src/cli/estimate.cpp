@@ -24,6 +24,7 @@ void add_estimate(CLI::App& app) {
   struct Args {
     std::string snapshot, input, out, errors, record, encoding = "auto", principal = "torch_center";
     bool ledgers = false;
+    unsigned threads = 0;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(CLI::ExistingFile);
@@ -37,6 +38,8 @@ void add_estimate(CLI::App& app) {
   cmd->add_option("--encoding", a->encoding, "auto, utf-8 or gb18030")->capture_default_str();
   cmd->add_option("--principal", a->principal, "who runs it, as role[:code], e.g. province:440000")
       ->capture_default_str();
+  cmd->add_option("--threads", a->threads, "threads scoring the rows (0: one per core; same record on any count)")
+      ->capture_default_str();
   cmd->callback([a] {
     Principal principal = parse_principal(a->principal);
     Snapshot snap = [&] {
@@ -49,7 +52,7 @@ void add_estimate(CLI::App& app) {
     }();
     EstimationRecord record = [&] {
       Step step("estimating");
-      return estimate(snap, std::move(upload), principal);
+      return Estimator(snap).estimate(std::move(upload), principal, a->threads);
     }();
     write_file(a->out, [&](std::ostream& out) { record.write_results_csv(out, snap); });
     if (!a->errors.empty()) write_file(a->errors, [&](std::ostream& out) { record.write_errors_csv(out); });

@@ -41,6 +41,7 @@ void add_score(CLI::App& app) {
   auto* cmd = app.add_subcommand("score", "fit a model on a CSV's registered enterprises, score and rank them");
   struct Args {
     std::string input, model, out, snapshot, explain;
+    unsigned threads = 0;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--input", a->input, "enterprise CSV (UTF-8, template headers)")->required()->check(CLI::ExistingFile);
@@ -48,6 +49,8 @@ void add_score(CLI::App& app) {
   cmd->add_option("--out", a->out, "scores CSV to write")->required();
   cmd->add_option("--snapshot", a->snapshot, "snapshot file to write");
   cmd->add_option("--explain", a->explain, "write every enterprise's ledger as JSON lines");
+  cmd->add_option("--threads", a->threads, "threads for fit and score (0: one per core; same result on any count)")
+      ->capture_default_str();
   cmd->callback([a] {
     Model model = load_model(a->model);
     Table table = [&] {
@@ -57,7 +60,7 @@ void add_score(CLI::App& app) {
     std::int64_t read = table.size();
     Snapshot snap = [&] {
       Step step("fitting and scoring");
-      return Snapshot::build(model, std::move(table));
+      return Snapshot::build(model, std::move(table), BuildOptions{a->threads});
     }();
     {
       Step step("writing " + a->out);

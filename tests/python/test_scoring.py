@@ -60,6 +60,16 @@ def test_fit_then_score_equals_snapshot_build(small_table, small_snapshot):
     np.testing.assert_array_equal(scores.published_units[registered], small_snapshot.scores.published_units)
 
 
+def test_build_is_the_same_on_any_thread_count(small_table, small_snapshot):
+    for threads in (1, 2, 3):
+        snap = cxjf.Snapshot.build(small_table, threads=threads)
+        assert snap.reference.content_hash == small_snapshot.reference.content_hash
+        np.testing.assert_array_equal(snap.scores.total, small_snapshot.scores.total)
+        np.testing.assert_array_equal(snap.scores.rank("province"), small_snapshot.scores.rank("province"))
+    with pytest.raises(ValueError, match="threads"):
+        cxjf.Snapshot.build(small_table, threads=-1)
+
+
 def test_weak_percentile_by_hand(small_snapshot):
     # rd_expense is a weak percentile within the peer group (stage x
     # industry when the group has >= 30 members), a missing value counting

@@ -221,18 +221,21 @@ class Snapshot:
         self._core = core
 
     @classmethod
-    def build(cls, data: TableLike, model: ModelLike = None, *, progress: bool = False) -> "Snapshot":
+    def build(cls, data: TableLike, model: ModelLike = None, *, progress: bool = False, threads: int = 0) -> "Snapshot":
         """Fits the model on the registered rows of `data` and scores them.
 
         `data` is a Table (copied: the caller keeps it), a DataFrame or a CSV
         path (converted, then handed over without a copy). Runs without the
         GIL. ``progress=True`` shows a tqdm bar: rows while converting, then
         the fit and score as one step (the C++ library reports no progress
-        inside it)."""
+        inside it). The fit and score run on `threads` threads (0: one per
+        core); the result is bit-identical whatever the count."""
+        if threads < 0:
+            raise ValueError(f"threads must be 0 (one per core) or more, not {threads}")
         if isinstance(data, Table):
             model = data.model if model is None else Model.load(model)
             with _progress.phases(len(data), progress, "fit + score") as bar:
-                core = _core.Snapshot.build(model._core, data._core)
+                core = _core.Snapshot.build(model._core, data._core, threads)
                 bar.advance(len(data))
             return cls(core)
         model = Model.load(model)
@@ -241,13 +244,13 @@ class Snapshot:
             with _progress.phases(2 * n, progress, "reading rows, fit + score") as bar:
                 table = _table_from_frame(data, model, bar.callback)
                 bar.phase("fit + score")
-                core = _core.Snapshot.build_consuming(model._core, table)
+                core = _core.Snapshot.build_consuming(model._core, table, threads)
                 bar.advance(n)
             return cls(core)
         with _progress.phases(2, progress, "read CSV, fit + score") as bar:
             table = _core.read_table_csv(os.fspath(data), model._core)
             bar.advance(1)
-            core = _core.Snapshot.build_consuming(model._core, table)
+            core = _core.Snapshot.build_consuming(model._core, table, threads)
             bar.advance(1)
         return cls(core)
 

@@ -95,18 +95,19 @@ void bind_scoring(py::module_& m) {
   py::class_<Snapshot, std::shared_ptr<Snapshot>>(m, "Snapshot", "A frozen base database (cxjf::Snapshot).")
       .def_static(
           "build",
-          [](const Model& model, const Table& table) {
+          [](const Model& model, const Table& table, unsigned threads) {
             py::gil_scoped_release release;
-            return Snapshot::build(model, Table(table));  // the caller keeps its table
+            return Snapshot::build(model, Table(table), BuildOptions{threads});  // the caller keeps its table
           },
-          py::arg("model"), py::arg("table"), "Fits and scores a copy of `table`.")
+          py::arg("model"), py::arg("table"), py::arg("threads") = 0, "Fits and scores a copy of `table`.")
       .def_static(
           "build_consuming",
-          [](const Model& model, Table& table) {
+          [](const Model& model, Table& table, unsigned threads) {
             py::gil_scoped_release release;
-            return Snapshot::build(model, std::move(table));  // `table` is left empty
+            return Snapshot::build(model, std::move(table), BuildOptions{threads});  // `table` is left empty
           },
-          py::arg("model"), py::arg("table"), "Fits and scores `table`, taking its contents (no copy).")
+          py::arg("model"), py::arg("table"), py::arg("threads") = 0,
+          "Fits and scores `table`, taking its contents (no copy).")
       .def_static(
           "load",
           [](const std::string& path) {
