@@ -120,6 +120,8 @@ RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Reference& ref
     ledger->row = i;
     ledger->stage = stage;
     ledger->peer_group = group;
+    ledger->lines.reserve(m.indicators.size());  // one allocation, not one per doubling
+    ledger->category_points.reserve(m.categories.size());
   }
   std::uint8_t imputed = 0;
   for (std::size_t j = 0; j < m.indicators.size(); ++j) {
@@ -154,7 +156,12 @@ RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Reference& ref
     double y = apply_transform(ind.transform, x);
     if (needs_peers(ind) && group >= 0) {
       pos.at_most = ref.count_at_most(static_cast<int>(j), group, y);
-      pos.below = ref.count_below(static_cast<int>(j), group, y);
+      // A weak percentile where higher is better reads only the count at or
+      // below; ties, the other direction and a quantile's insertion point
+      // need the count below too (a second search of the same peers).
+      const bool at_most_only = ind.normalization.method == Method::percentile &&
+                                ind.normalization.ties == Ties::weak && ind.direction == Direction::higher;
+      pos.below = at_most_only ? 0 : ref.count_below(static_cast<int>(j), group, y);
       pos.peers = ref.stats[j].empty() ? 0 : ref.stats[j][static_cast<std::size_t>(group)].count;
     }
     PeerParams<T> params = peer_params<T>(p, ref, static_cast<int>(j), group, joins, y, pos.below);
