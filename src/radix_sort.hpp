@@ -29,6 +29,17 @@ inline double from_order_key(std::uint64_t key) {
   return v;
 }
 
+/// Turns a pass's digit counts into the first output slot of each digit.
+template <std::size_t N>
+inline void exclusive_prefix_sum(std::array<std::uint32_t, N>& count) {
+  std::uint32_t sum = 0;
+  for (auto& x : count) {
+    std::uint32_t t = x;
+    x = sum;
+    sum += t;
+  }
+}
+
 /// Sorts keys[0..n) ascending, permuting payload alongside. `key_tmp` and
 /// `payload_tmp` are scratch of at least n elements. Keys must be below
 /// 2^key_bits: fewer bits, fewer passes (and at most 32 bits, lighter ones).
@@ -69,12 +80,7 @@ inline void radix_sort(std::uint64_t* keys, std::uint32_t* payload, std::size_t 
       auto& c = count[static_cast<std::size_t>(p)];
       int shift = 32 + p * bits;
       if (c[(src[0] >> shift) & (buckets - 1)] == n) continue;  // one digit value: nothing moves
-      std::uint32_t sum = 0;
-      for (auto& x : c) {
-        std::uint32_t t = x;
-        x = sum;
-        sum += t;
-      }
+      exclusive_prefix_sum(c);
       for (std::size_t i = 0; i < n; ++i) {
         std::uint64_t w = src[i];
         dst[c[(w >> shift) & (buckets - 1)]++] = w;
@@ -101,12 +107,7 @@ inline void radix_sort(std::uint64_t* keys, std::uint32_t* payload, std::size_t 
     auto& c = count[static_cast<std::size_t>(p)];
     int shift = p * bits;
     if (c[(src_k[0] >> shift) & (buckets - 1)] == n) continue;  // one digit value: nothing moves
-    std::uint32_t sum = 0;
-    for (auto& x : c) {
-      std::uint32_t t = x;
-      x = sum;
-      sum += t;
-    }
+    exclusive_prefix_sum(c);
     for (std::size_t i = 0; i < n; ++i) {
       std::uint32_t pos = c[(src_k[i] >> shift) & (buckets - 1)]++;
       dst_k[pos] = src_k[i];

@@ -26,16 +26,15 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import tempfile
 
 import numpy as np
 import pandas as pd
 
 import exact
-from peer_duckdb import num, q
+from peer_duckdb import dbl, method_sql, q, zero_rule
 from peer_duckdb import tf as sql_tf
-from peer_pandas import finish_totals, tf, qual_mask, stages_of
+from peer_pandas import finish_totals, tf, stages_of
 
 BOUNDARY = 1e-6  # units: totals this close to x.xx5 are re-scored exactly
 
@@ -223,12 +222,6 @@ def pandas_estimate(ref: Reference, data: bytes) -> pd.DataFrame:
 
 # -- DuckDB ---------------------------------------------------------------------
 
-def dbl(v) -> str:
-    """A DOUBLE literal. DuckDB reads 0.9 as DECIMAL, and (m - 1) * p, the
-    weights and the breakpoints must be the doubles pandas computes with."""
-    return f"CAST({num(v)} AS DOUBLE)"
-
-
 def quantiles(ind: dict) -> list[float]:
     """The quantile probabilities an indicator takes among its peers."""
     if ind["method"] == "capped_ratio" and "full_mark" not in ind:
@@ -413,7 +406,7 @@ class DuckReference:
         cat_max = {c["id"]: [] for c in model["categories"]}
         cat_excl = {c["id"]: [] for c in model["categories"]}
         for ind in self.scored:
-            i, m, tr, pol = ind["id"], ind["method"], ind.get("transform", "none"), ind.get("missing", "zero")
+            i, m, pol = ind["id"], ind["method"], ind.get("missing", "zero")
             u = f"u_{i}"
             used.append(f"coalesce(x_{i}, med_{i}, 0) AS {u}" if pol == "peer_median" else f"coalesce(x_{i}, 0) AS {u}")
             w = "(CASE st " + " ".join(f"WHEN {k} THEN {dbl(ind['weights'][s])}" for k, s in enumerate(stage_ids)) + " END)"
@@ -423,33 +416,9 @@ class DuckReference:
                 ties = ind.get("ties", "weak")
                 s = (f"{weak} / {nn}" if ties == "weak" else f"lt_{i} / {nn}" if ties == "strict"
                      else f"({weak} + lt_{i}) / (2 * {nn})")
-            elif m == "capped_ratio":
-                fx = sql_tf(tr, u)
-                if "full_mark" in ind:
-                    ff = float(tf(tr, np.asarray([float(ind["full_mark"])]))[0])
-                    s = f"least(greatest({fx} / {dbl(ff)}, 0), 1)"
-                else:
-                    s = f"(CASE WHEN q0_{i} > 0 THEN least(greatest({fx} / q0_{i}, 0), 1) WHEN {fx} > 0 THEN 1 ELSE 0 END)"
-            elif m == "piecewise":
-                b = ind["breakpoints"]
-                parts = [f"WHEN {u} <= {dbl(b[0][0])} THEN {dbl(b[0][1])}", f"WHEN {u} >= {dbl(b[-1][0])} THEN {dbl(b[-1][1])}"]
-                for (x0, s0), (x1, s1) in zip(b, b[1:]):
-                    parts.append(f"WHEN {u} < {dbl(x1)} THEN ({dbl(s1)} - {dbl(s0)}) / ({dbl(x1)} - {dbl(x0)}) "
-                                 f"* ({u} - {dbl(x0)}) + {dbl(s0)}")
-                s = "(CASE " + " ".join(parts) + " END)"
-            elif m == "steps":
-                b = ind["breakpoints"]
-                s = "(CASE " + " ".join(f"WHEN {u} >= {dbl(x)} THEN {dbl(v)}" for x, v in reversed(b)) + " ELSE 0 END)"
-            elif m == "min_max":
-                fx = sql_tf(tr, u)
-                s = (f"(CASE WHEN q1_{i} > q0_{i} THEN least(greatest(({fx} - q0_{i}) / (q1_{i} - q0_{i}), 0), 1) "
-                     f"WHEN {fx} >= q1_{i} THEN 1 ELSE 0 END)")
-            elif m == "boolean":
-                s = f"(CASE WHEN {u} <> 0 THEN 1 ELSE 0 END)"
+                s = zero_rule(ind, u, s)
             else:
-                raise NotImplementedError(m)
-            if ind.get("zero_earns_zero"):  # last, on the value used (a peer-median imputation included)
-                s = f"(CASE WHEN {u} <= 0 THEN 0 ELSE {s} END)"
+                s = method_sql(ind, u, f"q0_{i}", f"q0_{i}", f"q1_{i}")
             c = ind["category"]
             cat_max[c].append(w)
             if pol == "exclude":

@@ -29,6 +29,50 @@ def num(v) -> str:
     return repr(float(v))
 
 
+def dbl(v) -> str:
+    """A DOUBLE literal. DuckDB reads 0.9 as DECIMAL, and (m - 1) * p, the
+    weights and the breakpoints must be the doubles pandas computes with."""
+    return f"CAST({num(v)} AS DOUBLE)"
+
+
+def method_sql(ind: dict, u: str, full: str, lo: str, hi: str) -> str:
+    """s of a method that needs no peer counts, for the value column `u`
+    (after imputation), given the SQL of the group's full mark and min-max
+    bounds."""
+    m, tr = ind["method"], ind.get("transform", "none")
+    if m == "capped_ratio":
+        fx = tf(tr, u)
+        if "full_mark" in ind:
+            ff = float(np.sign(ind["full_mark"]) * {"none": lambda v: v, "log1p": np.log1p, "sqrt": np.sqrt}[tr](abs(ind["full_mark"])))
+            s = f"least(greatest({fx} / {dbl(ff)}, 0), 1)"
+        else:
+            s = f"(CASE WHEN {full} > 0 THEN least(greatest({fx} / {full}, 0), 1) WHEN {fx} > 0 THEN 1 ELSE 0 END)"
+    elif m == "piecewise":  # s0 + (x - x0) / (x1 - x0) * (s1 - s0), as docs/scoring.md writes it
+        b = ind["breakpoints"]
+        parts = [f"WHEN {u} <= {dbl(b[0][0])} THEN {dbl(b[0][1])}", f"WHEN {u} >= {dbl(b[-1][0])} THEN {dbl(b[-1][1])}"]
+        for (x0, s0), (x1, s1) in zip(b, b[1:]):
+            parts.append(f"WHEN {u} < {dbl(x1)} THEN {dbl(s0)} + ({u} - {dbl(x0)}) / ({dbl(x1)} - {dbl(x0)}) "
+                         f"* ({dbl(s1)} - {dbl(s0)})")
+        s = "(CASE " + " ".join(parts) + " END)"
+    elif m == "steps":
+        b = ind["breakpoints"]
+        s = "(CASE " + " ".join(f"WHEN {u} >= {dbl(x)} THEN {dbl(v)}" for x, v in reversed(b)) + " ELSE 0 END)"
+    elif m == "min_max":
+        fx = tf(tr, u)
+        s = f"(CASE WHEN {hi} > {lo} THEN least(greatest(({fx} - {lo}) / ({hi} - {lo}), 0), 1) WHEN {fx} >= {hi} THEN 1 ELSE 0 END)"
+    elif m == "boolean":
+        s = f"(CASE WHEN {u} <> 0 THEN 1 ELSE 0 END)"
+    else:
+        raise NotImplementedError(m)
+    return zero_rule(ind, u, s)
+
+
+def zero_rule(ind: dict, u: str, s: str) -> str:
+    """s forced to 0 where the value used is <= 0, when the indicator says so
+    (last, so that it also covers a peer-median imputation)."""
+    return f"(CASE WHEN {u} <= 0 THEN 0 ELSE {s} END)" if ind.get("zero_earns_zero") else s
+
+
 def load(con, frame: pd.DataFrame, model: dict) -> None:
     """The input table, created once (outside the timing, as cxjf's Table is)."""
     ids = [ind["id"] for ind in model["indicators"]]
@@ -58,7 +102,7 @@ def score_sql(model: dict) -> str:
     stage = " + ".join(f"(CASE WHEN {rev} >= {num(b)} THEN 1 ELSE 0 END)" for b in rule["bounds"])
     stage_ids = [s["id"] for s in model["stages"]]
     scored = [ind for ind in model["indicators"] if "category" in ind]
-    aggs, used_cols, wins, points = ["count(*) AS gn"], [], [], []
+    aggs, used_cols, wins = ["count(*) AS gn"], [], []
     for ind in scored:
         i, pol = ind["id"], ind.get("missing", "zero")
         tr = ind.get("transform", "none")
@@ -94,33 +138,9 @@ def score_sql(model: dict) -> str:
             ties = ind.get("ties", "weak")
             s = (f"wk_{i} / gn" if ties == "weak" else f"sr_{i} / gn" if ties == "strict"
                  else f"(wk_{i} + sr_{i}) / (2 * gn)")
-        elif m == "capped_ratio":
-            fx = tf(tr, u)
-            if "full_mark" in ind:
-                ff = float(np.sign(ind["full_mark"]) * {"none": lambda v: v, "log1p": np.log1p, "sqrt": np.sqrt}[tr](abs(ind["full_mark"])))
-                s = f"least(greatest({fx} / {num(ff)}, 0), 1)"
-            else:
-                s = (f"(CASE WHEN fq_{i} > 0 THEN least(greatest({fx} / fq_{i}, 0), 1) "
-                     f"WHEN {fx} > 0 THEN 1 ELSE 0 END)")
-        elif m == "piecewise":
-            b = ind["breakpoints"]
-            parts = [f"WHEN {u} <= {num(b[0][0])} THEN {num(b[0][1])}", f"WHEN {u} >= {num(b[-1][0])} THEN {num(b[-1][1])}"]
-            for (x0, s0), (x1, s1) in zip(b, b[1:]):
-                parts.append(f"WHEN {u} < {num(x1)} THEN {num(s0)} + ({u} - {num(x0)}) / ({num(x1)} - {num(x0)}) * ({num(s1)} - {num(s0)})")
-            s = "(CASE " + " ".join(parts) + " END)"
-        elif m == "steps":
-            b = ind["breakpoints"]
-            s = "(CASE " + " ".join(f"WHEN {u} >= {num(x)} THEN {num(v)}" for x, v in reversed(b)) + " ELSE 0 END)"
-        elif m == "min_max":
-            fx = tf(tr, u)
-            s = (f"(CASE WHEN hi_{i} > lo_{i} THEN least(greatest(({fx} - lo_{i}) / (hi_{i} - lo_{i}), 0), 1) "
-                 f"WHEN {fx} >= hi_{i} THEN 1 ELSE 0 END)")
-        elif m == "boolean":
-            s = f"(CASE WHEN {u} <> 0 THEN 1 ELSE 0 END)"
+            s = zero_rule(ind, u, s)
         else:
-            raise NotImplementedError(m)
-        if ind.get("zero_earns_zero"):
-            s = f"(CASE WHEN {u} <= 0 THEN 0 ELSE {s} END)"
+            s = method_sql(ind, u, f"fq_{i}", f"lo_{i}", f"hi_{i}")
         c = ind["category"]
         cat_max[c].append(w)
         if ind.get("missing", "zero") == "exclude":

@@ -5,8 +5,6 @@ rules come from models/torch-2022.json, not from cxjf's code."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
