@@ -5,9 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <exception>
 #include <limits>
-#include <thread>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <unordered_map>
@@ -238,29 +236,22 @@ EstimationRecord Estimator::estimate(Upload upload, const Principal& principal, 
     }
     scored[row] = 1;
   };
-  // Rows are independent: each thread scores a run of `order` (so still
-  // group by group) and keeps its own rejected rows, sorted into row order
-  // below; the record is the same whatever the thread count.
-  const std::size_t workers = std::clamp<std::size_t>(
-      threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency()), 1,
-      std::max<std::size_t>(1, n / 1000));
-  std::vector<std::vector<RejectedRow>> rejected(workers);
-  std::vector<std::exception_ptr> failed(workers);
-  auto work = [&](std::size_t w) {
-    try {
-      for (std::size_t k = n * w / workers; k < n * (w + 1) / workers; ++k) score_row(order[k], rejected[w]);
-    } catch (...) {
-      failed[w] = std::current_exception();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work, w);
-  work(0);
-  for (std::thread& t : pool) t.join();
-  for (std::size_t w = 0; w < workers; ++w) {
-    if (failed[w]) std::rethrow_exception(failed[w]);
-    upload.rejected.insert(upload.rejected.end(), rejected[w].begin(), rejected[w].end());
+  // Rows are independent: each task scores a run of `order` (so still group
+  // by group) and keeps its own rejected rows, sorted into row order below;
+  // the record is the same whatever the thread count.
+  constexpr std::size_t run = 1000;
+  const std::size_t runs = (n + run - 1) / run;
+  std::vector<std::vector<RejectedRow>> rejected(runs);
+  {
+    detail::TaskGraph graph(n < 2 * run ? 1 : detail::resolve_threads(threads));
+    for (std::size_t r = 0; r < runs; ++r)
+      graph.add([&, r](unsigned) {
+        for (std::size_t k = r * run; k < std::min(n, (r + 1) * run); ++k) score_row(order[k], rejected[r]);
+      });
+    graph.wait();
+    graph.rethrow();
   }
+  for (const auto& some : rejected) upload.rejected.insert(upload.rejected.end(), some.begin(), some.end());
   record.rows.reserve(n);
   for (std::size_t row = 0; row < n; ++row)
     if (scored[row]) record.rows.push_back(std::move(rows[row]));

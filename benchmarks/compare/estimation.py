@@ -34,7 +34,7 @@ import pandas as pd
 import exact
 from peer_duckdb import dbl, method_sql, q, zero_rule
 from peer_duckdb import tf as sql_tf
-from peer_pandas import finish_totals, tf, stages_of
+from peer_pandas import finish_totals, peerless_share, stages_of, tf
 
 BOUNDARY = 1e-6  # units: totals this close to x.xx5 are re-scored exactly
 
@@ -169,13 +169,8 @@ def pandas_estimate(ref: Reference, data: bytes) -> pd.DataFrame:
                     ff = q_inserted(tf(tr, S), fx, ins, ind["full_mark_quantile"])
                     with np.errstate(divide="ignore", invalid="ignore"):
                         sr = np.where(ff > 0, np.clip(fx / ff, 0, 1), (fx > 0).astype(float))
-            elif m == "piecewise":
-                b = np.asarray(ind["breakpoints"], dtype=float)
-                sr = np.interp(xv, b[:, 0], b[:, 1])
-            elif m == "steps":
-                b = np.asarray(ind["breakpoints"], dtype=float)
-                k = np.searchsorted(b[:, 0], xv, side="right")
-                sr = np.where(k > 0, b[np.maximum(k - 1, 0), 1], 0.0)
+            elif m in ("piecewise", "steps", "boolean"):
+                sr = peerless_share(ind, xv)
             elif m == "min_max":
                 lo_q, hi_q = ind.get("winsorize", [0, 1])
                 fx = tf(tr, xv)
@@ -183,8 +178,6 @@ def pandas_estimate(ref: Reference, data: bytes) -> pd.DataFrame:
                 lo, hi = q_inserted(St, fx, ins, lo_q), q_inserted(St, fx, ins, hi_q)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     sr = np.where(hi > lo, np.clip((fx - lo) / (hi - lo), 0, 1), (fx >= hi).astype(float))
-            elif m == "boolean":
-                sr = (xv != 0).astype(float)
             else:
                 raise NotImplementedError(m)
             s[rows] = sr

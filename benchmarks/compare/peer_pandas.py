@@ -73,6 +73,17 @@ def members(g: np.ndarray, st: np.ndarray, i: int) -> np.ndarray:
     return np.arange(len(g))
 
 
+def peerless_share(ind: dict, xv: np.ndarray) -> np.ndarray:
+    """s of a method that does not look at the peers: piecewise, steps, boolean."""
+    if ind["method"] == "boolean":
+        return (xv != 0).astype(float)
+    b = np.asarray(ind["breakpoints"], dtype=float)
+    if ind["method"] == "piecewise":
+        return np.interp(xv, b[:, 0], b[:, 1])
+    k = np.searchsorted(b[:, 0], xv, side="right")
+    return np.where(k > 0, b[np.maximum(k - 1, 0), 1], 0.0)
+
+
 def tf(kind: str, v: np.ndarray) -> np.ndarray:
     if kind == "none":
         return v
@@ -174,13 +185,8 @@ def total_scores(frame: pd.DataFrame, model: dict):
                 with np.errstate(divide="ignore", invalid="ignore"):
                     s = np.where(ff > 0, fx / ff, (fx > 0).astype(float))
             s = np.clip(s, 0.0, 1.0)
-        elif method == "piecewise":
-            b = np.asarray(ind["breakpoints"], dtype=float)
-            s = np.interp(xv, b[:, 0], b[:, 1])
-        elif method == "steps":
-            b = np.asarray(ind["breakpoints"], dtype=float)
-            k = np.searchsorted(b[:, 0], xv, side="right")
-            s = np.where(k > 0, b[np.maximum(k - 1, 0), 1], 0.0)
+        elif method in ("piecewise", "steps", "boolean"):
+            s = peerless_share(ind, xv)
         elif method == "min_max":
             lo_q, hi_q = ind.get("winsorize", [0, 1])
             grp = pd.Series(tf(tr, peers.to_numpy())).groupby(key)
@@ -189,8 +195,6 @@ def total_scores(frame: pd.DataFrame, model: dict):
             fx = tf(tr, xv)
             with np.errstate(divide="ignore", invalid="ignore"):
                 s = np.where(hi > lo, np.clip((fx - lo) / (hi - lo), 0.0, 1.0), (fx >= hi).astype(float))
-        elif method == "boolean":
-            s = (xv != 0).astype(float)
         else:
             raise NotImplementedError(method)
         if ind.get("zero_earns_zero"):
