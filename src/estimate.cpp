@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "cxjf/credit_code.hpp"
 #include "cxjf/csv.hpp"
 #include "cxjf/regions.hpp"
 #include "code_index.hpp"
@@ -83,9 +84,11 @@ class WouldBeRanks {
         while (above < list.size() && list[above] > v) ++above;
         u.higher[static_cast<std::size_t>(v - u.lowest)] = static_cast<std::int32_t>(above);
       }
+      // Below the lowest score every member (or distinct score) is higher,
+      // those tied at the lowest included.
+      u.count = static_cast<std::int32_t>(list.size());
       u.scores.clear();
       u.scores.shrink_to_fit();
-      u.count = static_cast<std::int32_t>(above);
     }
   }
   /// The rank `published` would have in `unit` (1 when the unit has nobody yet).
@@ -116,6 +119,25 @@ class WouldBeRanks {
 
 bool same_value(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
 
+// Whether `principal` may see registered row `row` of `table`: the scope
+// rules of the queries (docs/overview.md), so that an upload learns nothing
+// a query would not tell. The public sees no registered enterprise.
+bool in_scope(const Principal& principal, const Table& table, std::size_t row) {
+  const std::int32_t region = table.region[row];
+  auto code = [&] { return std::stoi(principal.code); };  // checked by check_principal
+  switch (principal.role) {
+    case Role::torch_center: return true;
+    case Role::province: return region / 10000 == code() / 10000;
+    case Role::city: return region / 100 == code() / 100;
+    case Role::county: return region == code();
+    case Role::zone: return table.zone[row] >= 0 && table.zones[table.zone[row]] == principal.code;
+    case Role::incubator: return table.incubator[row] >= 0 && table.incubators[table.incubator[row]] == principal.code;
+    case Role::enterprise: return table.credit_code[row] == normalize_credit_code(principal.code);
+    case Role::public_user: return false;
+  }
+  return false;
+}
+
 }  // namespace
 
 struct Estimator::Impl {
@@ -142,6 +164,7 @@ EstimationRecord estimate(const Snapshot& snapshot, Upload upload, const Princip
 }
 
 EstimationRecord Estimator::estimate(Upload upload, const Principal& principal, unsigned threads) const {
+  check_principal(principal);
   const Snapshot& snap = impl_->snap;
   const Model& model = snap.model;
   EstimationRecord record;
@@ -185,7 +208,11 @@ EstimationRecord Estimator::estimate(Upload upload, const Principal& principal, 
     out.source_row = upload.source_row[row];
     for (std::size_t j = 0; j < model.indicators.size(); ++j)
       if (upload.bad_indicators[row] >> j & 1u) out.bad_indicators.push_back(static_cast<int>(j));
+    // A registered enterprise outside the principal's scope is scored as a
+    // newcomer, exactly as if it were not registered: an upload must not
+    // tell who is registered, nor what they reported.
     std::int64_t found = registered.find(table.credit_code[row]);
+    if (found >= 0 && !in_scope(principal, snap.table, static_cast<std::size_t>(found))) found = -1;
     try {
       if (found >= 0) {
         auto s = static_cast<std::size_t>(found);

@@ -27,16 +27,11 @@
 #include <unordered_map>
 #include <vector>
 
-// GCC 12 warns, wrongly, that boost::rational::normalize reads an
-// uninitialized limb; the warning points into the Boost headers.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <boost/multiprecision/cpp_int.hpp>
-#pragma GCC diagnostic pop
 #include <nlohmann/json.hpp>
 
 #include "cxjf/model.hpp"
 #include "embedded.hpp"
+#include "exact.hpp"
 
 namespace cxjf {
 namespace {
@@ -177,29 +172,8 @@ std::string suggestion(std::string_view word, const std::vector<std::string>& ca
 // Exact decimal arithmetic for the weight sums. Weights are written as
 // decimals (33.3); as doubles, 33.3 + 33.3 + 33.4 need not be exactly 100.
 // The shortest round-trip text of a double is the decimal the user wrote, so
-// reading that text as a rational recovers the intended value exactly.
-
-cpp_rational exact_decimal(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  std::string_view text(buf, static_cast<std::size_t>(r.ptr - buf));
-  bool negative = !text.empty() && text[0] == '-';
-  if (negative) text.remove_prefix(1);
-  long exponent = 0;
-  if (auto e = text.find('e'); e != std::string_view::npos) {
-    exponent = std::stol(std::string(text.substr(e + 1)));
-    text = text.substr(0, e);
-  }
-  std::string digits(text);
-  if (auto point = digits.find('.'); point != std::string::npos) {
-    exponent -= static_cast<long>(digits.size() - point - 1);
-    digits.erase(point, 1);
-  }
-  cpp_int scale = boost::multiprecision::pow(cpp_int(10), static_cast<unsigned>(std::labs(exponent)));
-  cpp_int numerator(digits);
-  cpp_rational value = exponent >= 0 ? cpp_rational(numerator * scale) : cpp_rational(numerator, scale);
-  return negative ? cpp_rational(-value) : value;
-}
+// reading that text as a rational (detail::decimal_rational, the one
+// conversion of the exact path) recovers the intended value exactly.
 
 // A terminating decimal printed exactly ("99.5"); sums of decimals always
 // terminate.
@@ -601,11 +575,11 @@ class Validator {
       for (double w : ind.weights)
         if (!std::isfinite(w)) return;
     }
-    const cpp_rational target = exact_decimal(m_.scale.base_max);
+    const cpp_rational target = detail::decimal_rational(m_.scale.base_max);
     for (std::size_t s = 0; s < m_.stages.size(); ++s) {
       cpp_rational sum = 0;
       for (const auto& ind : m_.indicators)
-        if (!ind.category.empty()) sum += exact_decimal(ind.weights[s]);
+        if (!ind.category.empty()) sum += detail::decimal_rational(ind.weights[s]);
       if (sum != target) {
         const Stage& st = m_.stages[s];
         std::string stage = quote(st.id) + (st.name_zh.empty() ? "" : " (" + st.name_zh + ")");

@@ -828,6 +828,7 @@ int OverviewIndex::Impl::province_slot(std::int32_t code) const {
 // Scope and filters
 
 Scope OverviewIndex::Impl::scope_of(const Principal& principal) const {
+  check_principal(principal);
   Scope s;
   switch (principal.role) {
     case Role::torch_center:
@@ -838,26 +839,16 @@ Scope OverviewIndex::Impl::scope_of(const Principal& principal) const {
       return s;
     case Role::province:
     case Role::city:
-    case Role::county: {
-      const RegionLevel want = principal.role == Role::province ? RegionLevel::province
-                               : principal.role == Role::city   ? RegionLevel::city
-                                                                : RegionLevel::county;
-      const std::int32_t code = parse_region_code(principal.code);
-      const Region* region = code >= 0 ? regions.find(code) : nullptr;
-      if (!region || region->level != want)
-        bad_request("/principal/code", quoted(principal.code) + " is not a " + role_name(principal.role) +
-                                           " code of GB/T 2260 (six digits, e.g. " +
-                                           (want == RegionLevel::province ? "440000" : want == RegionLevel::city ? "440300" : "440305") + ")");
+    case Role::county:
       s.kind = Scope::Kind::region;
-      s.node = node_of_region(code);
-      s.level = want == RegionLevel::province ? RankLevel::province : want == RegionLevel::city ? RankLevel::city : RankLevel::county;
+      s.node = node_of_region(parse_region_code(principal.code));
+      s.level = principal.role == Role::province ? RankLevel::province
+                : principal.role == Role::city   ? RankLevel::city
+                                                 : RankLevel::county;
       s.threshold = true;
       return s;
-    }
     case Role::zone:
     case Role::incubator: {
-      if (principal.code.empty())
-        bad_request("/principal/code", std::string("a ") + role_name(principal.role) + " principal needs its name as code");
       const bool zone = principal.role == Role::zone;
       s.kind = zone ? Scope::Kind::zone : Scope::Kind::incubator;
       s.level = zone ? RankLevel::zone : RankLevel::incubator;
@@ -871,13 +862,10 @@ Scope OverviewIndex::Impl::scope_of(const Principal& principal) const {
       }
       return s;
     }
-    case Role::enterprise: {
-      const std::string code = normalize_credit_code(principal.code);
-      if (auto problem = credit_code_problem(code)) bad_request("/principal/code", *problem);
+    case Role::enterprise:
       s.kind = Scope::Kind::enterprise;
-      s.row = codes.find(code);
+      s.row = codes.find(normalize_credit_code(principal.code));
       return s;
-    }
   }
   bad_request("/principal/role", "unknown role");
 }

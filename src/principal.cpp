@@ -1,6 +1,9 @@
 #include "cxjf/principal.hpp"
 
+#include "cxjf/credit_code.hpp"
 #include "cxjf/error.hpp"
+#include "cxjf/overview.hpp"
+#include "cxjf/regions.hpp"
 
 namespace cxjf {
 
@@ -22,6 +25,51 @@ Role role_from_name(std::string_view name) {
 std::string Principal::label() const {
   std::string label = role_name(role);
   return code.empty() ? label : label + ":" + code;
+}
+
+void check_principal(const Principal& principal) {
+  auto bad = [&](const std::string& message) {
+    throw QueryError(QueryErrorKind::bad_request, "/principal/code", "/principal/code: " + message);
+  };
+  const std::string role = role_name(principal.role);
+  switch (principal.role) {
+    case Role::torch_center:
+    case Role::public_user:
+      // A code here would be echoed in records and labels as if it meant
+      // something; refuse it rather than ignore it.
+      if (!principal.code.empty())
+        bad("the " + role + " role takes no code, got '" + principal.code + "' (" + role + " 角色不带代码)");
+      return;
+    case Role::province:
+    case Role::city:
+    case Role::county: {
+      const RegionLevel want = principal.role == Role::province ? RegionLevel::province
+                               : principal.role == Role::city   ? RegionLevel::city
+                                                                : RegionLevel::county;
+      std::int32_t code = principal.code.size() == 6 ? 0 : -1;
+      for (char c : principal.code) {
+        if (code < 0) break;
+        code = c >= '0' && c <= '9' ? code * 10 + (c - '0') : -1;
+      }
+      const Region* region = code >= 0 ? Regions::builtin().find(code) : nullptr;
+      if (!region || region->level != want)
+        bad("'" + principal.code + "' is not a " + role + " code of GB/T 2260 (six digits, e.g. " +
+            (want == RegionLevel::province ? "440000" : want == RegionLevel::city ? "440300" : "440305") + ") (" +
+            (want == RegionLevel::province ? "不是省级" : want == RegionLevel::city ? "不是设区市级" : "不是区县级") +
+            "行政区划代码)");
+      return;
+    }
+    case Role::zone:
+    case Role::incubator:
+      if (principal.code.empty())
+        bad("a " + role + " principal needs its name as code (" +
+            (principal.role == Role::zone ? "高新区" : "孵化器") + "角色须以名称为代码)");
+      return;
+    case Role::enterprise:
+      if (auto problem = credit_code_problem(normalize_credit_code(principal.code))) bad(*problem);
+      return;
+  }
+  throw QueryError(QueryErrorKind::bad_request, "/principal/role", "/principal/role: unknown role");
 }
 
 }  // namespace cxjf

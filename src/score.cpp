@@ -155,7 +155,9 @@ Scores score(const Model& model, const Reference& reference, const Table& table)
     detail::store_row(r, row, s);
     detail::publish(p, b, reference, table, i, Membership::member, s);
   }
-  detail::rank_rows(model, table, s);
+  detail::rank_rows(model, table, s, [&](std::int64_t i) {
+    return detail::evaluate_row<detail::Rational>(p, b, reference, table, i, Membership::member, nullptr).total;
+  });
   return s;
 }
 
@@ -390,7 +392,10 @@ Snapshot Snapshot::build(const Model& model, Table table, const BuildOptions& op
   }
   graph.wait();
   graph.rethrow();
-  detail::rank_rows(model, table, s, &graph);
+  const detail::ExactTotal exact = [&](std::int64_t i) {
+    return detail::evaluate_row<detail::Rational>(p, b, ref, table, i, Membership::member, nullptr).total;
+  };
+  detail::rank_rows(model, table, s, exact, &graph);
   return Snapshot{model, std::move(ref), std::move(table), std::move(s)};
 }
 

@@ -249,7 +249,44 @@ const std::vector<std::int32_t>& county_slots() {
 }
 }  // namespace
 
-void rank_rows(const Model& model, const Table& table, Scores& scores, TaskGraph* graph) {
+namespace {
+
+// Two double totals that may be equal, or in either order, exactly: their
+// error is below 1e-12 (docs/scoring.md §2); the margin is wide so that no
+// pair is missed, and costs only the exact sums of such rare pairs.
+bool within_error(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(a)); }
+
+// Puts rows [first, last) of the list, ordered by published score, double
+// total and code, in exact order: each run of rows with one published score
+// whose doubles lie within their error of their neighbours is sorted on the
+// exact totals, then the code. Rows outside such runs are already in exact
+// order, because their doubles differ by more than the error.
+void settle_close_totals(std::int32_t* first, std::int32_t* last, const Scores& s, const Table& table,
+                         const ExactTotal& exact) {
+  auto at = [&](std::int32_t row) { return static_cast<std::size_t>(row); };
+  for (std::int32_t* a = first; a < last;) {
+    std::int32_t* e = a + 1;
+    while (e < last && s.published_units[at(*e)] == s.published_units[at(e[-1])] &&
+           within_error(s.total[at(e[-1])], s.total[at(*e)]))
+      ++e;
+    if (e - a > 1) {
+      std::vector<std::pair<Rational, std::int32_t>> run;
+      run.reserve(static_cast<std::size_t>(e - a));
+      // A veto's total is 0 by definition, no sum to redo.
+      for (std::int32_t* r = a; r < e; ++r) run.emplace_back(s.veto[at(*r)] ? Rational(0) : exact(*r), *r);
+      std::sort(run.begin(), run.end(), [&](const auto& x, const auto& y) {
+        if (x.first != y.first) return x.first > y.first;
+        return table.credit_code[at(x.second)] < table.credit_code[at(y.second)];
+      });
+      for (std::size_t k = 0; k < run.size(); ++k) a[k] = run[k].second;
+    }
+    a = e;
+  }
+}
+
+}  // namespace
+
+void rank_rows(const Model& model, const Table& table, Scores& scores, const ExactTotal& exact, TaskGraph* graph) {
   const auto n = static_cast<std::size_t>(scores.size());
   // Runs independent parts on the graph's workers when there is one.
   auto run_all = [&](std::vector<std::function<void()>> parts) {
@@ -324,6 +361,7 @@ void rank_rows(const Model& model, const Table& table, Scores& scores, TaskGraph
             std::sort(entries.begin() + start[u], entries.begin() + start[u + 1], entry_before);
           for (auto k = start[u]; k < start[u + 1]; ++k)
             order[static_cast<std::size_t>(k)] = entries[static_cast<std::size_t>(k)].row;
+          settle_close_totals(order.data() + start[u], order.data() + start[u + 1], scores, table, exact);
         }
       });
       v = w;
@@ -335,6 +373,7 @@ void rank_rows(const Model& model, const Table& table, Scores& scores, TaskGraph
     parts.push_back([&] {
       std::iota(order.begin(), order.end(), 0);
       std::sort(order.begin(), order.end(), before);
+      settle_close_totals(order.data(), order.data() + n, scores, table, exact);
     });
     run_all(std::move(parts));
   }

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "cxjf/model.hpp"
@@ -319,9 +320,16 @@ std::int64_t round_exact(const Rational& total, std::int32_t decimals, Rounding 
 /// double to decide.
 bool near_boundary(double total, std::int32_t decimals);
 
+/// A row's exact total, for list order among totals the doubles cannot tell
+/// apart.
+using ExactTotal = std::function<Rational(std::int64_t row)>;
+
 /// Ranks, list order and grades of scored rows (fills rank, order, grade).
-/// With a graph, independent parts (grades, tie sorts, levels) run on its
-/// workers; the result is the same.
-void rank_rows(const Model& model, const Table& table, Scores& scores, TaskGraph* graph = nullptr);
+/// List order is published score descending, then exact total descending
+/// (rows whose double totals lie within their error of each other are
+/// recomputed by `exact`), then credit code. With a graph, independent parts
+/// (grades, tie sorts, levels) run on its workers; the result is the same.
+void rank_rows(const Model& model, const Table& table, Scores& scores, const ExactTotal& exact,
+               TaskGraph* graph = nullptr);
 
 }  // namespace cxjf::detail

@@ -157,7 +157,7 @@ TEST(Cli, EstimateGivesTheSameResultsForGb18030AndUtf8) {
 
   std::string out_utf8 = temp("results_utf8.csv"), out_gb = temp("results_gb.csv"), record = temp("record.json");
   Outcome a = cxjf_cli("estimate --snapshot " + snap + " --input " + utf8 + " --out " + out_utf8 + " --record " + record +
-                       " --principal province:440000");
+                       " --principal torch_center");
   ASSERT_EQ(a.status, 0) << a.out;
   Outcome b = cxjf_cli("estimate --snapshot " + snap + " --input " + gb + " --out " + out_gb);
   ASSERT_EQ(b.status, 0) << b.out;
@@ -171,7 +171,27 @@ TEST(Cli, EstimateGivesTheSameResultsForGb18030AndUtf8) {
   EXPECT_EQ(rows[1].fields[5], base.scores.published_text(0));
   std::string json = read_all(record);
   EXPECT_NE(json.find("\"rows_read\": 8"), std::string::npos) << json.substr(0, 400);
-  EXPECT_NE(json.find("\"principal\": \"province:440000\""), std::string::npos);
+  EXPECT_NE(json.find("\"principal\": \"torch_center\""), std::string::npos);
+
+  // The same upload for the public, and for the province of none of the
+  // three: every row is a newcomer, scored from its uploaded values; the
+  // registered rows' results equal those of the same rows under new codes.
+  for (const char* who : {"public", "province:650000"}) {
+    std::string out = temp("results_scoped.csv");
+    Outcome c = cxjf_cli("estimate --snapshot " + snap + " --input " + utf8 + " --out " + out + " --principal " + who);
+    ASSERT_EQ(c.status, 0) << c.out;
+    std::vector<CsvRecord> scoped = parse_csv(read_all(out));
+    ASSERT_EQ(scoped.size(), 9u);
+    for (int i = 1; i <= 8; ++i) EXPECT_EQ(scoped[static_cast<std::size_t>(i)].fields[3], "estimated") << who;
+    std::remove(out.c_str());
+  }
+  // Principals are checked as queries check them.
+  for (const char* who : {"province:990000", "city:440000", "public:440000", "torch_center:x", "enterprise:123"}) {
+    Outcome c = cxjf_cli("estimate --snapshot " + snap + " --input " + utf8 + " --out " + temp("never.csv") +
+                         " --principal " + who + " 2>&1");
+    EXPECT_NE(c.status, 0) << who;
+    EXPECT_NE(c.out.find("/principal/code"), std::string::npos) << who << ": " << c.out;
+  }
   for (const auto& f : {sample, snap, scores, utf8, gb, out_utf8, out_gb, record}) std::remove(f.c_str());
 }
 

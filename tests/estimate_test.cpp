@@ -89,7 +89,7 @@ TEST(Estimate, RegisteredRowsShowTheirActualScoreAndDifferences) {
   Table upload = rows_of(snap.table, {0, 1, 2});
   int column = upload.indicator_column("revenue_growth");
   upload.values(1, column) = upload.values(1, column) + 7;
-  EstimationRecord record = estimate(snap, upload_of(upload), Principal{Role::province, "440000", false});
+  EstimationRecord record = estimate(snap, upload_of(upload), Principal{Role::torch_center, "", false});
   ASSERT_EQ(record.rows.size(), 3u);
   for (std::size_t k = 0; k < 3; ++k) {
     const EstimateRow& row = record.rows[k];
@@ -102,7 +102,76 @@ TEST(Estimate, RegisteredRowsShowTheirActualScoreAndDifferences) {
   ASSERT_EQ(record.rows[1].differences.size(), 1u);
   EXPECT_EQ(model_indicator_id(snap.model, record.rows[1].differences[0].indicator), "revenue_growth");
   EXPECT_EQ(record.counts.registered, 3);
-  EXPECT_EQ(record.principal, "province:440000");
+  EXPECT_EQ(record.principal, "torch_center");
+}
+
+// An enterprise's row, uploaded under its own code and under a code nobody
+// has: the two results a principal gets, with the status and stored figures
+// set apart.
+struct Pair {
+  EstimateRow own, fresh;
+};
+
+Pair own_and_fresh(const Snapshot& snap, std::int64_t r, const Principal& who) {
+  Table upload = rows_of(snap.table, {r, r});
+  upload.credit_code[1] = testing::credit_code(987654);
+  int column = upload.indicator_column("revenue_growth");
+  for (std::int64_t i = 0; i < 2; ++i) upload.values(i, column) = upload.values(i, column) + 3;  // a different figure
+  EstimationRecord record = estimate(snap, upload_of(upload), who);
+  return {record.rows[0], record.rows[1]};
+}
+
+void expect_newcomer(const Pair& p, const std::string& who) {
+  EXPECT_EQ(p.own.status, EstimateStatus::estimated) << who;
+  EXPECT_EQ(p.own.snapshot_row, -1) << who;
+  EXPECT_TRUE(p.own.differences.empty()) << who;
+  EXPECT_EQ(p.own.published_units, p.fresh.published_units) << who;
+  EXPECT_EQ(p.own.ledger.total, p.fresh.ledger.total) << who;
+  EXPECT_EQ(p.own.rank, p.fresh.rank) << who;
+  EXPECT_EQ(p.own.grade, p.fresh.grade) << who;
+}
+
+// docs/estimation.md: a registered enterprise outside the principal's scope
+// gets exactly the answer an unregistered one with the same values gets.
+TEST(Estimate, OutOfScopeRegisteredEnterprisesAreNewcomers) {
+  const Snapshot& snap = base();
+  const Table& t = snap.table;
+  const std::int64_t r = 5;
+  const auto i = static_cast<std::size_t>(r);
+  const std::int32_t region = t.region[i];
+  char province[8], other[8];
+  std::snprintf(province, sizeof province, "%06d", region / 10000 * 10000);
+  std::snprintf(other, sizeof other, "%06d", region / 10000 == 44 ? 110000 : 440000);
+  // In scope: its actual score and its differences.
+  for (const Principal& who : {Principal{Role::torch_center, "", false}, Principal{Role::province, province, false},
+                               Principal{Role::enterprise, t.credit_code[i], false}}) {
+    Pair p = own_and_fresh(snap, r, who);
+    EXPECT_EQ(p.own.status, EstimateStatus::registered) << who.label();
+    EXPECT_EQ(p.own.published_units, snap.scores.published_units[i]) << who.label();
+    EXPECT_EQ(p.own.differences.size(), 1u) << who.label();
+  }
+  // Out of scope: a newcomer like any other.
+  expect_newcomer(own_and_fresh(snap, r, Principal{Role::public_user, "", false}), "public");
+  expect_newcomer(own_and_fresh(snap, r, Principal{Role::province, other, false}), other);
+  expect_newcomer(own_and_fresh(snap, r, Principal{Role::enterprise, testing::credit_code(987653), false}), "enterprise");
+  expect_newcomer(own_and_fresh(snap, r, Principal{Role::zone, "没有这个园区", false}), "zone");
+}
+
+TEST(Estimate, PrincipalsAreCheckedAsQueriesCheckThem) {
+  const Snapshot& snap = base();
+  Table upload = rows_of(snap.table, {0});
+  for (const Principal& who : {Principal{Role::province, "990000", false}, Principal{Role::city, "440000", false},
+                               Principal{Role::county, "4403", false}, Principal{Role::public_user, "110000", false},
+                               Principal{Role::torch_center, "x", false}, Principal{Role::enterprise, "123", false},
+                               Principal{Role::zone, "", false}}) {
+    try {
+      estimate(snap, upload_of(upload), who);
+      ADD_FAILURE() << who.label() << " was accepted";
+    } catch (const QueryError& e) {
+      EXPECT_EQ(e.kind(), QueryErrorKind::bad_request) << who.label();
+      EXPECT_EQ(e.path(), "/principal/code") << who.label();
+    }
+  }
 }
 
 TEST(Estimate, NobodyElsesScoreChanges) {
@@ -113,7 +182,7 @@ TEST(Estimate, NobodyElsesScoreChanges) {
   GenerateOptions options;
   options.n = 200;
   options.seed = 77;  // other enterprises: their codes differ from the base's
-  EstimationRecord record = estimate(snap, upload_of(generate(model, options)), Principal{});
+  EstimationRecord record = estimate(snap, upload_of(generate(model, options)), Principal{Role::torch_center, "", false});
   EXPECT_EQ(record.counts.estimated, 200);
   EXPECT_EQ(snap.scores.published_units, before);
   EXPECT_EQ(snap.scores.rank, ranks);
@@ -128,7 +197,7 @@ TEST(Estimate, WouldBeRanksAtEveryLevelCountByBruteForce) {
   options.n = 400;
   options.seed = 78;
   Table fresh = generate(default_model(), options);
-  EstimationRecord record = Estimator(snap).estimate(upload_of(fresh), Principal{});
+  EstimationRecord record = Estimator(snap).estimate(upload_of(fresh), Principal{Role::torch_center, "", false});
   ASSERT_EQ(record.counts.estimated, 400);
   const Table& t = snap.table;
   auto unit_of = [](std::size_t level, std::int32_t region) -> std::int64_t {
@@ -161,6 +230,36 @@ TEST(Estimate, WouldBeRanksAtEveryLevelCountByBruteForce) {
   }
 }
 
+// With whole-point scores (decimals 0), 100 registered enterprises of one
+// county score 1 to 10, seven of them tied at the lowest, 1. A newcomer
+// scoring 0 has all 100 above it: rank 101 at every region level (the count
+// tables of large units included), and 101 - 7 = 94 above one scoring 1
+// would be wrong for 0. Dense ties: 10 distinct scores above 0, rank 11.
+TEST(Estimate, NewcomerBelowEveryoneRanksLastPlusOneOnACoarseGrid) {
+  for (const char* ties : {"competition", "dense"}) {
+    const std::string extra = std::string(R"("rank_ties": ")") + ties + R"(")";
+    Model model = testing::model_of({{R"("method": "piecewise", "breakpoints": [[0, 0], [10, 1]])", 10}}, extra,
+                                    R"({"chain": [[]], "min_size": 1})",
+                                    R"({"base_max": 10, "bonus_max": 0, "total_max": 10, "decimals": 0})");
+    std::vector<std::vector<double>> values;
+    for (int k = 0; k < 7; ++k) values.push_back({1});
+    for (int k = 7; k < 100; ++k) values.push_back({static_cast<double>(2 + k % 9)});
+    Snapshot snap = Snapshot::build(model, testing::table_of(model, values));
+    Table fresh = testing::table_of(model, {{0}, {1}, {10}});
+    for (std::int64_t i = 0; i < fresh.size(); ++i)
+      fresh.credit_code[static_cast<std::size_t>(i)] = testing::credit_code(900 + static_cast<int>(i));
+    EstimationRecord record = Estimator(snap).estimate(upload_of(fresh), Principal{Role::torch_center, "", false});
+    ASSERT_EQ(record.counts.estimated, 3);
+    const bool dense = std::string(ties) == "dense";
+    const std::int32_t below_all = dense ? 11 : 101, at_lowest = dense ? 10 : 94, at_top = 1;
+    for (std::size_t level = 0; level < 4; ++level) {
+      EXPECT_EQ(record.rows[0].rank[level], below_all) << ties << " level " << level;
+      EXPECT_EQ(record.rows[1].rank[level], at_lowest) << ties << " level " << level;
+      EXPECT_EQ(record.rows[2].rank[level], at_top) << ties << " level " << level;
+    }
+  }
+}
+
 // The record without its time stamp and id, which differ between runs.
 std::string timeless(const EstimationRecord& record, const Snapshot& snap) {
   std::string json = record.to_json(snap, true);
@@ -188,9 +287,9 @@ TEST(Estimate, ThreadCountDoesNotChangeTheRecord) {
   }
   Table mixed = builder.build();
   const Estimator estimator(snap);
-  const std::string one = timeless(estimator.estimate(upload_of(mixed), Principal{}, 1), snap);
-  for (unsigned threads : {2u, 3u, 0u}) EXPECT_EQ(timeless(estimator.estimate(upload_of(mixed), Principal{}, threads), snap), one);
-  EXPECT_EQ(timeless(estimate(snap, upload_of(mixed), Principal{}), snap), one);
+  const std::string one = timeless(estimator.estimate(upload_of(mixed), Principal{Role::torch_center, "", false}, 1), snap);
+  for (unsigned threads : {2u, 3u, 0u}) EXPECT_EQ(timeless(estimator.estimate(upload_of(mixed), Principal{Role::torch_center, "", false}, threads), snap), one);
+  EXPECT_EQ(timeless(estimate(snap, upload_of(mixed), Principal{Role::torch_center, "", false}), snap), one);
 }
 
 TEST(Estimate, CountsReconcileWithRejectedAndDuplicateRows) {
@@ -213,7 +312,7 @@ TEST(Estimate, CountsReconcileWithRejectedAndDuplicateRows) {
                      {7, "", "无代码公司", "no credit code", "缺少统一社会信用代码"}};
   upload.bad_indicators[3] = 1u << 2;
   upload.errors = {{6, "研发费用占营业收入的比例(%)", "abc", "'abc' is not a number", "不是数字"}};
-  EstimationRecord record = estimate(snap, std::move(upload), Principal{});
+  EstimationRecord record = estimate(snap, std::move(upload), Principal{Role::torch_center, "", false});
   const EstimateCounts& c = record.counts;
   EXPECT_EQ(c.rows_read, 7);
   EXPECT_EQ(c.scored, 5);
@@ -283,7 +382,7 @@ TEST(Estimate, MixedUploadFileReconciles) {
 
   Upload upload = read_upload(text, default_model());
   EXPECT_EQ(upload.rows_read, 6);
-  EstimationRecord record = estimate(snap, std::move(upload), Principal{});
+  EstimationRecord record = estimate(snap, std::move(upload), Principal{Role::torch_center, "", false});
   const EstimateCounts& c = record.counts;
   EXPECT_EQ(c.rows_read, 6);
   EXPECT_EQ(c.scored, 4);

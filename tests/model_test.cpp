@@ -594,6 +594,21 @@ TEST(Validation, DecimalWeightsSumExactly) {
   EXPECT_TRUE(HasProblem(problems_of(doc), "/indicators", {"\"stable\"", "sum to 100.01 "}));
 }
 
+// Decimals whose digits after the point start with 0 (0.075, 0.09) are read
+// as the decimals they are, not as octal numbers or errors.
+TEST(Validation, WeightsWithLeadingZerosAfterThePoint) {
+  Json doc = example();
+  doc["indicators"][0]["weights"]["stable"] = 0.1;
+  doc["indicators"][1]["weights"]["stable"] = 0.9;
+  doc["indicators"][2]["weights"]["stable"] = 99;
+  doc["indicators"][0]["weights"]["startup"] = 0.25;
+  doc["indicators"][1]["weights"]["startup"] = 0.75;
+  doc["indicators"][2]["weights"]["startup"] = 99;
+  EXPECT_TRUE(problems_of(doc).empty()) << listing(problems_of(doc));
+  doc["indicators"][2]["weights"]["startup"] = 99.075;
+  EXPECT_TRUE(HasProblem(problems_of(doc), "/indicators", {"\"startup\"", "sum to 100.075 "}));
+}
+
 TEST(Validation, InputOnlyIndicatorHasNoWeights) {
   Json doc = example();
   doc["indicators"][3]["weights"] = {{"startup", 0}, {"stable", 0}};

@@ -214,6 +214,81 @@ TEST(Rounding, SumsOfDecimalWeightsAreExact) {
             (Strings{"3.14", "3.13", "3.14"}));
 }
 
+// Weights 0.25, 0.75 and 0.125 (base 1.125): the model must be accepted
+// (the weights' exact sum is 1.125, whatever leading zeros their decimals
+// have), and totals of exactly x.xx5 published by the exact rule. Worked by
+// hand: 0.25 a + 0.75 b + 0.125 c.
+Model fractional_model(const std::string& rounding) {
+  std::string json = R"({"id": "t", "name": "test", "description": "fractional weights",
+    "list_threshold": 0.7,
+    "scale": {"base_max": 1.125, "bonus_max": 0, "total_max": 1.125, "decimals": 2, "rounding": ")" +
+                     rounding + R"("},
+    "categories": [{"id": "c", "name_zh": "类", "name_en": "C"}],
+    "stages": [{"id": "all", "name_zh": "全部", "name_en": "All"}],
+    "stage_rule": {"basis": "revenue", "indicator": "x0", "bounds": []},
+    "peer_groups": {"chain": [[]], "min_size": 1},
+    "grades": [{"id": "A", "min": 0.8}, {"id": "B", "min": 0.5}, {"id": "C", "min": 0}],
+    "indicators": [)";
+  const char* weights[] = {"0.25", "0.75", "0.125"};
+  for (int j = 0; j < 3; ++j)
+    json += std::string(j ? "," : "") + R"({"id": "x)" + std::to_string(j) + R"(", "name_zh": "指标)" + std::to_string(j) + R"(", "name_en": "X)" + std::to_string(j) + R"(",
+      "unit": "", )" + identity + R"(, "category": "c", "weights": {"all": )" + weights[j] + "}}";
+  return Model::from_json(json + "]}");
+}
+
+const std::vector<std::vector<double>> fractional_rows = {
+    {0.1, 0, 0},         // 0.025
+    {0, 0.02, 0},        // 0.015
+    {0, 0, 0.28},        // 0.035
+    {0.3, 0.1, 0.2},     // 0.075 + 0.075 + 0.025 = 0.175
+    {0.5, 0.5, 0.6},     // 0.125 + 0.375 + 0.075 = 0.575
+    {1, 1, 1},           // 1.125
+    {0.07, 0.03, 0.02},  // 0.0175 + 0.0225 + 0.0025 = 0.0425
+    {0, 0.0199999, 0},   // 0.014999925
+    {0.01, 0.11, 0.1},   // 0.0025 + 0.0825 + 0.0125 = 0.0975
+};
+
+TEST(Rounding, FractionalWeightsHalfUp) {
+  EXPECT_EQ(scores_of(fractional_model("half_up"), fractional_rows),
+            (Strings{"0.03", "0.02", "0.04", "0.18", "0.58", "1.13", "0.04", "0.01", "0.10"}));
+}
+
+TEST(Rounding, FractionalWeightsHalfEven) {
+  EXPECT_EQ(scores_of(fractional_model("half_even"), fractional_rows),
+            (Strings{"0.02", "0.02", "0.04", "0.18", "0.58", "1.12", "0.04", "0.01", "0.10"}));
+}
+
+// docs/scoring.md §1.8: among equal published scores the list goes by exact
+// total, then credit code. Every row here totals exactly 9.552 (10 a + 10 b
+// with a + b = 0.9552, split differently), so their doubles differ in the
+// last bits but the list must follow the codes; two rows a hair above and
+// below come first and last.
+TEST(ListOrder, EqualExactTotalsFollowTheCreditCode) {
+  Model model = model_of({{identity, 10}, {identity, 10}}, "", R"({"chain": [[]], "min_size": 1})",
+                         R"({"base_max": 20, "bonus_max": 0, "total_max": 20, "decimals": 2})");
+  std::vector<std::vector<double>> rows;
+  for (int k = 0; k <= 60; ++k) {
+    // a = k x 0.0157 (four decimals), b = 0.9552 - a, both read from text.
+    char a[32], b[32];
+    std::snprintf(a, sizeof a, "%.4f", k * 157 / 10000.0);
+    std::snprintf(b, sizeof b, "%.4f", (9552 - k * 157) / 10000.0);
+    rows.push_back({std::strtod(a, nullptr), std::strtod(b, nullptr)});
+  }
+  rows.push_back({0.95521, 0});  // 9.5521: above the others
+  rows.push_back({0.95519, 0});  // 9.5519: below them
+  Snapshot snap = Snapshot::build(model, table_of(model, rows));
+  const auto n = static_cast<std::int32_t>(rows.size());
+  std::vector<std::int32_t> expected;
+  expected.push_back(n - 2);
+  for (std::int32_t i = 0; i + 2 < n; ++i) expected.push_back(i);  // codes ascend with the row
+  expected.push_back(n - 1);
+  EXPECT_EQ(snap.scores.order, expected);
+  for (std::int32_t i = 0; i < n; ++i) EXPECT_EQ(snap.scores.published_text(i), "9.55");
+  // The general path (fit, then score) agrees.
+  Scores general = score(model, snap.reference, snap.table);
+  EXPECT_EQ(general.order, expected);
+}
+
 TEST(Rounding, DoubleHelperRoundsHalfUpAndHalfEven) {
   EXPECT_EQ(round_to_units(2.5, 0, Rounding::half_up), 3);
   EXPECT_EQ(round_to_units(2.5, 0, Rounding::half_even), 2);
