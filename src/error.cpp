@@ -1,5 +1,7 @@
 #include "cxjf/error.hpp"
 
+#include "utf8.hpp"
+
 namespace cxjf {
 namespace {
 
@@ -18,6 +20,9 @@ std::string locate(std::int64_t row, const std::string& column, const std::strin
 
 }  // namespace
 
+Error::Error(ErrorCode code, const std::string& message)
+    : std::runtime_error(detail::printable_utf8(message)), code_(code) {}
+
 ModelError::ModelError(std::vector<ModelProblem> problems)
     : Error(ErrorCode::invalid_model, join_problems(problems)), problems_(std::move(problems)) {}
 
@@ -25,6 +30,6 @@ InputError::InputError(std::int64_t row, std::string column, const std::string& 
     : Error(ErrorCode::invalid_input, locate(row, column, message)),
       row_(row),
       column_(std::move(column)),
-      reason_(message) {}
+      reason_(detail::printable_utf8(message)) {}
 
 }  // namespace cxjf

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include "code_index.hpp"
@@ -873,6 +875,32 @@ Scope OverviewIndex::Impl::scope_of(const Principal& principal) const {
 Compiled OverviewIndex::Impl::compile(const Filters& filters, const Scope& scope) const {
   Compiled c;
   auto path = [](const char* member, std::size_t i) { return std::string("/filters/") + member + "/" + std::to_string(i); };
+  // Bounded before anything is looked up: a request's cost must not grow
+  // with what a caller chooses to send.
+  auto limit_list = [&](const char* member, std::size_t size) {
+    if (size > request_limits.max_list)
+      bad_request(std::string("/filters/") + member, "lists " + std::to_string(size) + " values, more than the limit of " +
+                                                         std::to_string(request_limits.max_list) + " (筛选值过多)");
+  };
+  auto limit_strings = [&](const char* member, const std::vector<std::string>& values) {
+    limit_list(member, values.size());
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (values[i].size() > request_limits.max_string)
+        bad_request(path(member, i), "has " + std::to_string(values[i].size()) + " bytes, more than the limit of " +
+                                         std::to_string(request_limits.max_string) + " (筛选值过长)");
+  };
+  limit_list("regions", filters.regions.size());
+  limit_strings("zones", filters.zones);
+  limit_strings("incubators", filters.incubators);
+  limit_strings("tech_fields", filters.tech_fields);
+  limit_strings("industries", filters.industries);
+  limit_strings("stages", filters.stages);
+  limit_strings("grades", filters.grades);
+  limit_strings("qualifications", filters.qualifications);
+  if (filters.name_contains.size() > request_limits.max_string)
+    bad_request("/filters/name_contains", "has " + std::to_string(filters.name_contains.size()) +
+                                              " bytes, more than the limit of " + std::to_string(request_limits.max_string) +
+                                              " (筛选值过长)");
   for (std::size_t i = 0; i < filters.regions.size(); ++i) {
     const std::int32_t code = filters.regions[i];
     const Region* region = regions.find(code);
@@ -1481,6 +1509,8 @@ void OverviewIndex::Impl::assemble_facets(const FacetData& d, const Layout& l, c
         std::vector<std::int32_t> selected;
         for (std::int32_t code : f.region_codes)
           if (code % 10000 == 0) selected.push_back(code);
+        std::sort(selected.begin(), selected.end());
+        selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
         std::vector<std::int32_t> shown = selected;
         for (std::size_t p = 0; p < province_codes.size(); ++p)
           if (cell(l.province + static_cast<int>(p)).count > 0) shown.push_back(province_codes[p]);
@@ -1489,7 +1519,7 @@ void OverviewIndex::Impl::assemble_facets(const FacetData& d, const Layout& l, c
         for (std::int32_t code : shown) {
           int p = province_slot(code);
           fc.buckets.push_back(bucket(six_digits(code), region_label(code), p >= 0 ? cell(l.province + p) : Cell{},
-                                      std::find(selected.begin(), selected.end(), code) != selected.end()));
+                                      std::binary_search(selected.begin(), selected.end(), code)));
         }
         break;
       }
@@ -1499,12 +1529,14 @@ void OverviewIndex::Impl::assemble_facets(const FacetData& d, const Layout& l, c
           if (cell(l.zone + z).count > 0 || selected)
             fc.buckets.push_back(bucket(table.zones[z], table.zones[z], cell(l.zone + z), selected));
         }
-        // A selected zone the snapshot does not know still shows, at 0.
-        if (!f.zone_ok.empty())
+        // A selected zone the snapshot does not know still shows, at 0,
+        // once however often it is selected (one pass: a set of those shown).
+        if (!f.zone_ok.empty()) {
+          std::unordered_set<std::string_view> unknown;
           for (const auto& name : request.filters.zones)
-            if (table.zones.find(name) < 0 &&
-                std::none_of(fc.buckets.begin(), fc.buckets.end(), [&](const FacetBucket& b) { return b.value == name; }))
+            if (table.zones.find(name) < 0 && unknown.insert(name).second)
               fc.buckets.push_back(bucket(name, name, Cell{}, true));
+        }
         std::stable_sort(fc.buckets.begin(), fc.buckets.end(), [](const FacetBucket& a, const FacetBucket& b) {
           return a.count != b.count ? a.count > b.count : a.value < b.value;
         });

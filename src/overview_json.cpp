@@ -3,12 +3,15 @@
 // command line). It parses into the typed requests of overview.hpp and
 // writes the typed answers; the index decides everything else. Request
 // errors name the JSON pointer of the offending value.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "cxjf/overview.hpp"
+#include "utf8.hpp"
 
 namespace cxjf {
 namespace {
@@ -62,6 +65,8 @@ double get_number(const json& v, const std::string& path) {
 
 std::int64_t get_integer(const json& v, const std::string& path) {
   if (!v.is_number_integer()) bad(path, std::string("expected an integer, found ") + type_name(v));
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+    bad(path, "the integer " + v.dump() + " is out of range (数值超出范围)");
   return v.get<std::int64_t>();
 }
 
@@ -519,19 +524,73 @@ std::string error_answer(const char* code, const std::string& message, const std
   Out o;
   o.begin_object().key("error").begin_object();
   o.key("code").str(code);
-  o.key("message").str(message);
+  o.key("message").str(detail::printable_utf8(message));
   if (!path.empty()) o.key("path").str(path);
   o.end_object().end_object();
   return std::move(o.text);
 }
 
-std::string answer(const OverviewIndex& index, std::string_view text) {
-  json doc;
+// Parses a request strictly: valid UTF-8, no member repeated in any object
+// (a portal that appends user text after the principal must not let a
+// second "principal" or "role" win), bounded size and depth, numbers within
+// a double's range. Every refusal names the JSON pointer where it happened.
+json parse_request(std::string_view text) {
+  if (text.size() > request_limits.max_bytes)
+    bad("", "the request has " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                std::to_string(request_limits.max_bytes) + " (请求过大)");
+  if (const std::size_t at = detail::invalid_utf8(text); at != std::string_view::npos)
+    bad("", "the request is not valid UTF-8 at byte " + std::to_string(at) + " (请求不是有效的 UTF-8)");
+  struct Frame {
+    bool array = false;
+    std::int64_t done = 0;  // elements of an array read so far
+    std::string key;        // the member being read, in an object
+    std::unordered_set<std::string> keys;
+  };
+  std::vector<Frame> frames;
+  auto path = [&] {
+    std::string out;
+    for (const Frame& f : frames) out += "/" + (f.array ? std::to_string(f.done) : token(f.key));
+    return out;
+  };
+  auto element_done = [&] {
+    if (!frames.empty() && frames.back().array) ++frames.back().done;
+  };
+  const json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        if (frames.size() >= request_limits.max_depth)
+          bad(path(), "the request nests deeper than " + std::to_string(request_limits.max_depth) + " levels (请求嵌套过深)");
+        frames.push_back(Frame{event == json::parse_event_t::array_start, 0, {}, {}});
+        break;
+      case json::parse_event_t::key: {
+        Frame& f = frames.back();
+        const std::string& key = parsed.get_ref<const std::string&>();
+        f.key = key;
+        if (!f.keys.insert(key).second)
+          bad(path(), "member '" + key + "' is repeated; each member may appear once (成员重复)");
+        break;
+      }
+      case json::parse_event_t::value: element_done(); break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        frames.pop_back();
+        element_done();
+        break;
+    }
+    return true;
+  };
   try {
-    doc = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    bad("", std::string("the request is not valid JSON: ") + e.what());
+    return json::parse(text.begin(), text.end(), check);
+  } catch (const json::out_of_range& e) {
+    bad(path(), std::string("a number is out of range (数值超出范围): ") + e.what());
+  } catch (const json::exception& e) {
+    bad(path(), std::string("the request is not valid JSON (请求不是有效的 JSON): ") + e.what());
   }
+}
+
+std::string answer(const OverviewIndex& index, std::string_view text) {
+  json doc = parse_request(text);
   require_object(doc, "", {"principal", "kind", "filters", "facets", "histogram", "ranking", "list", "credit_code", "format"});
   if (!doc.contains("principal")) bad("/principal", "missing: every query names its principal (role, code, can_export)");
   const Principal principal = read_principal(doc["principal"]);

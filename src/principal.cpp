@@ -32,6 +32,9 @@ void check_principal(const Principal& principal) {
     throw QueryError(QueryErrorKind::bad_request, "/principal/code", "/principal/code: " + message);
   };
   const std::string role = role_name(principal.role);
+  if (principal.code.size() > request_limits.max_string)
+    bad("has " + std::to_string(principal.code.size()) + " bytes, more than the limit of " +
+        std::to_string(request_limits.max_string) + " (代码过长)");
   switch (principal.role) {
     case Role::torch_center:
     case Role::public_user:

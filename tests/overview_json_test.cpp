@@ -123,6 +123,80 @@ TEST(QueryJson, MalformedRequestsNameTheirPath) {
   EXPECT_NE(j["error"]["message"].get<std::string>().find("A-T"), std::string::npos);
 }
 
+std::string repeat(const std::string& part, std::size_t times) {
+  std::string out;
+  for (std::size_t k = 0; k < times; ++k) out += part;
+  return out;
+}
+
+// Hostile documents: every one is a bad_request answer naming where, and
+// the answer is itself valid UTF-8 JSON whose message is whole.
+TEST(QueryJson, HostileRequestsAreBadRequestsWithTheirPath) {
+  const std::string tc = R"("principal": {"role": "torch_center"}, )";
+  const std::string nul("\0", 1);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      // Invalid UTF-8 anywhere: in a value, in a key, in a string the answer would echo.
+      {"{" + tc + "\"kind\": \"overview\", \"filters\": {\"zones\": [\"\xff\xfe\"]}}", "bad_request "},
+      {"{" + tc + "\"kind\": \"overview\", \"filters\": {\"zo\xc3nes\": []}}", "bad_request "},
+      {"{\"principal\": {\"role\": \"province\", \"code\": \"44\xe4\xb8\"}, \"kind\": \"overview\"}", "bad_request "},
+      // Numbers beyond a double, or an int64.
+      {"{" + tc + R"("kind": "overview", "filters": {"score": {"min": 1e400}}})", "bad_request /filters/score/min"},
+      {"{" + tc + R"("kind": "overview", "histogram": {"edges": [0, -1e400]}})", "bad_request /histogram/edges/1"},
+      {"{" + tc + R"("kind": "list", "list": {"page": 18446744073709551615}})", "bad_request /list/page"},
+      // Repeated members anywhere, the principal's first.
+      {R"({"principal": {"role": "public"}, "kind": "overview", "principal": {"role": "torch_center"}})",
+       "bad_request /principal"},
+      {R"({"principal": {"role": "public", "role": "torch_center"}, "kind": "overview"})", "bad_request /principal/role"},
+      {"{" + tc + R"("kind": "overview", "filters": {"zones": [], "zones": ["x"]}})", "bad_request /filters/zones"},
+      // torch_center and public take no code.
+      {R"({"principal": {"role": "public", "code": "440000"}, "kind": "overview"})", "bad_request /principal/code"},
+      {R"({"principal": {"role": "torch_center", "code": "x"}, "kind": "overview"})", "bad_request /principal/code"},
+      // Too deep.
+      {"{" + tc + "\"kind\": \"overview\", \"filters\": " + std::string(40, '[') + std::string(40, ']') + "}",
+       "bad_request /filters" + repeat("/0", request_limits.max_depth - 1)},
+
+  };
+  for (const auto& [request, expected] : cases) {
+    const std::string answer = ask(request);
+    EXPECT_EQ(testing::invalid_utf8_at(answer), std::string::npos) << request;
+    EXPECT_EQ(error_of(answer), expected) << request << "\n" << answer;
+  }
+  // A NUL inside a string is carried whole into the message.
+  const std::string answer = ask(R"({"principal": {"role": "province", "code": "44\u0000xyz"}, "kind": "overview"})");
+  const std::string message = Json::parse(answer)["error"]["message"].get<std::string>();
+  EXPECT_NE(message.find("xyz"), std::string::npos) << message;
+  EXPECT_EQ(message.find(nul), std::string::npos) << message;
+}
+
+// Limits (docs/overview.md): long lists and strings are refused by member,
+// and up to the limit a selection costs one pass: 10,000 unknown zones
+// answer with each shown once.
+TEST(QueryJson, FilterListsAndStringsAreBounded) {
+  const std::string tc = R"({"principal": {"role": "torch_center"}, "kind": "overview", "filters": )";
+  std::string zones;
+  for (std::size_t k = 0; k <= request_limits.max_list; ++k) zones += (k ? ",\"z" : "\"z") + std::to_string(k % 5000) + "\"";
+  EXPECT_EQ(error_of(ask(tc + "{\"zones\": [" + zones + "]}}")), "bad_request /filters/zones");
+  EXPECT_EQ(error_of(ask(tc + "{\"name_contains\": \"" + std::string(300, 'a') + "\"}}")),
+            "bad_request /filters/name_contains");
+  EXPECT_EQ(error_of(ask(tc + "{\"incubators\": [\"a\", \"" + std::string(300, 'b') + "\"]}}")),
+            "bad_request /filters/incubators/1");
+  EXPECT_EQ(error_of(ask(std::string(request_limits.max_bytes + 1, ' '))), "bad_request ");
+  zones.erase(zones.rfind(','));  // exactly max_list entries, 5,000 distinct names
+  const Json a = Json::parse(ask(tc + "{\"zones\": [" + zones + "]}, \"facets\": [\"zone\"]}"));
+  ASSERT_FALSE(a.contains("error")) << a.dump().substr(0, 300);
+  std::set<std::string> shown;
+  std::size_t unknown = 0;
+  for (const auto& b : a["facets"]["zone"]["buckets"]) {
+    EXPECT_TRUE(shown.insert(b["value"].get<std::string>()).second);
+    if (b["value"].get<std::string>()[0] == 'z') {
+      ++unknown;
+      EXPECT_TRUE(b["selected"].get<bool>());
+      EXPECT_EQ(b["count"].get<int>(), 0);
+    }
+  }
+  EXPECT_EQ(unknown, 5000u);
+}
+
 TEST(QueryJson, RefusalsAreAnswersToo) {
   EXPECT_EQ(error_of(ask(R"({"principal": {"role": "public"}, "kind": "list"})")), "forbidden ");
   EXPECT_EQ(error_of(ask(R"({"principal": {"role": "public"}, "kind": "overview", "list": {}})")), "forbidden ");

@@ -325,6 +325,7 @@ cxjf::Principal principal_of(const char* role, const char* code, const char* fun
   cxjf::Principal p;
   p.role = cxjf::role_from_name(role);
   if (code) p.code = code;
+  cxjf::check_principal(p);  // before the upload is read: a bad principal is the first error
   return p;
 }
 
@@ -813,14 +814,20 @@ CXJF_API cxjf_status cxjf_detail(cxjf_snapshot snapshot, const char* role, const
   cxjf_snapshot_s& s = snapshot_of(snapshot, fn);
   require(role, fn, "role");
   require(credit_code, fn, "credit_code");
+  // Arguments that are not UTF-8 are refused like any bad request: with the
+  // error answer cxjf.h promises, naming the member.
+  const std::pair<const char*, const char*> members[] = {
+      {"/principal/role", role}, {"/principal/code", code ? code : ""}, {"/credit_code", credit_code}};
+  for (const auto& [path, text] : members)
+    if (cxjf::detail::invalid_utf8(text) != std::string_view::npos) {
+      const std::string message = std::string(path) + ": " + fn + ": not valid UTF-8 (不是有效的 UTF-8)";
+      *answer_json = copy_out(
+          json{{"error", {{"code", "bad_request"}, {"message", message}, {"path", path}}}}.dump(2));
+      fail(CXJF_INVALID_ARGUMENT, message);
+    }
   json principal = {{"role", role}};
   if (code && *code) principal["code"] = code;
-  std::string request;
-  try {
-    request = json{{"principal", principal}, {"kind", "detail"}, {"credit_code", credit_code}}.dump();
-  } catch (const json::type_error&) {
-    fail(CXJF_INVALID_ARGUMENT, std::string(fn) + ": role, code or credit_code is not valid UTF-8");
-  }
+  const std::string request = json{{"principal", principal}, {"kind", "detail"}, {"credit_code", credit_code}}.dump();
   *answer_json = copy_out(run_query(s, request, answer_json));
   CXJF_API_END()
 }

@@ -25,7 +25,10 @@ enum class ErrorCode : int {
 /// Base class of everything cxjf throws.
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  /// An error with `message`, made printable: bytes that are not UTF-8
+  /// become U+FFFD and a NUL is written as the text \u0000, so that a
+  /// message quoting hostile input is valid UTF-8 and never cut short.
+  Error(ErrorCode code, const std::string& message);
   /// The kind of failure.
   ErrorCode code() const noexcept { return code_; }
 

@@ -95,6 +95,19 @@ struct Filters {
   bool empty() const;
 };
 
+/// What one request may ask, so that no request costs more than a few passes
+/// over the snapshot whatever its content (docs/overview.md, Limits). The
+/// JSON layer refuses a longer or deeper document; every query refuses
+/// longer filter lists and strings, naming the member.
+struct RequestLimits {
+  std::size_t max_bytes = std::size_t{1} << 20;  ///< bytes of one JSON request (1 MiB)
+  std::size_t max_depth = 32;                     ///< nesting of objects and arrays in one JSON request
+  std::size_t max_list = 10000;                   ///< entries of one filter list (regions, zones, ...)
+  std::size_t max_string = 256;                   ///< bytes of one string: a name, a code, name_contains
+};
+/// The limits every query applies.
+inline constexpr RequestLimits request_limits{};
+
 /// Bins of the score histogram, in points. Bin i holds scores in
 /// [edges[i], edges[i+1]), the last bin also its upper edge; scores outside
 /// the edges fall in no bin.

@@ -335,6 +335,31 @@ static void test_refused_queries(void) {
   CHECK_STATUS(cxjf_detail(s, "king", NULL, hand_codes[0], &answer, msg()), CXJF_INVALID_ARGUMENT);
   CHECK(contains(last_message, "king"));
   cxjf_free(answer);
+  /* Invalid UTF-8 and numbers beyond a double: bad requests with their
+   * answer, never CXJF_INTERNAL. */
+  CHECK_STATUS(cxjf_query(s, "{\"principal\": {\"role\": \"torch_center\"}, \"kind\": \"overview\","
+                             " \"filters\": {\"zones\": [\"\xff\"]}}",
+                          &answer, msg()),
+               CXJF_INVALID_ARGUMENT);
+  CHECK(contains(answer, "\"code\": \"bad_request\"") && contains(last_message, "UTF-8"));
+  cxjf_free(answer);
+  CHECK_STATUS(cxjf_query(s, "{\"principal\": {\"role\": \"torch_center\"}, \"kind\": \"overview\","
+                             " \"filters\": {\"score\": {\"min\": 1e400}}}",
+                          &answer, msg()),
+               CXJF_INVALID_ARGUMENT);
+  CHECK(contains(answer, "\"path\": \"/filters/score/min\""));
+  cxjf_free(answer);
+  answer = (char*)GARBAGE;
+  CHECK_STATUS(cxjf_detail(s, "county", "4403\xc3", hand_codes[0], &answer, msg()), CXJF_INVALID_ARGUMENT);
+  CHECK(answer != (char*)GARBAGE && contains(answer, "\"path\": \"/principal/code\""));
+  cxjf_free(answer);
+  /* A repeated principal is refused, not the last one taken. */
+  CHECK_STATUS(cxjf_query(s, "{\"principal\": {\"role\": \"public\"}, \"kind\": \"list\","
+                             " \"principal\": {\"role\": \"torch_center\"}}",
+                          &answer, msg()),
+               CXJF_INVALID_ARGUMENT);
+  CHECK(contains(answer, "repeated"));
+  cxjf_free(answer);
 
   /* Forbidden: the public asking for the list; an export without permission. */
   CHECK_STATUS(cxjf_query(s, "{\"principal\": {\"role\": \"public\"}, \"kind\": \"list\"}", &answer, msg()),
@@ -380,6 +405,16 @@ static void test_bad_estimates(void) {
                CXJF_INVALID_ARGUMENT);
   CHECK(record == NULL && results == NULL && errors == NULL);
   CHECK(contains(last_message, "unknown role 'king'"));
+  /* Principals are checked as queries check them, before the upload is read. */
+  {
+    const char* bad[4][2] = {{"province", "990000"}, {"city", "440000"}, {"public", "440000"}, {"torch_center", "x"}};
+    for (int k = 0; k < 4; ++k) {
+      CHECK_STATUS(cxjf_estimate(s, no_columns, strlen(no_columns), CXJF_ENCODING_AUTO, bad[k][0], bad[k][1], 0,
+                                 &record, NULL, NULL, msg()),
+                   CXJF_INVALID_ARGUMENT);
+      CHECK(contains(last_message, "/principal/code"));
+    }
+  }
   CHECK_STATUS(cxjf_estimate(s, upload, strlen(upload), (cxjf_encoding)9, "torch_center", NULL, 0, &record, NULL,
                              NULL, msg()),
                CXJF_INVALID_ARGUMENT);

@@ -281,6 +281,23 @@ static void test_estimate(void) {
   cxjf_free(results);
   cxjf_free(errors);
 
+  /* 深圳丙 is outside Beijing's scope and the public's: for them it is a
+   * newcomer like any other (docs/estimation.md), no stored figures. */
+  {
+    const char* roles[2][2] = {{"province", "110000"}, {"public", NULL}};
+    for (int k = 0; k < 2; ++k) {
+      record = NULL;
+      results = NULL;
+      CHECK_OK(cxjf_estimate(s, hand_upload, strlen(hand_upload), CXJF_ENCODING_AUTO, roles[k][0], roles[k][1], 0,
+                             &record, &results, NULL, NULL));
+      CHECK(contains(record, "\"registered\": 0"));
+      CHECK(contains(record, "\"estimated\": 2"));
+      CHECK(!contains(results, "registered"));
+      cxjf_free(record);
+      cxjf_free(results);
+    }
+  }
+
   /* From a file, with ledgers, asking only for the record. */
   write_file("c_abi_test_upload.csv", hand_upload);
   record = NULL;

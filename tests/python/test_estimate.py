@@ -136,3 +136,26 @@ def test_results_frame_agrees_with_results_csv_and_record(small_snapshot, frames
     pd.testing.assert_frame_equal(again, results)
     with pytest.raises(ValueError, match="threads"):
         small_snapshot.estimate(upload, threads=-1)
+
+
+def test_estimation_obeys_the_principal(small_snapshot, frames):
+    # docs/estimation.md: a registered enterprise outside the principal's
+    # scope is estimated from its uploaded values, exactly as an unregistered
+    # one with the same values (here: the same row under a new credit code).
+    registered, newcomers = frames
+    row = registered.head(1)
+    fresh = row.copy()
+    fresh["统一社会信用代码"] = newcomers["统一社会信用代码"].iloc[0]  # valid, not registered
+    upload = pd.concat([row, fresh])
+    region = str(row["行政区划代码"].iloc[0])
+    other = "110000" if not region.startswith("11") else "440000"
+    own = small_snapshot.estimate(upload, "torch_center").results
+    assert own["status"].iloc[0] == "registered"
+    for who in ["public", f"province:{other}"]:
+        results = small_snapshot.estimate(upload, who).results
+        assert list(results["status"]) == ["estimated", "estimated"], who
+        assert results["score"].iloc[0] == results["score"].iloc[1], who
+        assert results["rank_national"].iloc[0] == results["rank_national"].iloc[1], who
+    for who in ["province:990000", "city:440000", "public:440000", "torch_center:x"]:
+        with pytest.raises(cxjf.CxjfError, match="/principal/code"):
+            small_snapshot.estimate(upload, who)

@@ -70,8 +70,8 @@ class EstimateTest {
     Files.write(input, text.getBytes(charset));
     Fixture.cliOk("estimate", "--snapshot", Fixture.Sample.SNAPSHOT.toString(), "--input", input.toString(),
         "--out", "results.csv", "--errors", "errors.csv", "--record", "record.json", "--encoding", encodingName,
-        "--principal", "province:440000");
-    Estimation java = snapshot.estimateFile(input.toString(), encoding, "province", "440000", false);
+        "--principal", "torch_center");
+    Estimation java = snapshot.estimateFile(input.toString(), encoding, "torch_center", null, false);
     assertEquals(Fixture.read(Fixture.WORK.resolve("results.csv")), java.resultsCsv());
     assertEquals(Fixture.read(Fixture.WORK.resolve("errors.csv")), java.errorsCsv());
     assertEquals(timeless(Fixture.read(Fixture.WORK.resolve("record.json"))), timeless(java.recordJson()));
@@ -94,7 +94,7 @@ class EstimateTest {
     assertTrue(java.resultsCsv().contains(snapshot.creditCodes()[17]) && java.resultsCsv().contains(actual), actual);
 
     // The bytes give what the file gave.
-    Estimation fromBytes = snapshot.estimate(Files.readAllBytes(input), encoding, "province", "440000", false);
+    Estimation fromBytes = snapshot.estimate(Files.readAllBytes(input), encoding, "torch_center", null, false);
     assertEquals(java.resultsCsv(), fromBytes.resultsCsv());
     assertEquals(java.errorsCsv(), fromBytes.errorsCsv());
   }
@@ -107,6 +107,17 @@ class EstimateTest {
   @Test
   void aGb18030UploadEstimatesAsTheCli() throws IOException {
     compareWithCli(Encoding.GB18030, "gb18030", Charset.forName("GB18030"));
+  }
+
+  @Test
+  void thePublicSeesOnlyNewcomers() {
+    // The registered enterprise of the upload is, for the public, a newcomer
+    // scored from its uploaded values (docs/estimation.md).
+    byte[] bytes = upload().getBytes(StandardCharsets.UTF_8);
+    JsonObject counts = timeless(snapshot.estimate(bytes, Encoding.AUTO, "public", null, false).recordJson())
+        .getAsJsonObject("counts");
+    assertEquals(0, counts.get("registered").getAsLong());
+    assertEquals(3, counts.get("estimated").getAsLong());
   }
 
   @Test
@@ -125,6 +136,12 @@ class EstimateTest {
         () -> snapshot.estimate("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8), Encoding.AUTO, "torch_center", null, false));
     assertEquals(Status.INVALID_INPUT, columns.getStatus());
     assertTrue(columns.getMessage().contains("统一社会信用代码"), columns.getMessage());
+    for (String[] who : new String[][] {{"province", "990000"}, {"city", "440000"}, {"public", "440000"}}) {
+      CxjfException bad = assertThrows(CxjfException.class,
+          () -> snapshot.estimate("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8), Encoding.AUTO, who[0], who[1], false));
+      assertEquals(Status.INVALID_ARGUMENT, bad.getStatus());
+      assertTrue(bad.getMessage().contains("/principal/code"), bad.getMessage());
+    }
     CxjfException missing = assertThrows(CxjfException.class,
         () -> snapshot.estimateFile("no-such-upload.csv", Encoding.AUTO, "torch_center", null, false));
     assertEquals(Status.IO, missing.getStatus());
