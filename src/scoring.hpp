@@ -147,10 +147,14 @@ PeerParams<T> peer_params(const Prepared& p, const Reference& ref, int j, std::i
     double full = apply_transform(ind.transform, *nm.full_mark);
     params.full_mark = decimal ? from_decimal<T>(full) : from_binary<T>(full);
   }
+  // No group (an empty reference, or a peer chain that ends with no peers)
+  // is a group with no reported value: a newcomer's value still joins it,
+  // so a sole value is its own quantile and both bounds of its min-max.
+  static const GroupStats no_peers;
   const auto& all = ref.stats[static_cast<std::size_t>(j)];
-  if (g < 0 || all.empty()) return params;
-  const GroupStats& stats = all[static_cast<std::size_t>(g)];
+  const GroupStats& stats = g < 0 || all.empty() ? no_peers : all[static_cast<std::size_t>(g)];
   params.values = stats.count + (joins ? 1 : 0);
+  if (params.values == 0) return params;
   if (nm.method == Method::capped_ratio && nm.full_mark_quantile)
     params.full_mark = quantile<T>(stats.full_mark, stats.count, p.q_full[static_cast<std::size_t>(j)], joins, y,
                                    position, decimal);

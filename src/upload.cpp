@@ -205,13 +205,10 @@ struct Reason {
   std::string zh;
 };
 
-// An indicator cell, read. `value` is in the model's unit; for a % column,
-// `hundredfold` is the value had it been written as a fraction (0.125 ->
-// 12.5), decided once the whole column is seen.
+// An indicator cell, read. `value` is in the model's unit.
 struct NumberCell {
   CellKind kind = CellKind::missing;
   double value = missing_value;
-  double hundredfold = missing_value;
   bool percent_sign = false;
   Reason reason;
 };
@@ -256,10 +253,11 @@ bool thousands_grouped(std::string_view s) {
 }
 
 // Reads an indicator cell: the forms of DOMAIN.md §7. `unit` is the model's
-// unit, `shift` the power of ten from the header's unit to it. `fractions`
-// says whether the column may still be one of fractions, the only case that
-// needs `hundredfold`.
-NumberCell read_number(std::string_view raw, std::string_view unit, int shift, bool fractions, std::string& scratch) {
+// unit, `shift` the power of ten from the header's unit to it. In a %
+// column a cell with '%' is a percent; a bare number is a percent too unless
+// the caller says the column holds fractions (0.125 for 12.5 %). The cell
+// alone decides: no other row changes how it is read.
+NumberCell read_number(std::string_view raw, std::string_view unit, int shift, PercentForm form, std::string& scratch) {
   NumberCell cell;
   std::string_view s = trim(fold_width(raw, scratch));
   if (none_marker(s)) return cell;
@@ -299,9 +297,9 @@ NumberCell read_number(std::string_view raw, std::string_view unit, int shift, b
     return cell;
   }
   double value = 0;
-  NumberStatus status = parse_shifted(s, shift, value);
-  if (status == NumberStatus::ok && percent_column && fractions && !cell.percent_sign && value >= -1 && value <= 1)
-    status = parse_shifted(s, shift + 2, cell.hundredfold);
+  // A fraction is shifted two places in its decimal text, so 0.07 is exactly 7.
+  const bool fraction = percent_column && !cell.percent_sign && form == PercentForm::fraction;
+  NumberStatus status = parse_shifted(s, fraction ? shift + 2 : shift, value);
   if (status == NumberStatus::not_a_number) {
     cell.reason = {"'" + text() + "' is not a number: write digits with at most one decimal point, e.g. 1234.5",
                    "“" + text() + "”不是数字：请填写数字，如1234.5"};
@@ -517,20 +515,14 @@ bool column_required(int column, const Model& model) {
 // The reader of one upload: the header's mapping, then row by row.
 class UploadReader {
  public:
-  UploadReader(const Model& model, Upload& upload) : model_(model), upload_(upload), builder_(model) {
+  UploadReader(const Model& model, Upload& upload, PercentForm form)
+      : model_(model), upload_(upload), builder_(model), percent_form_(form) {
     k_ = static_cast<int>(model.indicators.size());
     if (k_ > 64)
       throw Error(ErrorCode::invalid_argument, "model '" + model.id + "' has " + std::to_string(k_) +
                                                    " indicators; an upload reads at most 64");
     source_.assign(static_cast<std::size_t>(attribute_count + k_), -1);
     shift_.assign(static_cast<std::size_t>(k_), 0);
-    percent_slot_.assign(static_cast<std::size_t>(k_), -1);
-    for (int j = 0; j < k_; ++j)
-      if (is_percent_unit(model.indicators[static_cast<std::size_t>(j)].unit)) {
-        percent_slot_[static_cast<std::size_t>(j)] = static_cast<int>(percent_columns_.size());
-        percent_columns_.push_back(j);
-      }
-    percent_stats_.resize(percent_columns_.size());
   }
 
   void read(std::string_view text) {
@@ -772,17 +764,12 @@ class UploadReader {
   std::uint64_t read_values(std::int64_t line, const std::vector<std::string>& fields) {
     std::uint64_t bad = 0;
     row_.values.assign(static_cast<std::size_t>(k_), missing_value);
-    row_hundredfold_.assign(percent_columns_.size(), missing_value);
-    row_percent_.assign(percent_columns_.size(), PercentStats{});
     for (int j = 0; j < k_; ++j) {
       const int column = attribute_count + j;
       if (source_[static_cast<std::size_t>(column)] < 0) continue;
       const auto& indicator = model_.indicators[static_cast<std::size_t>(j)];
       std::string_view cell = raw(fields, column);
-      const int slot = percent_slot_[static_cast<std::size_t>(j)];
-      const bool fractions = slot >= 0 && !percent_stats_[static_cast<std::size_t>(slot)].percent_sign &&
-                             !percent_stats_[static_cast<std::size_t>(slot)].beyond_one;
-      NumberCell number = read_number(cell, indicator.unit, shift_[static_cast<std::size_t>(j)], fractions, scratch_);
+      NumberCell number = read_number(cell, indicator.unit, shift_[static_cast<std::size_t>(j)], percent_form_, scratch_);
       if (number.kind == CellKind::bad) {
         bad |= std::uint64_t{1} << j;
         number.reason.en += "; the cell is treated as missing";
@@ -791,12 +778,6 @@ class UploadReader {
         continue;
       }
       row_.values[static_cast<std::size_t>(j)] = number.value;
-      if (slot < 0 || number.kind != CellKind::value) continue;
-      auto& stats = row_percent_[static_cast<std::size_t>(slot)];
-      stats.any = true;
-      stats.percent_sign = number.percent_sign;
-      stats.beyond_one = !(number.value >= -1 && number.value <= 1);
-      row_hundredfold_[static_cast<std::size_t>(slot)] = number.hundredfold;
     }
     return bad;
   }
@@ -831,29 +812,10 @@ class UploadReader {
     }
     upload_.source_row.push_back(line);
     upload_.bad_indicators.push_back(bad);
-    hundredfold_.insert(hundredfold_.end(), row_hundredfold_.begin(), row_hundredfold_.end());
-    for (std::size_t q = 0; q < percent_stats_.size(); ++q) {
-      const auto& r = row_percent_[q];
-      if (!r.any) continue;
-      percent_stats_[q].any = true;
-      percent_stats_[q].percent_sign |= r.percent_sign;
-      percent_stats_[q].beyond_one |= r.beyond_one;
-    }
   }
 
   void finish() {
     upload_.table = builder_.build();
-    // A % column written entirely as fractions (every value in [-1, 1], no
-    // '%' anywhere) is what Excel exports from cells formatted as
-    // percentages: 0.125 means 12.5 %.
-    const auto n = static_cast<std::size_t>(upload_.table.size());
-    const std::size_t p = percent_columns_.size();
-    for (std::size_t q = 0; q < p; ++q) {
-      const auto& stats = percent_stats_[q];
-      if (!stats.any || stats.percent_sign || stats.beyond_one) continue;
-      auto column = upload_.table.values.col(percent_columns_[q]);
-      for (std::size_t i = 0; i < n; ++i) column(static_cast<Eigen::Index>(i)) = hundredfold_[i * p + q];
-    }
     for (std::size_t h = 0; h < header_.size(); ++h) {
       if (column_of_[h] >= 0) continue;
       if (!unnamed_[h]) {
@@ -865,31 +827,20 @@ class UploadReader {
     }
   }
 
-  struct PercentStats {
-    bool any = false;           // a value was read
-    bool percent_sign = false;  // some value had '%'
-    bool beyond_one = false;    // some value lies outside [-1, 1]
-  };
-
   const Model& model_;
   Upload& upload_;
   TableBuilder builder_;
+  PercentForm percent_form_;
   int k_ = 0;
   std::vector<std::string> header_;
   std::vector<int> source_;     // file column of each of our columns, -1 absent
   std::vector<int> column_of_;  // our column of each file column, -1 unknown
   std::vector<int> shift_;      // per indicator: power of ten from the header's unit to the model's
-  std::vector<int> percent_slot_;      // per indicator: its index among the % columns, or -1
-  std::vector<int> percent_columns_;   // the % indicators
-  std::vector<PercentStats> percent_stats_;
-  std::vector<double> hundredfold_;    // table rows x % columns, row-major
   std::vector<bool> unnamed_;            // per file column: its header is blank
   std::vector<bool> unnamed_with_data_;  // ...and some row has a value under it
 
   // Per row, reused.
   Row row_;
-  std::vector<double> row_hundredfold_;
-  std::vector<PercentStats> row_percent_;
   std::vector<std::pair<int, CellError>> row_errors_;  // with their file column, to sort
   std::string reject_en_, reject_zh_;
   std::string scratch_;
@@ -918,21 +869,39 @@ Encoding encoding_from_name(std::string_view name) {
                   "': use auto, utf-8 or gb18030 (gbk and gb2312 are read as gb18030)");
 }
 
-Upload read_upload(std::string_view bytes, const Model& model, Encoding encoding) {
+const char* percent_form_name(PercentForm form) { return form == PercentForm::fraction ? "fraction" : "percent"; }
+
+PercentForm percent_form_from_name(std::string_view name) {
+  if (name == "percent") return PercentForm::percent;
+  if (name == "fraction") return PercentForm::fraction;
+  throw Error(ErrorCode::invalid_argument,
+              "unknown percent form '" + std::string(name) +
+                  "': use percent (12.5 means 12.5 %) or fraction (0.125 means 12.5 %) (百分数列的写法：percent 或 fraction)");
+}
+
+Upload read_upload(std::string_view bytes, const Model& model, const UploadOptions& options) {
   Upload upload;
   std::string storage;
-  std::string_view text = decode(bytes, encoding, upload.encoding, storage);
-  UploadReader(model, upload).read(text);
+  std::string_view text = decode(bytes, options.encoding, upload.encoding, storage);
+  UploadReader(model, upload, options.percent_form).read(text);
   return upload;
 }
 
-Upload read_upload_file(const std::string& path, const Model& model, Encoding encoding) {
+Upload read_upload_file(const std::string& path, const Model& model, const UploadOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::io, "cannot read " + path);
   std::ostringstream contents;
   contents << in.rdbuf();
   if (in.bad()) throw Error(ErrorCode::io, "cannot read " + path);
-  return read_upload(contents.str(), model, encoding);
+  return read_upload(contents.str(), model, options);
+}
+
+Upload read_upload(std::string_view bytes, const Model& model, Encoding encoding) {
+  return read_upload(bytes, model, UploadOptions{encoding, PercentForm::percent});
+}
+
+Upload read_upload_file(const std::string& path, const Model& model, Encoding encoding) {
+  return read_upload_file(path, model, UploadOptions{encoding, PercentForm::percent});
 }
 
 std::string upload_template_csv(const Model& model) {

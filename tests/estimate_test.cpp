@@ -260,6 +260,106 @@ TEST(Estimate, NewcomerBelowEveryoneRanksLastPlusOneOnACoarseGrid) {
   }
 }
 
+// docs/estimation.md: a newcomer's value joins its peers, also where there
+// are none (the reference of an empty table, here: a one-enterprise table
+// with that enterprise left out). A sole value is its own min-max bounds
+// and its own 0.9 quantile, so it earns s = 1 on both, 10.00 in all (worked
+// by hand; before, min-max gave 0 without peers: 5.00).
+TEST(Estimate, LeaveOneOutHoldsForAOneEnterpriseTable) {
+  Model model = testing::model_of({{R"("method": "min_max")", 5},
+                                   {R"("method": "capped_ratio", "full_mark_quantile": 0.9)", 5},
+                                   {R"("method": "percentile")", 0}});
+  const std::vector<double> values = {3, 4, 2};
+  Snapshot alone = Snapshot::build(model, testing::table_of(model, {values}));
+  ASSERT_EQ(alone.scores.published_text(0), "10.00");
+  Snapshot empty = Snapshot::build(model, testing::table_of(model, {}));
+  EstimationRecord record =
+      estimate(empty, upload_of(testing::table_of(model, {values})), Principal{Role::torch_center, "", false});
+  ASSERT_EQ(record.rows.size(), 1u);
+  EXPECT_EQ(record.rows[0].status, EstimateStatus::estimated);
+  EXPECT_EQ(record.rows[0].published_units, 1000);
+  EXPECT_EQ(record.rows[0].ledger.total, alone.scores.total[0]);
+  EXPECT_EQ(record.rows[0].rank[0], 1);
+}
+
+// The same on the embedded models: each enterprise of a one-enterprise
+// table, estimated against the empty table, gets its actual score.
+TEST_P(EveryModel, LeaveOneOutHoldsForAOneEnterpriseTable) {
+  Model model = Model::from_json(builtin_model_json(GetParam()));
+  GenerateOptions options;
+  options.n = 40;
+  options.seed = 5;
+  options.unregistered_share = 0;
+  const Table rows = generate(model, options);
+  Snapshot empty = Snapshot::build(model, rows_of(rows, {}));
+  for (std::int64_t r = 0; r < rows.size(); ++r) {
+    Snapshot alone = Snapshot::build(model, rows_of(rows, {r}));
+    EstimationRecord record = estimate(empty, upload_of(rows_of(rows, {r})), Principal{Role::torch_center, "", false});
+    ASSERT_EQ(record.rows.size(), 1u);
+    EXPECT_EQ(record.rows[0].published_units, alone.scores.published_units[0]) << rows.credit_code[static_cast<std::size_t>(r)];
+    EXPECT_EQ(record.rows[0].ledger.total, alone.scores.total[0]) << rows.credit_code[static_cast<std::size_t>(r)];
+  }
+}
+
+// docs/estimation.md: an enterprise's estimate depends on its own row only.
+// A messy upload of 2,000 rows (percent cells with and without '%', small
+// bare values, bad cells, repeated codes, registered enterprises): every
+// row's result equals its result when uploaded alone.
+TEST(Estimate, EachRowsResultIsItsResultAlone) {
+  const Snapshot& snap = base();
+  GenerateOptions options;
+  options.n = 2000;
+  options.seed = 404;
+  const Table fresh = generate(default_model(), options);
+  std::ostringstream csv;
+  write_table_csv(csv, fresh, default_model());
+  std::vector<CsvRecord> records = parse_csv(csv.str());
+  std::vector<std::size_t> percent;
+  for (std::size_t c = 0; c < records[0].fields.size(); ++c)
+    if (records[0].fields[c].find("(%)") != std::string::npos) percent.push_back(c);
+  ASSERT_FALSE(percent.empty());
+  std::uint64_t state = 77;
+  auto next = [&] { return (state = state * 6364136223846793005ull + 1442695040888963407ull) >> 33; };
+  auto line = [](const CsvRecord& r) {
+    std::string out;
+    for (std::size_t c = 0; c < r.fields.size(); ++c) out += (c ? "," : "") + csv_field(r.fields[c]);
+    return out + "\r\n";
+  };
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    for (std::size_t c : percent) {
+      std::string& cell = records[r].fields[c];
+      switch (next() % 5) {
+        case 0: if (!cell.empty()) cell += "%"; break;
+        case 1: cell = "0." + std::to_string(next() % 100); break;  // a small percent, or a fraction in another form
+        case 2: cell = "abc"; break;
+        default: break;
+      }
+    }
+    if (next() % 50 == 0) records[r].fields[0] = snap.table.credit_code[next() % 100];  // registered
+    if (next() % 80 == 0) records[r].fields[0] = records[1].fields[0];                 // repeated
+  }
+  std::string whole = line(records[0]);
+  for (std::size_t r = 1; r < records.size(); ++r) whole += line(records[r]);
+  const Estimator estimator(snap);
+  const Principal who{Role::torch_center, "", false};
+  EstimationRecord all = estimator.estimate(read_upload(whole, default_model()), who);
+  ASSERT_EQ(all.counts.rows_read, 2000);
+  std::size_t compared = 0;
+  for (const EstimateRow& row : all.rows) {
+    if (row.duplicate) continue;
+    EstimationRecord one = estimator.estimate(
+        read_upload(line(records[0]) + line(records[static_cast<std::size_t>(row.source_row - 1)]), default_model()), who);
+    ASSERT_EQ(one.rows.size(), 1u) << row.source_row;
+    EXPECT_EQ(one.rows[0].status, row.status) << row.source_row;
+    EXPECT_EQ(one.rows[0].published_units, row.published_units) << row.source_row;
+    EXPECT_EQ(one.rows[0].ledger.total, row.ledger.total) << row.source_row;
+    EXPECT_EQ(one.rows[0].rank, row.rank) << row.source_row;
+    EXPECT_EQ(one.rows[0].bad_indicators, row.bad_indicators) << row.source_row;
+    ++compared;
+  }
+  EXPECT_GE(compared, 1900u);
+}
+
 // The record without its time stamp and id, which differ between runs.
 std::string timeless(const EstimationRecord& record, const Snapshot& snap) {
   std::string json = record.to_json(snap, true);

@@ -366,35 +366,35 @@ TEST(UploadValue, PercentagesWithSignOrPlain) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(value(u, i, rd_intensity), expected[i]) << i;
 }
 
-TEST(UploadValue, AColumnOfFractionsIsReadAsPercentages) {
-  // Every value within [-1, 1] and no '%': Excel's percent-formatted cells.
+// A bare number in a % column is a percent (the template's form): 0.2 is
+// 0.2 %, whatever the other rows hold; the cell alone decides.
+TEST(UploadValue, ABareNumberInAPercentColumnIsAPercent) {
   Upload u = column_of({"0.125", "0.07", "-0.5", "", "1"}, rd_intensity);
-  EXPECT_EQ(value(u, 0, rd_intensity), 12.5);
-  EXPECT_EQ(value(u, 1, rd_intensity), 7);  // exactly: 0.07 * 100 would be 7.000000000000001
-  EXPECT_EQ(value(u, 2, rd_intensity), -50);
+  EXPECT_EQ(value(u, 0, rd_intensity), 0.125);
+  EXPECT_EQ(value(u, 1, rd_intensity), 0.07);
+  EXPECT_EQ(value(u, 2, rd_intensity), -0.5);
   EXPECT_TRUE(std::isnan(value(u, 3, rd_intensity)));
-  EXPECT_EQ(value(u, 4, rd_intensity), 100);
-  // Only % columns: the same values in 万元 stay as written.
-  Upload amounts = column_of({"0.125", "0.07"}, rd_expense);
-  EXPECT_EQ(value(amounts, 0, rd_expense), 0.125);
-  EXPECT_EQ(value(amounts, 1, rd_expense), 0.07);
+  EXPECT_EQ(value(u, 4, rd_intensity), 1);
 }
 
-TEST(UploadValue, OneValueBeyondOneOrWithASignKeepsTheColumnAsWritten) {
-  Upload beyond = column_of({"0.5", "12.5"}, rd_intensity);
-  EXPECT_EQ(value(beyond, 0, rd_intensity), 0.5);
-  EXPECT_EQ(value(beyond, 1, rd_intensity), 12.5);
-  Upload signed_ = column_of({"0.5", "0.3%"}, rd_intensity);
-  EXPECT_EQ(value(signed_, 0, rd_intensity), 0.5);
-  EXPECT_EQ(value(signed_, 1, rd_intensity), 0.3);
-}
-
-TEST(UploadValue, RejectedRowsAndTheExampleDoNotDecideTheFractionRule) {
-  std::string text = header + "\n" + "91350100M000100Y43,示例,350102,0,12.5,0,0\n" + "bad,乙,440305,0,50,0,0\n" +
-                     code_a + ",甲,440305,0,0.2,0,0\n";
-  Upload u = read(text);
-  ASSERT_EQ(u.table.size(), 1);
-  EXPECT_EQ(value(u, 0, rd_intensity), 20);
+// The fraction form only where the caller says so: then 0.125 is 12.5 %,
+// shifted in its decimal text (0.07 is exactly 7, not 7.000000000000001),
+// and a cell with '%' is still a percent. Other columns are untouched.
+TEST(UploadValue, TheFractionFormOnRequest) {
+  std::string text = header + "\n";
+  const char* cells[] = {"0.125", "0.07", "-0.5", "", "1", "12.5%", "0.0331"};
+  const char* codes[] = {code_a, code_b, code_c, code_d};
+  for (int i = 0; i < 7; ++i) text += std::string(codes[i % 4]) + ",甲,440305,0.07," + cells[i] + ",0,0\n";
+  Upload u = read_upload(text, model(), UploadOptions{Encoding::automatic, PercentForm::fraction});
+  ASSERT_EQ(u.table.size(), 7);
+  const double expected[] = {12.5, 7, -50, NAN, 100, 12.5, 3.31};
+  for (int i = 0; i < 7; ++i) {
+    if (std::isnan(expected[i])) EXPECT_TRUE(std::isnan(value(u, i, rd_intensity)));
+    else EXPECT_EQ(value(u, i, rd_intensity), expected[i]) << cells[i];
+    EXPECT_EQ(value(u, i, rd_expense), 0.07);
+  }
+  EXPECT_EQ(percent_form_from_name("fraction"), PercentForm::fraction);
+  EXPECT_THROW(percent_form_from_name("ratio"), Error);
 }
 
 TEST(UploadValue, BadCellsAreReportedAndTreatedAsMissing) {

@@ -671,7 +671,9 @@ typedef enum cxjf_encoding {
 } cxjf_encoding;
 
 /* Options of an estimate, or-ed together. */
-#define CXJF_ESTIMATE_LEDGERS 1u /* include every row's ledger in the record JSON */
+#define CXJF_ESTIMATE_LEDGERS 1u   /* include every row's ledger in the record JSON */
+#define CXJF_ESTIMATE_FRACTIONS 2u /* bare numbers of % columns are fractions (0.125 is 12.5 %); without
+                                      it they are percents (12.5 is 12.5 %). A cell with '%' is a percent. */
 
 /* Estimates an upload given as bytes.
  *   snapshot      the snapshot (borrowed). Required.
@@ -682,7 +684,7 @@ typedef enum cxjf_encoding {
  *   role          who runs it: the principal's role, e.g. "province"
  *                 (borrowed). Required. Written into the record.
  *   code          the principal's unit, e.g. "440000" (borrowed); NULL or "" for none.
- *   options       0 or CXJF_ESTIMATE_LEDGERS.
+ *   options       0, or CXJF_ESTIMATE_LEDGERS and CXJF_ESTIMATE_FRACTIONS or-ed.
  *   record_json   receives the estimation record (测算记录) as JSON: id,
  *                 counts (rows_read = scored + rejected), every scored row
  *                 with its score, grade and ranks, the rejected rows and the

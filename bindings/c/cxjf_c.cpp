@@ -344,13 +344,16 @@ cxjf_status estimate(cxjf_snapshot snapshot, bool from_file, const char* bytes, 
   if (encoding < CXJF_ENCODING_AUTO || encoding > CXJF_ENCODING_GB18030)
     fail(CXJF_INVALID_ARGUMENT, std::string(function) + ": encoding " + std::to_string(static_cast<int>(encoding)) +
                                     " is not a cxjf_encoding (0 auto, 1 UTF-8, 2 GB18030)");
-  if (options & ~CXJF_ESTIMATE_LEDGERS)
+  if (options & ~(CXJF_ESTIMATE_LEDGERS | CXJF_ESTIMATE_FRACTIONS))
     fail(CXJF_INVALID_ARGUMENT, std::string(function) + ": options " + std::to_string(options) +
-                                    " has bits this library does not know; use 0 or CXJF_ESTIMATE_LEDGERS");
-  const auto enc = static_cast<cxjf::Encoding>(encoding);
+                                    " has bits this library does not know; use 0, CXJF_ESTIMATE_LEDGERS or "
+                                    "CXJF_ESTIMATE_FRACTIONS");
+  const cxjf::UploadOptions read_options{
+      static_cast<cxjf::Encoding>(encoding),
+      (options & CXJF_ESTIMATE_FRACTIONS) ? cxjf::PercentForm::fraction : cxjf::PercentForm::percent};
   const cxjf::Snapshot& snap = s.snapshot;
-  cxjf::Upload upload = from_file ? cxjf::read_upload_file(path, snap.model, enc)
-                                  : cxjf::read_upload(std::string_view(bytes ? bytes : "", size), snap.model, enc);
+  cxjf::Upload upload = from_file ? cxjf::read_upload_file(path, snap.model, read_options)
+                                  : cxjf::read_upload(std::string_view(bytes ? bytes : "", size), snap.model, read_options);
   const cxjf::EstimationRecord record = s.estimation().estimate(std::move(upload), principal);
   // All outputs or none: hold them until every one is made.
   Owned record_out, results_out, errors_out;

@@ -29,6 +29,26 @@ const char* encoding_name(Encoding encoding);
 /// throws Error(invalid_argument).
 Encoding encoding_from_name(std::string_view name);
 
+/// How a bare number in a percent column (unit "%") is read. The form is a
+/// property of each cell and of what the caller says, never inferred from
+/// other rows, so that a row's estimate depends on that row only. A cell
+/// written with '%' ("12.5%") is a percent whatever the form.
+enum class PercentForm : unsigned char {
+  percent,   ///< 12.5 means 12.5 %: the template's form, the default
+  fraction,  ///< 0.125 means 12.5 %: a column exported from percentage-formatted Excel cells as plain numbers
+};
+
+/// "percent", "fraction".
+const char* percent_form_name(PercentForm form);
+/// Parses "percent" or "fraction"; throws Error(invalid_argument).
+PercentForm percent_form_from_name(std::string_view name);
+
+/// How an upload is read.
+struct UploadOptions {
+  Encoding encoding = Encoding::automatic;         ///< the file's encoding, or detect it
+  PercentForm percent_form = PercentForm::percent; ///< bare numbers of % columns
+};
+
 /// One bad cell.
 struct CellError {
   std::int64_t row = 0;    ///< spreadsheet row (the header is row 1)
@@ -65,8 +85,12 @@ struct Upload {
 /// Reads an upload from bytes. Throws InputError only for problems with the
 /// file as a whole: undecodable text, no header, missing required columns
 /// (all listed). Row and cell problems are collected in the Upload.
-Upload read_upload(std::string_view bytes, const Model& model, Encoding encoding = Encoding::automatic);
+Upload read_upload(std::string_view bytes, const Model& model, const UploadOptions& options);
 /// read_upload on a file's contents (Error(io) when unreadable).
+Upload read_upload_file(const std::string& path, const Model& model, const UploadOptions& options);
+/// read_upload with the default options but `encoding`.
+Upload read_upload(std::string_view bytes, const Model& model, Encoding encoding = Encoding::automatic);
+/// read_upload_file with the default options but `encoding`.
 Upload read_upload_file(const std::string& path, const Model& model, Encoding encoding = Encoding::automatic);
 
 /// The upload template of `model` as CSV: UTF-8 with a byte-order mark,

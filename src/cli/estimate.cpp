@@ -23,6 +23,7 @@ void add_estimate(CLI::App& app) {
                                              "registered enterprises, estimates for the others");
   struct Args {
     std::string snapshot, input, out, errors, record, encoding = "auto", principal = "torch_center";
+    std::string percent_form = "percent";
     bool ledgers = false;
     unsigned threads = 0;
   };
@@ -36,19 +37,24 @@ void add_estimate(CLI::App& app) {
   cmd->add_option("--record", a->record, "estimation record JSON to write");
   cmd->add_flag("--ledgers", a->ledgers, "include every row's ledger in the record");
   cmd->add_option("--encoding", a->encoding, "auto, utf-8 or gb18030")->capture_default_str();
+  cmd->add_option("--percent-form", a->percent_form,
+                  "how bare numbers of % columns are read: percent (12.5 is 12.5 %) or fraction (0.125 is 12.5 %); "
+                  "a cell with '%' is always a percent")
+      ->capture_default_str();
   cmd->add_option("--principal", a->principal, "who runs it, as role[:code], e.g. province:440000")
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "threads scoring the rows (0: one per core; same record on any count)")
       ->capture_default_str();
   cmd->callback([a] {
     Principal principal = parse_principal(a->principal);
+    const UploadOptions read_options{encoding_from_name(a->encoding), percent_form_from_name(a->percent_form)};
     Snapshot snap = [&] {
       Step step("loading " + a->snapshot);
       return Snapshot::load(a->snapshot);
     }();
     Upload upload = [&] {
       Step step("reading " + a->input);
-      return read_upload_file(a->input, snap.model, encoding_from_name(a->encoding));
+      return read_upload_file(a->input, snap.model, read_options);
     }();
     EstimationRecord record = [&] {
       Step step("estimating");

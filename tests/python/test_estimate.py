@@ -159,3 +159,26 @@ def test_estimation_obeys_the_principal(small_snapshot, frames):
     for who in ["province:990000", "city:440000", "public:440000", "torch_center:x"]:
         with pytest.raises(cxjf.CxjfError, match="/principal/code"):
             small_snapshot.estimate(upload, who)
+
+
+def test_percent_form_is_explicit(small_snapshot, frames):
+    # A bare number in a % column is a percent; the fraction form only on
+    # request; a row's result never depends on the other rows (docs/upload.md).
+    _, newcomers = frames
+    column = "研发费用占营业收入的比例(%)"
+    row = newcomers.head(1).astype({column: object})
+    as_percent, as_fraction, with_sign = row.copy(), row.copy(), row.copy()
+    as_percent[column] = "5"
+    as_fraction[column] = "0.05"
+    with_sign[column] = "5%"
+    score = lambda frame, **kw: small_snapshot.estimate(frame, "torch_center", **kw).results["score"].iloc[0]
+    assert score(as_percent) == score(as_fraction, percent_form="fraction") == score(with_sign, percent_form="fraction")
+    small = row.copy()
+    small[column] = "0.05"
+    other = newcomers.iloc[1:2].astype({column: object})
+    other[column] = "7.5"
+    alone = small_snapshot.estimate(small, "torch_center").results["score"].iloc[0]
+    together = small_snapshot.estimate(pd.concat([small, other]), "torch_center").results["score"].iloc[0]
+    assert alone == together
+    with pytest.raises(cxjf.CxjfError):
+        small_snapshot.estimate(small, "torch_center", percent_form="ratio")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import decimal as _decimal
 import io
 import os
 import re
@@ -205,10 +206,17 @@ def _cell_text(cell: Any, code_column: bool) -> str:
             return f"{float(value):.5E}".replace("E+0", "E+") if abs(value) >= 1e11 else str(value)
         fmt = getattr(cell, "number_format", "") or ""
         if "%" in fmt:
-            # Excel stores 12.5% as 0.125 and shows it with a % sign.
-            return _number_text(value * 100) + "%"
+            # Excel stores 12.5% as 0.125 and shows it with a % sign. The
+            # point moves two places in the decimal text (0.07 is 7%, where
+            # 0.07 * 100 would be 7.000000000000001).
+            return _percent_text(value)
         return _number_text(value)
     return str(value)
+
+
+def _percent_text(value: float) -> str:
+    hundredfold = _decimal.Decimal(_number_text(value)).scaleb(2).normalize()
+    return f"{hundredfold:f}%"
 
 
 def _number_text(value: float) -> str:

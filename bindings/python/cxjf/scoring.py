@@ -295,14 +295,17 @@ class Snapshot:
         return Ledger(json.loads(_core.ledger_json(self._core.model, self._core.reference, self._core.table, row)))
 
     def estimate(self, data: Any, principal: Any = "torch_center", *, encoding: str = "auto", sheet: Optional[str] = None,
-                 threads: int = 0):
-        """Estimates an upload against this snapshot (docs/estimation.md):
-        a DataFrame, a .csv or .xlsx path, or CSV bytes. Returns an
-        EstimationRecord with ``results``, ``errors`` and ``record``. The rows
-        are scored on `threads` threads (0: one per core)."""
+                 threads: int = 0, percent_form: str = "percent"):
+        """Estimates an upload against this snapshot for `principal`
+        (docs/estimation.md): a DataFrame, a .csv or .xlsx path, or CSV
+        bytes. Returns an EstimationRecord with ``results``, ``errors`` and
+        ``record``. The rows are scored on `threads` threads (0: one per
+        core); `percent_form` is ``"percent"`` or ``"fraction"`` (see
+        cxjf.estimate)."""
         from .estimation import estimate
 
-        return estimate(self, data, principal, encoding=encoding, sheet=sheet, threads=threads)
+        return estimate(self, data, principal, encoding=encoding, sheet=sheet, threads=threads,
+                        percent_form=percent_form)
 
     @functools.cached_property
     def _estimator(self) -> _core.Estimator:

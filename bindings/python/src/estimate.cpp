@@ -99,13 +99,13 @@ void bind_estimate(py::module_& m) {
 
   m.def(
       "read_upload",
-      [](const py::bytes& bytes, const Model& model, const std::string& encoding) {
+      [](const py::bytes& bytes, const Model& model, const std::string& encoding, const std::string& percent_form) {
         std::string data = bytes;
-        Encoding e = encoding_from_name(encoding);
+        const UploadOptions options{encoding_from_name(encoding), percent_form_from_name(percent_form)};
         py::gil_scoped_release release;
-        return read_upload(data, model, e);
+        return read_upload(data, model, options);
       },
-      py::arg("data"), py::arg("model"), py::arg("encoding") = "auto");
+      py::arg("data"), py::arg("model"), py::arg("encoding") = "auto", py::arg("percent_form") = "percent");
   m.def("upload_template_csv", [](const Model& model) { return py::bytes(upload_template_csv(model)); }, py::arg("model"));
 
   py::class_<EstimationRecord, std::shared_ptr<EstimationRecord>>(m, "EstimationRecord",

@@ -297,32 +297,50 @@ public final class Snapshot extends NativeHandle {
 
   /**
    * Estimates an upload (the filled template's bytes) for a principal:
-   * registered enterprises show their actual scores, others are estimated
-   * as if added. Bad rows and cells are in the record and the error report.
+   * registered enterprises in its scope show their actual scores, others are
+   * estimated as if added (a registered enterprise outside the scope too, so
+   * that an upload cannot tell who is registered). Bad rows and cells are in
+   * the record and the error report. Bare numbers of % columns are percents.
    */
   public Estimation estimate(byte[] upload, Encoding encoding, String role, String code, boolean ledgers) {
+    return estimate(upload, encoding, role, code, ledgers, PercentForm.PERCENT);
+  }
+
+  /** {@link #estimate(byte[], Encoding, String, String, boolean)} with the form of bare numbers in % columns. */
+  public Estimation estimate(byte[] upload, Encoding encoding, String role, String code, boolean ledgers,
+      PercentForm percentForm) {
     return use(h -> {
       PointerByReference record = new PointerByReference();
       PointerByReference results = new PointerByReference();
       PointerByReference errors = new PointerByReference();
       PointerByReference error = new PointerByReference();
-      check(LIB.cxjf_estimate(h, upload, new SizeT(upload.length), encoding.ordinal(), role, code, ledgers ? 1 : 0,
-          record, results, errors, error), error);
+      check(LIB.cxjf_estimate(h, upload, new SizeT(upload.length), encoding.ordinal(), role, code,
+          options(ledgers, percentForm), record, results, errors, error), error);
       return new Estimation(take(record), take(results), take(errors));
     });
   }
 
   /** {@link #estimate} on an upload file: what `cxjf estimate` does. */
   public Estimation estimateFile(String path, Encoding encoding, String role, String code, boolean ledgers) {
+    return estimateFile(path, encoding, role, code, ledgers, PercentForm.PERCENT);
+  }
+
+  /** {@link #estimateFile(String, Encoding, String, String, boolean)} with the form of bare numbers in % columns. */
+  public Estimation estimateFile(String path, Encoding encoding, String role, String code, boolean ledgers,
+      PercentForm percentForm) {
     return use(h -> {
       PointerByReference record = new PointerByReference();
       PointerByReference results = new PointerByReference();
       PointerByReference errors = new PointerByReference();
       PointerByReference error = new PointerByReference();
-      check(LIB.cxjf_estimate_file(h, path, encoding.ordinal(), role, code, ledgers ? 1 : 0, record, results, errors,
-          error), error);
+      check(LIB.cxjf_estimate_file(h, path, encoding.ordinal(), role, code, options(ledgers, percentForm), record,
+          results, errors, error), error);
       return new Estimation(take(record), take(results), take(errors));
     });
+  }
+
+  private static int options(boolean ledgers, PercentForm percentForm) {
+    return (ledgers ? 1 : 0) | percentForm.optionBits();  // CXJF_ESTIMATE_LEDGERS | CXJF_ESTIMATE_FRACTIONS
   }
 
   @Override

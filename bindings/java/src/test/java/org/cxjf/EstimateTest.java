@@ -2,6 +2,7 @@ package org.cxjf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,30 @@ class EstimateTest {
         .getAsJsonObject("counts");
     assertEquals(0, counts.get("registered").getAsLong());
     assertEquals(3, counts.get("estimated").getAsLong());
+  }
+
+  @Test
+  void fractionsOnlyOnRequest() {
+    // The template's example writes 12.5 in its % columns: a percent. The
+    // same row with 0.125 gives the same results only when the caller says
+    // the column holds fractions.
+    try (Model model = snapshot.model()) {
+      String template = model.uploadTemplate();
+      String exampleCode = "91350100M000100Y43";
+      int start = template.indexOf(exampleCode);
+      String rest = template.substring(start + exampleCode.length(), template.indexOf('\n', start) + 1);
+      assertTrue(rest.contains(",12.5,"), rest);
+      String percent = template + "91110101000000013C" + rest;
+      String fraction = template + "91110101000000013C" + rest.replace(",12.5,", ",0.125,");
+      String asPercent = snapshot.estimate(percent.getBytes(StandardCharsets.UTF_8), Encoding.AUTO, "torch_center",
+          null, false).resultsCsv();
+      String asFraction = snapshot.estimate(fraction.getBytes(StandardCharsets.UTF_8), Encoding.AUTO, "torch_center",
+          null, false, PercentForm.FRACTION).resultsCsv();
+      String bareFraction = snapshot.estimate(fraction.getBytes(StandardCharsets.UTF_8), Encoding.AUTO,
+          "torch_center", null, false).resultsCsv();
+      assertEquals(asPercent, asFraction);
+      assertNotEquals(asPercent, bareFraction);
+    }
   }
 
   @Test
