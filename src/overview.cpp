@@ -13,6 +13,7 @@
 #include <limits>
 #include <numeric>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -20,6 +21,7 @@
 #include "cxjf/credit_code.hpp"
 #include "cxjf/csv.hpp"
 #include "cxjf/regions.hpp"
+#include "disclosure.hpp"
 #include "radix_sort.hpp"
 
 namespace cxjf {
@@ -389,6 +391,8 @@ struct OverviewIndex::Impl {
   NodeRef node(NodeKind kind, std::int32_t code) const;
   NodeRef node_of_region(std::int32_t code) const;
   std::vector<Child> children(const NodeRef& parent) const;
+  bool region_withheld(const NodeRef& target) const;
+  std::vector<bool> zones_withheld() const;
   std::string region_label(std::int32_t code) const;
   std::string full_region_name(std::int32_t code) const;
   int exact_slot(std::int32_t code) const;
@@ -1764,6 +1768,134 @@ OverviewIndex& OverviewIndex::operator=(OverviewIndex&&) noexcept = default;
 const Snapshot& OverviewIndex::snapshot() const { return impl_->snap; }
 std::size_t OverviewIndex::memory_bytes() const { return impl_->bytes(); }
 
+// ---------------------------------------------------------------------------
+// What the public may learn (docs/overview.md): national tabulations only,
+// small cells withheld by the rule of disclosure.hpp. Every public answer
+// is computed on the whole nation, so each cell is withheld in every answer
+// that shows it, and a node withheld in one drill-down is withheld when it
+// is the parent of the next (with everything below it).
+
+bool OverviewIndex::Impl::region_withheld(const NodeRef& target) const {
+  if (target.kind == NodeKind::root || target.end <= target.begin) return false;
+  NodeRef at = root();
+  for (int depth = 0; depth < 4; ++depth) {
+    const std::vector<Child> kids = children(at);
+    std::vector<detail::DisclosureCell> cells;
+    std::size_t next = kids.size();
+    for (std::size_t i = 0; i < kids.size(); ++i) {
+      const NodeRef& k = kids[i].node;
+      cells.push_back({k.end - k.begin, region_key(k)});
+      if (next == kids.size() && k.begin <= target.begin && target.end <= k.end) next = i;
+    }
+    if (next == kids.size()) return false;
+    if (detail::withheld_cells(cells, public_min_cell)[next]) return true;
+    at = kids[next].node;
+    if (at.kind == target.kind && at.code == target.code) return false;
+  }
+  return false;
+}
+
+std::vector<bool> OverviewIndex::Impl::zones_withheld() const {
+  std::vector<detail::DisclosureCell> cells;
+  for (std::int32_t z = 0; z < table.zones.size(); ++z) {
+    const auto u = static_cast<std::size_t>(z);
+    cells.push_back({zone_offset[u + 1] - zone_offset[u], table.zones[z]});
+  }
+  return detail::withheld_cells(cells, public_min_cell);
+}
+
+namespace {
+
+void withhold(FacetBucket& b) {
+  b.count = 0;
+  b.mean = std::numeric_limits<double>::quiet_NaN();
+  b.withheld = true;
+}
+
+void withhold(RankingNode& n) {
+  n.count = 0;
+  n.mean = std::numeric_limits<double>::quiet_NaN();
+  n.withheld = true;
+}
+
+// Applies the public's disclosure rule to an answer of national tabulations.
+void disclose(const Impl& m, const RankingPlan* plan, OverviewAnswer& a) {
+  const std::vector<bool> zones = m.zones_withheld();
+  auto zone_withheld = [&](const std::string& name) {
+    const std::int32_t z = m.table.zones.find(name);
+    return z >= 0 && zones[static_cast<std::size_t>(z)];
+  };
+  for (FacetCounts& f : a.facets) {
+    std::vector<detail::DisclosureCell> cells;
+    for (const FacetBucket& b : f.buckets) cells.push_back({b.count, b.value});
+    std::vector<bool> out;
+    switch (f.facet) {
+      case Facet::province:
+        for (const FacetBucket& b : f.buckets) out.push_back(m.region_withheld(m.node_of_region(std::stoi(b.value))));
+        break;
+      case Facet::zone:
+        for (const FacetBucket& b : f.buckets) out.push_back(zone_withheld(b.value));
+        break;
+      case Facet::industry:
+      case Facet::grade:
+      case Facet::stage: out = detail::withheld_cells(cells, public_min_cell); break;
+      // Multi-valued: an enterprise counts in several buckets, so no
+      // difference of buckets isolates one; only small buckets are withheld.
+      default: out = detail::small_cells(cells, public_min_cell); break;
+    }
+    for (std::size_t i = 0; i < f.buckets.size(); ++i)
+      if (out[i]) withhold(f.buckets[i]);
+  }
+  if (a.histogram) {
+    std::vector<detail::DisclosureCell> cells;
+    char key[16];
+    for (std::size_t i = 0; i < a.histogram->bins.size(); ++i) {
+      std::snprintf(key, sizeof key, "%08zu", i);
+      cells.push_back({a.histogram->bins[i].count, key});
+    }
+    const std::vector<bool> out = detail::withheld_cells(cells, public_min_cell);
+    for (std::size_t i = 0; i < out.size(); ++i)
+      if (out[i]) {
+        HistogramBin& b = a.histogram->bins[i];
+        b.count = 0;
+        b.mean = std::numeric_limits<double>::quiet_NaN();
+        b.withheld = true;
+      }
+  }
+  if (a.ranking && plan) {
+    Ranking& r = *a.ranking;
+    bool parent_withheld = false;
+    std::unordered_map<std::string, bool> child_withheld;
+    if (plan->by == RankingDimension::region) {
+      parent_withheld = m.region_withheld(plan->parent);
+      if (!plan->leaf) {
+        std::vector<detail::DisclosureCell> cells;
+        for (const Child& c : plan->children) cells.push_back({c.node.end - c.node.begin, region_key(c.node)});
+        const std::vector<bool> out = detail::withheld_cells(cells, public_min_cell);
+        for (std::size_t i = 0; i < cells.size(); ++i) child_withheld[cells[i].key] = out[i];
+      }
+    } else {
+      parent_withheld = plan->zone_parent >= 0 ? zones[static_cast<std::size_t>(plan->zone_parent)]
+                                               : r.parent.count > 0 && r.parent.count < public_min_cell;
+      for (const RankingNode& n : r.nodes) child_withheld[n.key] = zone_withheld(n.key);
+    }
+    // Medians and maxima are single enterprises' scores: never public.
+    auto finish = [](RankingNode& n, bool withheld) {
+      n.median = n.max = std::numeric_limits<double>::quiet_NaN();
+      if (withheld) withhold(n);
+    };
+    finish(r.parent, parent_withheld);
+    for (RankingNode& n : r.nodes) finish(n, parent_withheld || child_withheld[n.key]);
+    // Withheld nodes go last, by key: their place among the others would
+    // tell their count or mean.
+    std::stable_partition(r.nodes.begin(), r.nodes.end(), [](const RankingNode& n) { return !n.withheld; });
+    auto first = std::find_if(r.nodes.begin(), r.nodes.end(), [](const RankingNode& n) { return n.withheld; });
+    std::sort(first, r.nodes.end(), [](const RankingNode& x, const RankingNode& y) { return x.key < y.key; });
+  }
+}
+
+}  // namespace
+
 OverviewAnswer OverviewIndex::query(const Principal& principal, const OverviewRequest& request) const {
   const Impl& m = *impl_;
   const Scope scope = m.scope_of(principal);
@@ -1774,6 +1906,13 @@ OverviewAnswer OverviewIndex::query(const Principal& principal, const OverviewRe
     if (request.ranking && request.ranking->top > 0)
       forbidden("the public sees aggregates only; ask rankings with top 0 (no enterprises)");
     if (!request.filters.name_contains.empty()) forbidden("the public cannot search enterprises by name");
+    // National tabulations only: a filter would let two answers differ by
+    // one enterprise (docs/overview.md, "What the public may learn").
+    if (!request.filters.empty())
+      forbidden("the public sees national tabulations only; filters need a login (公众仅可查看全国汇总，筛选需登录)");
+    if (request.ranking &&
+        (request.ranking->order_by == NodeOrder::median || request.ranking->order_by == NodeOrder::max))
+      forbidden("the public gets no medians or maxima (each may be one enterprise's score); order by count, mean or key");
   }
   std::array<bool, facet_count> want{};
   for (std::size_t i = 0; i < request.facets.size(); ++i) {
@@ -1823,6 +1962,7 @@ OverviewAnswer OverviewIndex::query(const Principal& principal, const OverviewRe
     m.assemble_facets(out.facets, layout, bins, request, f, answer);
   }
   if (plan) answer.ranking = finish_ranking(m, *plan, plan->fast ? nullptr : &out);
+  if (scope.is_public) disclose(m, plan ? &*plan : nullptr, answer);
   if (request.list) {
     const ListRequest& lr = *request.list;
     ListPage page;

@@ -388,16 +388,29 @@ struct Writer {
     return total ? rounded(static_cast<double>(count) / static_cast<double>(total), 6) : 0.0;
   }
 
+  // A count the public's disclosure rule withholds is null, as its share.
+  static void count(Out& o, std::int64_t n, bool withheld) {
+    o.key("count");
+    if (withheld) o.null();
+    else o.integer(n);
+  }
+  static void share(Out& o, std::int64_t n, std::int64_t total, bool withheld) {
+    o.key("share");
+    if (withheld) o.null();
+    else o.number(share(n, total));
+  }
+
   void node(Out& o, const RankingNode& n) const {
     o.begin_object();
     o.key("key").str(n.key);
     o.key("label").str(n.label);
     o.key("level").str(rank_level_name(n.level));
     if (n.direct) o.key("direct").boolean(true);
-    o.key("count").integer(n.count);
+    count(o, n.count, n.withheld);
     o.key("mean").number(mean(n.mean));
     o.key("median").number(rounded(n.median, decimals + 1));
     o.key("max").number(rounded(n.max, decimals));
+    if (n.withheld) o.key("withheld").boolean(true);
     o.key("top").begin_array();
     for (const auto& e : n.top) item(o, e);
     o.end_array();
@@ -417,10 +430,11 @@ struct Writer {
           o.begin_object();
           o.key("value").str(b.value);
           o.key("label").str(b.label);
-          o.key("count").integer(b.count);
-          o.key("share").number(share(b.count, f.total));
+          count(o, b.count, b.withheld);
+          share(o, b.count, f.total, b.withheld);
           o.key("mean").number(mean(b.mean));
           o.key("selected").boolean(b.selected);
+          if (b.withheld) o.key("withheld").boolean(true);
           o.end_object();
         }
         o.end_array();
@@ -434,8 +448,9 @@ struct Writer {
           o.begin_object();
           o.key("min").number(b.min);
           o.key("max").number(b.max);
-          o.key("count").integer(b.count);
+          count(o, b.count, b.withheld);
           o.key("mean").number(mean(b.mean));
+          if (b.withheld) o.key("withheld").boolean(true);
           o.end_object();
         }
         o.end_array();
@@ -450,8 +465,9 @@ struct Writer {
         for (const FacetBucket& b : f.buckets) {
           o.begin_object();
           o.key("value").str(b.value);
-          o.key("count").integer(b.count);
-          o.key("share").number(share(b.count, f.total));
+          count(o, b.count, b.withheld);
+          share(o, b.count, f.total, b.withheld);
+          if (b.withheld) o.key("withheld").boolean(true);
           o.end_object();
         }
         o.end_array();

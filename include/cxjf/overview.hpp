@@ -108,6 +108,11 @@ struct RequestLimits {
 /// The limits every query applies.
 inline constexpr RequestLimits request_limits{};
 
+/// The public's minimum cell: counts and means of fewer enterprises are
+/// withheld, with the further cells a difference would reveal
+/// (docs/overview.md, "What the public may learn").
+inline constexpr std::int64_t public_min_cell = 10;
+
 /// Bins of the score histogram, in points. Bin i holds scores in
 /// [edges[i], edges[i+1]), the last bin also its upper edge; scores outside
 /// the edges fall in no bin.
@@ -183,9 +188,12 @@ enum class ExportFormat : std::uint8_t {
 struct FacetBucket {
   std::string value;   ///< what a filter takes to select it: field name, "C", grade id, stage id, "440000", zone name
   std::string label;   ///< what a chart shows: "制造业", "稳定期", "广东省"; equal to value for names
-  std::int64_t count = 0;  ///< enterprises with this value (multi-valued facets: holding it)
-  double mean = 0;         ///< mean published score of those enterprises; 0 when count is 0
+  std::int64_t count = 0;  ///< enterprises with this value (multi-valued facets: holding it); 0 when withheld
+  double mean = 0;         ///< mean published score of those enterprises; 0 when count is 0, NaN when withheld
   bool selected = false;   ///< the filters select this value
+  /// The public's disclosure rule withholds count and mean (too few
+  /// enterprises, or a cell whose count a difference would reveal).
+  bool withheld = false;
 };
 
 /// The counts of one facet.
@@ -207,8 +215,9 @@ struct FacetCounts {
 struct HistogramBin {
   double min = 0;  ///< lower edge (included)
   double max = 0;  ///< upper edge (excluded, except in the last bin)
-  std::int64_t count = 0;
-  double mean = 0;  ///< mean published score in the bin; 0 when empty
+  std::int64_t count = 0;  ///< 0 when withheld
+  double mean = 0;         ///< mean published score in the bin; 0 when empty, NaN when withheld
+  bool withheld = false;   ///< the public's disclosure rule withholds count and mean
 };
 
 /// The score histogram (Facet::score).
@@ -254,10 +263,14 @@ struct RankingNode {
   /// The enterprises registered at the parent's own code (本级), e.g. at a
   /// province code rather than in one of its cities; keeps children adding up.
   bool direct = false;
-  std::int64_t count = 0;
-  double mean = 0;    ///< of published scores; 0 when count is 0
-  double median = 0;  ///< the middle score, or the mean of the two middle ones
+  std::int64_t count = 0;  ///< 0 when withheld
+  double mean = 0;    ///< of published scores; 0 when count is 0, NaN when withheld
+  /// The middle score, or the mean of the two middle ones. NaN for the
+  /// public, as `max`: each may be one enterprise's score.
+  double median = 0;
   double max = 0;
+  /// The public's disclosure rule withholds count and statistics.
+  bool withheld = false;
   /// The node's best enterprises in list order. Region roles see only those
   /// at or above the list threshold; the public sees none.
   std::vector<ListedEnterprise> top;

@@ -1,5 +1,6 @@
 """Estimation (导入测算) of DataFrames, CSV bytes and GB18030 files."""
 
+import decimal
 import io
 
 import numpy as np
@@ -163,22 +164,30 @@ def test_estimation_obeys_the_principal(small_snapshot, frames):
 
 def test_percent_form_is_explicit(small_snapshot, frames):
     # A bare number in a % column is a percent; the fraction form only on
-    # request; a row's result never depends on the other rows (docs/upload.md).
+    # request, for every % column; '%' always a percent; a row's result
+    # never depends on the other rows (docs/upload.md).
     _, newcomers = frames
-    column = "研发费用占营业收入的比例(%)"
-    row = newcomers.head(1).astype({column: object})
+    row = newcomers.head(1)
+    columns = [c for c in row.columns if "(%)" in c]
+    row = row.astype({c: object for c in columns})
     as_percent, as_fraction, with_sign = row.copy(), row.copy(), row.copy()
-    as_percent[column] = "5"
-    as_fraction[column] = "0.05"
-    with_sign[column] = "5%"
+    for c in columns:
+        v = row[c].iloc[0]
+        if pd.isna(v):
+            continue
+        text = repr(float(v))
+        as_percent[c] = text
+        as_fraction[c] = format(decimal.Decimal(text).scaleb(-2), "f")  # 12.5 -> 0.125, exactly
+        with_sign[c] = text + "%"
     score = lambda frame, **kw: small_snapshot.estimate(frame, "torch_center", **kw).results["score"].iloc[0]
     assert score(as_percent) == score(as_fraction, percent_form="fraction") == score(with_sign, percent_form="fraction")
-    small = row.copy()
-    small[column] = "0.05"
-    other = newcomers.iloc[1:2].astype({column: object})
-    other[column] = "7.5"
-    alone = small_snapshot.estimate(small, "torch_center").results["score"].iloc[0]
-    together = small_snapshot.estimate(pd.concat([small, other]), "torch_center").results["score"].iloc[0]
+    assert score(as_percent) == score(with_sign)
+    # One row alone and beside another whose cells look like fractions.
+    other = newcomers.iloc[1:2].astype({c: object for c in columns})
+    for c in columns:
+        other[c] = "0.05"
+    alone = small_snapshot.estimate(as_percent, "torch_center").results["score"].iloc[0]
+    together = small_snapshot.estimate(pd.concat([as_percent, other]), "torch_center").results["score"].iloc[0]
     assert alone == together
     with pytest.raises(cxjf.CxjfError):
-        small_snapshot.estimate(small, "torch_center", percent_form="ratio")
+        small_snapshot.estimate(as_percent, "torch_center", percent_form="ratio")

@@ -133,7 +133,8 @@ class EstimateTest {
       String rest = template.substring(start + exampleCode.length(), template.indexOf('\n', start) + 1);
       assertTrue(rest.contains(",12.5,"), rest);
       String percent = template + "91110101000000013C" + rest;
-      String fraction = template + "91110101000000013C" + rest.replace(",12.5,", ",0.125,");
+      // Every % cell of the example is 12.5: each becomes 0.125.
+      String fraction = template + "91110101000000013C" + rest.replaceAll("(?<=,)12\\.5(?=,|\\r|\\n)", "0.125");
       String asPercent = snapshot.estimate(percent.getBytes(StandardCharsets.UTF_8), Encoding.AUTO, "torch_center",
           null, false).resultsCsv();
       String asFraction = snapshot.estimate(fraction.getBytes(StandardCharsets.UTF_8), Encoding.AUTO, "torch_center",
