@@ -48,6 +48,11 @@ TEST(Cli, GenerateThenScoreWritesScoresAndASnapshot) {
     ASSERT_EQ(records[k].fields[0], loaded.table.credit_code[i]);
     ASSERT_EQ(records[k].fields[column("score")], loaded.scores.published_text(static_cast<std::int64_t>(i)));
     ASSERT_EQ(records[k].fields[column("rank_national")], std::to_string(loaded.scores.rank[0][i]));
+    // base, bonus and deduction read back as the engine's doubles (not six
+    // significant digits), so they add up to the total behind the score.
+    ASSERT_EQ(std::strtod(records[k].fields[column("base")].c_str(), nullptr), loaded.scores.base[i]);
+    ASSERT_EQ(std::strtod(records[k].fields[column("bonus")].c_str(), nullptr), loaded.scores.bonus[i]);
+    ASSERT_EQ(std::strtod(records[k].fields[column("deduction")].c_str(), nullptr), loaded.scores.deduction[i]);
   }
   // The same input scored in-process gives the same snapshot.
   Snapshot direct = Snapshot::build(default_model(), read_table_csv(sample, default_model()));

@@ -1,3 +1,4 @@
+#include <charconv>
 #include <fstream>
 #include <iostream>
 
@@ -9,8 +10,17 @@
 namespace cxjf::cli {
 namespace {
 
+// The shortest text that reads back as the same double (up to 17
+// significant digits), so that base, bonus and deduction in scores.csv are
+// the totals the engine computed, not six-digit approximations.
+std::string round_trip(double v) {
+  char buf[32];
+  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
 // scores.csv: one row per registered enterprise in list order, UTF-8 with a
-// byte-order mark so that Excel opens the Chinese text correctly.
+// byte-order mark so that Excel opens the Chinese text correctly. The score
+// is the published text; base, bonus and deduction the doubles behind it.
 void write_scores(std::ostream& out, const Snapshot& snap) {
   const Model& m = snap.model;
   const Scores& s = snap.scores;
@@ -24,8 +34,8 @@ void write_scores(std::ostream& out, const Snapshot& snap) {
     out << t.credit_code[i] << ',' << csv_field(t.name[i]) << ',' << t.region[i] << ','
         << m.stages[static_cast<std::size_t>(s.stage[i])].name_zh << ','
         << csv_field(snap.reference.group_label(m, s.peer_group[i])) << ',' << s.published_text(r) << ','
-        << m.grades[static_cast<std::size_t>(s.grade[i])].id << ',' << s.base[i] << ',' << s.bonus[i] << ','
-        << s.deduction[i] << ',' << static_cast<int>(s.veto[i]);
+        << m.grades[static_cast<std::size_t>(s.grade[i])].id << ',' << round_trip(s.base[i]) << ','
+        << round_trip(s.bonus[i]) << ',' << round_trip(s.deduction[i]) << ',' << static_cast<int>(s.veto[i]);
     for (int level = 0; level < rank_level_count; ++level) {
       std::int32_t rank = s.rank[static_cast<std::size_t>(level)][i];
       out << ',';
