@@ -115,18 +115,28 @@ void require_unique_codes(const Table& table) {
   // The repeat reported is the one whose second occurrence comes first, with
   // the code's first row (rows of equal bits stay in row order: the sort is
   // stable).
+  // A run of equal bits (a repeated code, or a rare collision) is sorted by
+  // code text, then row, so each code's rows are adjacent and in row order:
+  // O(k log k) for a run of k, however many rows repeat one code.
   std::int64_t first = -1, again = -1;
   for (std::size_t a = 0; a < n;) {
     std::size_t e = a + 1;
     while (e < n && keys[e] == keys[a]) ++e;
-    for (std::size_t p = a; p < e; ++p)
-      for (std::size_t q = p + 1; q < e; ++q) {
-        std::int64_t lo = std::min(rows[p], rows[q]), hi = std::max(rows[p], rows[q]);
-        if ((again < 0 || hi < again) && codes[static_cast<std::size_t>(lo)] == codes[static_cast<std::size_t>(hi)]) {
-          first = lo;
-          again = hi;
+    if (e - a > 1) {
+      std::sort(rows.begin() + static_cast<std::ptrdiff_t>(a), rows.begin() + static_cast<std::ptrdiff_t>(e),
+                [&](std::uint32_t x, std::uint32_t y) {
+                  const int c = codes[x].compare(codes[y]);
+                  return c != 0 ? c < 0 : x < y;
+                });
+      for (std::size_t p = a + 1; p < e; ++p) {
+        // rows[p - 1] is the code's first row when rows[p] is its second.
+        const bool second = codes[rows[p]] == codes[rows[p - 1]] && (p == a + 1 || codes[rows[p - 2]] != codes[rows[p]]);
+        if (second && (again < 0 || rows[p] < again)) {
+          first = rows[p - 1];
+          again = rows[p];
         }
       }
+    }
     a = e;
   }
   if (again >= 0)

@@ -97,6 +97,45 @@ TEST_P(ParallelBuild, ARepeatedCodeIsReportedAlikeOnEveryThreadCount) {
   }
 }
 
+// The repeat reported is the one whose second occurrence comes first, with
+// its code's first row, as a brute-force search over all pairs finds it;
+// and a long run of one code costs O(n log n), not O(n^2): 200,000 rows of
+// one code are refused at once (the pairwise check took minutes).
+TEST_P(ParallelBuild, RepeatedCodesAreFoundAsByBruteForceWhateverTheRun) {
+  Model model = Model::from_json(builtin_model_json(GetParam()));
+  Table table = sample(model, 3000, 31);
+  std::uint64_t state = 5;
+  auto next = [&] { return static_cast<std::size_t>((state = state * 6364136223846793005ull + 1442695040888963407ull) >> 33); };
+  for (int trial = 0; trial < 20; ++trial) {
+    Table t = table;
+    for (int k = 0; k < 1 + trial % 5; ++k) t.credit_code[next() % 3000] = t.credit_code[next() % 3000];
+    std::int64_t first = -1, again = -1;
+    for (std::size_t q = 0; q < 3000 && again < 0; ++q)
+      for (std::size_t p = 0; p < q; ++p)
+        if (t.credit_code[p] == t.credit_code[q]) {
+          first = static_cast<std::int64_t>(p);
+          again = static_cast<std::int64_t>(q);
+          break;
+        }
+    try {
+      build_on(model, t, 2);
+      EXPECT_LT(again, 0) << "trial " << trial;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.row(), again + 2) << "trial " << trial;
+      EXPECT_NE(std::string(e.what()).find("first at row " + std::to_string(first + 2)), std::string::npos) << e.what();
+    }
+  }
+  Table same = sample(model, 200000, 32);
+  for (auto& code : same.credit_code) code = same.credit_code[0];
+  try {
+    build_on(model, same, 2);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.row(), 3);
+    EXPECT_NE(std::string(e.what()).find("first at row 2"), std::string::npos) << e.what();
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Scores, ParallelBuild, ::testing::Values("torch-2022", "torch-2025-trial"));
 
 }  // namespace
