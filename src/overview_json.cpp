@@ -541,68 +541,99 @@ std::string error_answer(const char* code, const std::string& message, const std
   o.begin_object().key("error").begin_object();
   o.key("code").str(code);
   o.key("message").str(detail::printable_utf8(message));
-  if (!path.empty()) o.key("path").str(path);
+  o.key("path").str(path);  // "" is the whole request
   o.end_object().end_object();
   return std::move(o.text);
 }
 
-// Parses a request strictly: valid UTF-8, no member repeated in any object
-// (a portal that appends user text after the principal must not let a
-// second "principal" or "role" win), bounded size and depth, numbers within
-// a double's range. Every refusal names the JSON pointer where it happened.
-json parse_request(std::string_view text) {
-  if (text.size() > request_limits.max_bytes)
-    bad("", "the request has " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                std::to_string(request_limits.max_bytes) + " (请求过大)");
-  if (const std::size_t at = detail::invalid_utf8(text); at != std::string_view::npos)
-    bad("", "the request is not valid UTF-8 at byte " + std::to_string(at) + " (请求不是有效的 UTF-8)");
+// The checks of parse_request, as a SAX pass ahead of the parse proper:
+// SAX events carry what a parsed value no longer has (a number's literal
+// text, the member being read), so every refusal names its JSON pointer.
+class RequestChecker final : public json::json_sax_t {
+ public:
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t v, const string_t& literal) override {
+    // nlohmann reads an integer beyond 64 bits as a double: refuse it
+    // rather than round it. A literal that underflows to 0 is refused too.
+    if (literal.find_first_of(".eE") == std::string::npos)
+      bad(path(), "the integer " + literal + " is beyond 64 bits (整数超出64位)");
+    if (v == 0 && literal.find_first_of("123456789") < literal.find_first_of("eE"))
+      bad(path(), "the number " + literal + " is too small for a double (数值过小，超出范围)");
+    return value();
+  }
+  bool string(string_t& s) override {
+    no_nul(s);
+    return value();
+  }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override { return open(false); }
+  bool key(string_t& k) override {
+    no_nul(k);
+    Frame& f = frames_.back();
+    f.key = k;
+    if (!f.keys.insert(k).second) bad(path(), "member '" + k + "' is repeated; each member may appear once (成员重复)");
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(true); }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    if (e.id == 406) bad(path(), std::string("a number is out of range (数值超出范围): ") + e.what());
+    bad(path(), std::string("the request is not valid JSON (请求不是有效的 JSON): ") + e.what());
+  }
+
+ private:
   struct Frame {
     bool array = false;
     std::int64_t done = 0;  // elements of an array read so far
     std::string key;        // the member being read, in an object
     std::unordered_set<std::string> keys;
   };
-  std::vector<Frame> frames;
-  auto path = [&] {
+  std::vector<Frame> frames_;
+
+  std::string path() const {
     std::string out;
-    for (const Frame& f : frames) out += "/" + (f.array ? std::to_string(f.done) : token(f.key));
+    for (const Frame& f : frames_) out += "/" + (f.array ? std::to_string(f.done) : token(f.key));
     return out;
-  };
-  auto element_done = [&] {
-    if (!frames.empty() && frames.back().array) ++frames.back().done;
-  };
-  const json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start:
-        if (frames.size() >= request_limits.max_depth)
-          bad(path(), "the request nests deeper than " + std::to_string(request_limits.max_depth) + " levels (请求嵌套过深)");
-        frames.push_back(Frame{event == json::parse_event_t::array_start, 0, {}, {}});
-        break;
-      case json::parse_event_t::key: {
-        Frame& f = frames.back();
-        const std::string& key = parsed.get_ref<const std::string&>();
-        f.key = key;
-        if (!f.keys.insert(key).second)
-          bad(path(), "member '" + key + "' is repeated; each member may appear once (成员重复)");
-        break;
-      }
-      case json::parse_event_t::value: element_done(); break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        frames.pop_back();
-        element_done();
-        break;
-    }
-    return true;
-  };
-  try {
-    return json::parse(text.begin(), text.end(), check);
-  } catch (const json::out_of_range& e) {
-    bad(path(), std::string("a number is out of range (数值超出范围): ") + e.what());
-  } catch (const json::exception& e) {
-    bad(path(), std::string("the request is not valid JSON (请求不是有效的 JSON): ") + e.what());
   }
+  bool value() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().done;
+    return true;
+  }
+  bool open(bool array) {
+    if (frames_.size() >= request_limits.max_depth)
+      bad(path(), "the request nests deeper than " + std::to_string(request_limits.max_depth) + " levels (请求嵌套过深)");
+    frames_.push_back(Frame{array, 0, {}, {}});
+    return true;
+  }
+  bool close() {
+    frames_.pop_back();
+    return value();
+  }
+  void no_nul(const std::string& s) const {
+    if (s.find('\0') != std::string::npos) bad(path(), "a string holds the character U+0000 (字符串含空字符)");
+  }
+};
+
+// Parses a request strictly: valid UTF-8 with no NUL byte, no member
+// repeated in any object (a portal that appends user text after the
+// principal must not let a second "principal" or "role" win), bounded size
+// and depth, numbers within a double's range written as they will be read.
+// Every refusal names the JSON pointer where it happened.
+json parse_request(std::string_view text) {
+  if (text.size() > request_limits.max_bytes)
+    bad("", "the request has " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                std::to_string(request_limits.max_bytes) + " (请求过大)");
+  if (const std::size_t at = detail::invalid_utf8(text); at != std::string_view::npos)
+    bad("", "the request is not valid UTF-8 at byte " + std::to_string(at) + " (请求不是有效的 UTF-8)");
+  if (const std::size_t at = text.find('\0'); at != std::string_view::npos)
+    bad("", "the request holds a NUL byte at byte " + std::to_string(at) + " (请求含空字节)");
+  RequestChecker checker;
+  json::sax_parse(text.begin(), text.end(), &checker);
+  return json::parse(text.begin(), text.end());
 }
 
 std::string answer(const OverviewIndex& index, std::string_view text) {

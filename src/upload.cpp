@@ -3,6 +3,7 @@
 #include <iconv.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <unordered_set>
 
 #include "csv_text.hpp"
 #include "cxjf/credit_code.hpp"
@@ -783,35 +785,63 @@ class UploadReader {
   }
 
   void add(std::int64_t line, const std::vector<std::string>& fields, std::uint64_t bad) {
-    // TableBuilder's last check is the 32 distinct values a multi-valued
-    // column holds: a row that would exceed it keeps the rest of its data.
-    for (;;) {
-      try {
-        builder_.add(row_, line);
-        break;
-      } catch (const InputError& e) {
-        const auto& attributes = attribute_columns();
-        int column = -1;
-        for (int a : {tech_fields_column, qualifications_column, negatives_column})
-          if (e.column() == attributes[a].name_zh) column = a;
-        if (column < 0 || source_[static_cast<std::size_t>(column)] < 0) {
-          // Every other check of TableBuilder was made above; should one
-          // still fail, the row is reported rather than lost.
-          reject(line, fields, e.what(), std::string("本行无法读取：") + e.what());
-          return;
-        }
-        cell_error(line, column, raw(fields, column),
-                   {"more than 32 distinct values in this column (a table holds at most 32): the row is scored "
-                    "without this cell's values",
-                    "该列不同取值超过32种：本行此列按空处理"});
-        (column == tech_fields_column ? row_.tech_fields
-         : column == qualifications_column ? row_.qualifications
-                                           : row_.negatives)
-            .clear();
-      }
+    keep_within_budget(line, fields, tech_fields_column, row_.tech_fields);
+    keep_within_budget(line, fields, qualifications_column, row_.qualifications);
+    keep_within_budget(line, fields, negatives_column, row_.negatives);
+    try {
+      builder_.add(row_, line);
+    } catch (const InputError& e) {
+      // Every check of TableBuilder was made above; should one still fail,
+      // the row is reported rather than lost.
+      reject(line, fields, e.what(), std::string("本行无法读取：") + e.what());
+      return;
     }
     upload_.source_row.push_back(line);
     upload_.bad_indicators.push_back(bad);
+  }
+
+  // A table holds at most 32 distinct values of a multi-valued column. The
+  // values the model scores (bonus qualifications, negative flags) always
+  // have room: other values are admitted only while room is left beyond
+  // those the model names, so a row's score never depends on the other rows
+  // of the upload. A value left out is reported on its cell.
+  void keep_within_budget(std::int64_t line, const std::vector<std::string>& fields, int column,
+                          std::vector<std::string>& values) {
+    MultiBudget& b = budget_[column == tech_fields_column ? 0 : column == qualifications_column ? 1 : 2];
+    if (!b.ready) {
+      if (column == qualifications_column)
+        for (const BonusItem& item : model_.bonus)
+          if (!item.qualification.empty()) b.named.insert(item.qualification);
+      if (column == negatives_column)
+        for (const NegativeItem& item : model_.negatives) b.named.insert(item.name_zh);
+      b.ready = true;
+    }
+    std::vector<std::string> dropped;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const std::string& value = values[i];
+      const bool named = b.named.count(value) > 0;
+      const bool known = b.seen.count(value) > 0;
+      const std::size_t named_unseen = b.named.size() - b.named_seen;
+      if (!known && !named && b.seen.size() + named_unseen >= static_cast<std::size_t>(max_multi_values)) {
+        dropped.push_back(value);
+        continue;
+      }
+      if (!known) {
+        b.seen.insert(value);
+        b.named_seen += named;
+      }
+      if (kept != i) values[kept] = std::move(values[i]);
+      ++kept;
+    }
+    values.resize(kept);
+    if (dropped.empty()) return;
+    std::string list;
+    for (const auto& d : dropped) list += (list.empty() ? "" : "; ") + d;
+    cell_error(line, column, raw(fields, column),
+               {"'" + list + "' left out: an upload holds at most 32 distinct values of this column and the model "
+                             "scores none of these, so the score is unchanged",
+                "“" + list + "”未读入：一次上传该列最多32种不同取值，且模型不对其计分，分值不受影响"});
   }
 
   void finish() {
@@ -838,6 +868,13 @@ class UploadReader {
   std::vector<int> shift_;      // per indicator: power of ten from the header's unit to the model's
   std::vector<bool> unnamed_;            // per file column: its header is blank
   std::vector<bool> unnamed_with_data_;  // ...and some row has a value under it
+  struct MultiBudget {
+    bool ready = false;
+    std::unordered_set<std::string> named;  // values the model scores
+    std::unordered_set<std::string> seen;   // distinct values admitted so far
+    std::size_t named_seen = 0;
+  };
+  std::array<MultiBudget, 3> budget_;  // tech fields, qualifications, negatives
 
   // Per row, reused.
   Row row_;

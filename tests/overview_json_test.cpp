@@ -161,11 +161,29 @@ TEST(QueryJson, HostileRequestsAreBadRequestsWithTheirPath) {
     EXPECT_EQ(testing::invalid_utf8_at(answer), std::string::npos) << request;
     EXPECT_EQ(error_of(answer), expected) << request << "\n" << answer;
   }
-  // A NUL inside a string is carried whole into the message.
-  const std::string answer = ask(R"({"principal": {"role": "province", "code": "44\u0000xyz"}, "kind": "overview"})");
-  const std::string message = Json::parse(answer)["error"]["message"].get<std::string>();
-  EXPECT_NE(message.find("xyz"), std::string::npos) << message;
-  EXPECT_EQ(message.find(nul), std::string::npos) << message;
+  // U+0000 in a string, a raw NUL byte, integers beyond 64 bits where a
+  // double is read, and underflow are refused; every refusal carries a
+  // path, "" for the whole request.
+  const std::vector<std::pair<std::string, std::string>> more = {
+      {R"({"principal": {"role": "province", "code": "44\u0000xyz"}, "kind": "overview"})",
+       "bad_request /principal/code"},
+      {R"({"principal": {"role": "torch_center"}, "kind": "overview", "filters": {"zones": ["a\u0000"]}})",
+       "bad_request /filters/zones/0"},
+      {"{" + tc + "\"kind\": \"overview\"}" + nul + "{\"x\": 1}", "bad_request "},
+      {"{" + tc + R"("kind": "overview", "histogram": {"width": 123456789012345678901234567890}})",
+       "bad_request /histogram/width"},
+      {"{" + tc + R"("kind": "overview", "histogram": {"edges": [0, 18446744073709551616]}})",
+       "bad_request /histogram/edges/1"},
+      {"{" + tc + R"("kind": "overview", "filters": {"score": {"min": 1e-400}}})", "bad_request /filters/score/min"},
+  };
+  for (const auto& [request, expected] : more) {
+    const std::string answer = ask(request);
+    EXPECT_EQ(error_of(answer), expected) << answer;
+    EXPECT_TRUE(Json::parse(answer)["error"].contains("path")) << answer;
+  }
+  // Numbers that are merely small or written with a zero exponent stay valid.
+  EXPECT_EQ(error_of(ask("{" + tc + R"("kind": "overview", "list": null, "filters": {"score": {"min": 0.0e5, "max": 1e-300}}})")),
+            "answered");
 }
 
 // Limits (docs/overview.md): long lists and strings are refused by member,

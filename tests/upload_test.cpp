@@ -606,17 +606,20 @@ TEST(UploadAttributes, SeveralValuesStageZoneAndIncubator) {
   EXPECT_EQ(row.incubator, "创业园");
 }
 
-TEST(UploadAttributes, TheThirtyThirdDistinctValueIsReportedAndDropped) {
+TEST(UploadAttributes, TheThirtyThirdDistinctValueIsReportedAndLeftOut) {
   std::string text = header + ",企业资质\n";
   for (int i = 1; i <= 33; ++i) text += testing::credit_code(i) + ",甲,440305,1,2,3,4,资质" + std::to_string(i) + "\n";
+  text += testing::credit_code(34) + ",甲,440305,1,2,3,4,资质33；资质1\n";
   Upload u = read(text);
-  ASSERT_EQ(u.table.size(), 33);
+  ASSERT_EQ(u.table.size(), 34);
   EXPECT_EQ(u.table.qualifications[32], 0u);
-  ASSERT_EQ(u.errors.size(), 1u);
+  EXPECT_EQ(u.table.row(33).qualifications, (std::vector<std::string>{"资质1"}));  // the rest of the cell is kept
+  ASSERT_EQ(u.errors.size(), 2u);
   expect_error(u.errors[0], 34, "企业资质", "资质33",
-               "more than 32 distinct values in this column (a table holds at most 32): the row is scored without "
-               "this cell's values",
-               "该列不同取值超过32种：本行此列按空处理");
+               "'资质33' left out: an upload holds at most 32 distinct values of this column and the model scores "
+               "none of these, so the score is unchanged",
+               "“资质33”未读入：一次上传该列最多32种不同取值，且模型不对其计分，分值不受影响");
+  EXPECT_EQ(u.errors[1].row, 35);
 }
 
 // ---------------------------------------------------------------------------
