@@ -138,11 +138,47 @@ bool in_scope(const Principal& principal, const Table& table, std::size_t row) {
   return false;
 }
 
+// Whether every region code in [lo, hi] lies in a region principal's scope.
+bool regions_in_scope(const Principal& principal, std::int32_t lo, std::int32_t hi) {
+  auto code = [&] { return std::stoi(principal.code); };
+  switch (principal.role) {
+    case Role::torch_center: return true;
+    case Role::province: return lo / 10000 == code() / 10000 && hi / 10000 == code() / 10000;
+    case Role::city: return lo / 100 == code() / 100 && hi / 100 == code() / 100;
+    case Role::county: return lo == code() && hi == code();
+    default: return false;
+  }
+}
+
+// The regions a zone's (or incubator's) registered enterprises lie in, as
+// the lowest and highest code: region codes nest by prefix, so the pair
+// tells whether they all lie in one province, city or county.
+struct Extent {
+  std::int32_t lo = std::numeric_limits<std::int32_t>::max();
+  std::int32_t hi = std::numeric_limits<std::int32_t>::min();
+};
+
+std::vector<Extent> extents(const Table& table, const std::vector<std::int32_t>& unit, std::int32_t units) {
+  std::vector<Extent> out(static_cast<std::size_t>(units));
+  for (std::size_t i = 0; i < unit.size(); ++i)
+    if (unit[i] >= 0) {
+      Extent& e = out[static_cast<std::size_t>(unit[i])];
+      e.lo = std::min(e.lo, table.region[i]);
+      e.hi = std::max(e.hi, table.region[i]);
+    }
+  return out;
+}
+
 }  // namespace
 
 struct Estimator::Impl {
   explicit Impl(const Snapshot& s)
-      : snap(s), p(s.model), snapshot_binding(p, s.table), registered(s.table.credit_code) {
+      : snap(s),
+        p(s.model),
+        snapshot_binding(p, s.table),
+        registered(s.table.credit_code),
+        zone_extent(extents(s.table, s.table.zone, s.table.zones.size())),
+        incubator_extent(extents(s.table, s.table.incubator, s.table.incubators.size())) {
     for (RankLevel level : estimate_rank_levels) would_be.emplace_back(s, level);
   }
   const Snapshot& snap;
@@ -150,6 +186,31 @@ struct Estimator::Impl {
   detail::Bound snapshot_binding;
   detail::CodeIndex registered;
   std::vector<WouldBeRanks> would_be;  // one per estimate_rank_levels
+  std::vector<Extent> zone_extent, incubator_extent;
+
+  // Whether a newcomer located in `region` may be told its would-be rank in
+  // its unit of `level` (zone or incubator `unit` of the snapshot, -1 for a
+  // name it does not hold). Only in units whose enterprises the principal
+  // may see ranked: a would-be rank tried with many values tells the scores
+  // of the unit's enterprises (docs/estimation.md, "Who asks").
+  bool rank_visible(const Principal& who, RankLevel level, std::int32_t region, std::int64_t unit,
+                    std::string_view name) const {
+    switch (level) {
+      case RankLevel::national: return who.role == Role::torch_center;
+      case RankLevel::province: return regions_in_scope(who, region / 10000 * 10000, region / 10000 * 10000 + 9999);
+      case RankLevel::city: return regions_in_scope(who, region / 100 * 100, region / 100 * 100 + 99);
+      case RankLevel::county: return regions_in_scope(who, region, region);
+      case RankLevel::zone:
+      case RankLevel::incubator: {
+        const bool zone = level == RankLevel::zone;
+        if (who.role == (zone ? Role::zone : Role::incubator)) return who.code == name;
+        if (unit < 0) return regions_in_scope(who, region, region);  // no registered enterprise to learn of
+        const Extent& e = (zone ? zone_extent : incubator_extent)[static_cast<std::size_t>(unit)];
+        return regions_in_scope(who, e.lo, e.hi);
+      }
+      default: return false;
+    }
+  }
 };
 
 Estimator::Estimator(const Snapshot& snapshot) : impl_(std::make_unique<const Impl>(snapshot)) {}
@@ -234,24 +295,22 @@ EstimationRecord Estimator::estimate(Upload upload, const Principal& principal, 
         out.published_units = out.ledger.published_units;
         out.grade = out.ledger.grade;
         for (std::size_t k = 0; k < estimate_rank_levels.size(); ++k) {
-          RankLevel level = estimate_rank_levels[k];
+          const RankLevel level = estimate_rank_levels[k];
           std::int64_t unit = -1;
-          if (level == RankLevel::zone) {
-            unit = table.zone[row] < 0 ? -1 : snap.table.zones.find(table.zones[table.zone[row]]);
-            if (table.zone[row] >= 0 && unit < 0) {
-              out.rank[k] = 1;  // a zone with no registered enterprise yet
-              continue;
-            }
-          } else if (level == RankLevel::incubator) {
-            unit = table.incubator[row] < 0 ? -1 : snap.table.incubators.find(table.incubators[table.incubator[row]]);
-            if (table.incubator[row] >= 0 && unit < 0) {
-              out.rank[k] = 1;
-              continue;
-            }
+          std::string_view name;
+          if (level == RankLevel::zone || level == RankLevel::incubator) {
+            const bool zone = level == RankLevel::zone;
+            const std::int32_t own = zone ? table.zone[row] : table.incubator[row];
+            if (own < 0) continue;  // no unit at this level
+            name = zone ? table.zones[own] : table.incubators[own];
+            unit = zone ? snap.table.zones.find(name) : snap.table.incubators.find(name);
           } else {
             unit = region_unit(level, table.region[row]);
+            if (unit < 0) continue;
           }
-          out.rank[k] = unit < 0 ? 0 : would_be[k].rank(unit, out.published_units);
+          if (!impl_->rank_visible(principal, level, table.region[row], unit, name)) continue;
+          // A zone or incubator with no registered enterprise yet: first.
+          out.rank[k] = unit < 0 ? 1 : would_be[k].rank(unit, out.published_units);
         }
       }
     } catch (const InputError& e) {

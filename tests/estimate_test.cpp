@@ -157,6 +157,59 @@ TEST(Estimate, OutOfScopeRegisteredEnterprisesAreNewcomers) {
   expect_newcomer(own_and_fresh(snap, r, Principal{Role::zone, "没有这个园区", false}), "zone");
 }
 
+// A would-be rank, tried with many values, tells the scores of the unit's
+// enterprises: it is given only in units whose enterprises the principal
+// may see ranked (docs/estimation.md, "Who asks"), else 0.
+TEST(Estimate, WouldBeRanksOnlyInUnitsInScope) {
+  const Snapshot& snap = base();
+  const Table& t = snap.table;
+  // A row in a zone, uploaded under a fresh code: a newcomer for everyone.
+  std::size_t r = 0;
+  while (t.zone[r] < 0) ++r;
+  const std::int32_t region = t.region[r];
+  Table upload = rows_of(t, {static_cast<std::int64_t>(r)});
+  upload.credit_code[0] = testing::credit_code(987655);
+  const std::string zone = t.zones[t.zone[r]];
+  // Brute force: 1 + registered enterprises of the unit scoring higher.
+  const EstimateRow all = estimate(snap, upload_of(upload), Principal{Role::torch_center, "", false}).rows[0];
+  auto count_above = [&](auto member) {
+    std::int32_t above = 0;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(t.size()); ++i)
+      above += member(i) && snap.scores.published_units[i] > all.published_units;
+    return above + 1;
+  };
+  std::int32_t lo = std::numeric_limits<std::int32_t>::max(), hi = 0;  // the zone's regions
+  for (std::size_t i = 0; i < static_cast<std::size_t>(t.size()); ++i)
+    if (t.zone[i] == t.zone[r]) lo = std::min(lo, t.region[i]), hi = std::max(hi, t.region[i]);
+  const std::int32_t national = count_above([](std::size_t) { return true; });
+  const std::int32_t province = count_above([&](std::size_t i) { return t.region[i] / 10000 == region / 10000; });
+  const std::int32_t city = count_above([&](std::size_t i) { return t.region[i] / 100 == region / 100; });
+  const std::int32_t county = count_above([&](std::size_t i) { return t.region[i] == region; });
+  const std::int32_t in_zone = count_above([&](std::size_t i) { return t.zone[i] == t.zone[r]; });
+  EXPECT_EQ(all.rank, (std::array<std::int32_t, 6>{national, province, city, county, in_zone, 0}));
+  char p[8], c[8], k[8], other[8];
+  std::snprintf(p, sizeof p, "%06d", region / 10000 * 10000);
+  std::snprintf(c, sizeof c, "%06d", region / 100 * 100);
+  std::snprintf(k, sizeof k, "%06d", region);
+  std::snprintf(other, sizeof other, "%06d", region / 10000 == 44 ? 110000 : 440000);
+  const bool zone_in_province = lo / 10000 == region / 10000 && hi / 10000 == region / 10000;
+  const bool zone_in_county = lo == region && hi == region;
+  const std::vector<std::pair<Principal, std::array<std::int32_t, 6>>> cases = {
+      {Principal{Role::province, p, false}, {0, province, city, county, zone_in_province ? in_zone : 0, 0}},
+      {Principal{Role::city, c, false}, {0, 0, city, county, lo / 100 == hi / 100 && lo / 100 == region / 100 ? in_zone : 0, 0}},
+      {Principal{Role::county, k, false}, {0, 0, 0, county, zone_in_county ? in_zone : 0, 0}},
+      {Principal{Role::zone, zone, false}, {0, 0, 0, 0, in_zone, 0}},
+      {Principal{Role::province, other, false}, {0, 0, 0, 0, 0, 0}},
+      {Principal{Role::public_user, "", false}, {0, 0, 0, 0, 0, 0}},
+      {Principal{Role::enterprise, t.credit_code[r], false}, {0, 0, 0, 0, 0, 0}},
+  };
+  for (const auto& [who, ranks] : cases) {
+    const EstimateRow row = estimate(snap, upload_of(upload), who).rows[0];
+    EXPECT_EQ(row.published_units, all.published_units) << who.label();
+    EXPECT_EQ(row.rank, ranks) << who.label();
+  }
+}
+
 TEST(Estimate, PrincipalsAreCheckedAsQueriesCheckThem) {
   const Snapshot& snap = base();
   Table upload = rows_of(snap.table, {0});
