@@ -27,6 +27,27 @@ struct DisclosureCell {
 /// nothing about an enterprise.
 std::vector<bool> withheld_cells(const std::vector<DisclosureCell>& cells, std::int64_t min_cell);
 
+/// Cells of several partitions of one population that share enterprises:
+/// a province and the zones in it, a histogram bin and a grade band. Their
+/// `atoms` are the sets no two cells split (a province's enterprises in one
+/// zone, the scores between two neighbouring edges of either axis); each
+/// cell is a union of atoms.
+struct LinkedCells {
+  std::vector<std::int64_t> atoms;              ///< enterprises in each atom (atoms with none are left out)
+  std::vector<std::vector<std::size_t>> cells;  ///< the atoms of each cell, ascending
+  std::vector<std::string> keys;                ///< per cell: breaks ties among equal counts
+  std::vector<bool> fixed;                      ///< per cell: always published (the national total)
+};
+
+/// Extends `withheld` (one flag per cell, the rule of withheld_cells applied
+/// to each partition) until no published cell, nor the difference of two
+/// nested ones, isolates a set of fewer than `min_cell` enterprises, even
+/// with the atoms earlier steps revealed: the audit statistical agencies run
+/// on linked tables, here by peeling (a cell with one unknown atom reveals
+/// it) and nested differences. Each step withholds the smallest cell holding
+/// what would be revealed.
+std::vector<bool> withheld_linked(const LinkedCells& table, std::vector<bool> withheld, std::int64_t min_cell);
+
 /// Only the cells below `min_cell` (for counts that are not a partition,
 /// such as multi-valued facets, where no difference isolates a cell).
 std::vector<bool> small_cells(const std::vector<DisclosureCell>& cells, std::int64_t min_cell);

@@ -421,7 +421,7 @@ TEST(OverviewScope, PublicAnswersNameNoEnterprise) {
   const Principal pub = who(Role::public_user);
   std::string answer = query_json(idx(), R"({"principal": {"role": "public"}, "kind": "overview"})");
   answer += query_json(idx(), R"({"principal": {"role": "public"}, "kind": "ranking", "ranking": {"by": "zone"}})");
-  answer += query_json(idx(), R"({"principal": {"role": "public"}, "kind": "ranking", "ranking": {"parent": "440300"}})");
+  answer += query_json(idx(), R"({"principal": {"role": "public"}, "kind": "ranking", "ranking": {"top": 0}})");
   EXPECT_EQ(answer.find("\"error\""), std::string::npos) << answer;
   for (std::size_t k = 1; k <= firms.size(); ++k) {
     EXPECT_EQ(answer.find(firms[k - 1].name), std::string::npos) << firms[k - 1].name;
@@ -821,7 +821,7 @@ TEST(OverviewProperty, FacetsListsAndRankingsMatchABruteForceCount) {
   const auto n = static_cast<std::size_t>(t.size());
   std::mt19937 rng(7);
   // The public is not here: its answers withhold small cells
-  // (OverviewDisclosure below).
+  // (tests/disclosure_test.cpp).
   std::vector<Principal> principals = {who(Role::torch_center)};
   for (int k = 0; k < 3; ++k) {
     std::int32_t r = t.region[static_cast<std::size_t>(rng() % n)];
@@ -1101,166 +1101,6 @@ TEST(OverviewScope, ACountyCannotReachAnyEnterpriseOutsideItsCounty) {
     reached += codes.size();
   }
   EXPECT_GT(reached, 200u);  // the requests did reach the county's own enterprises
-}
-
-// docs/overview.md, "What the public may learn": the public gets national
-// tabulations only; a count of 1 to 9 enterprises is never shown, and no
-// difference of shown numbers isolates fewer than 10 enterprises. Checked
-// by trying the differences an attacker would take, on the generated
-// national sample (counties and small industries hold one enterprise).
-struct Shown {
-  std::int64_t count = 0;  // -1 withheld
-  double sum = 0;          // count x mean, when shown
-};
-
-Shown shown(std::int64_t count, double mean, bool withheld) {
-  if (withheld) return {-1, 0};
-  return {count, static_cast<double>(count) * mean};
-}
-
-// Every part of a partition shown or withheld; the parent's count known:
-// the withheld parts together hold 0 or at least 10.
-void expect_residual_safe(std::int64_t parent, const std::vector<Shown>& parts, const std::string& where) {
-  std::int64_t visible = 0;
-  for (const Shown& s : parts) {
-    if (s.count >= 0) {
-      visible += s.count;
-      EXPECT_TRUE(s.count == 0 || s.count >= public_min_cell) << where << ": a shown count " << s.count;
-    }
-  }
-  const std::int64_t residual = parent - visible;
-  EXPECT_TRUE(residual == 0 || residual >= public_min_cell) << where << ": a difference isolates " << residual;
-}
-
-// The kind of refusal a call raises (bad_request when it is not refused).
-template <class Call>
-QueryErrorKind refusal_kind(Call&& call) {
-  try {
-    call();
-  } catch (const QueryError& e) {
-    return e.kind();
-  }
-  return QueryErrorKind::bad_request;
-}
-
-TEST(OverviewDisclosure, ThePublicMayNotFilterOrAskForMediansAndMaxima) {
-  const Generated& g = generated();
-  const Principal pub = who(Role::public_user);
-  Filters one_county;
-  one_county.regions = {g.snap.table.region[0]};
-  OverviewRequest q;
-  q.filters = one_county;
-  EXPECT_EQ(refusal_kind([&] { g.index.query(pub, q); }), QueryErrorKind::forbidden);
-  // The issue's example: a county and an industry, one enterprise.
-  const std::string answer = query_json(g.index, R"({"principal": {"role": "public"}, "kind": "ranking",
-      "filters": {"regions": ["120113"], "industries": ["批发和零售业"]}, "ranking": {"top": 0}})");
-  EXPECT_NE(answer.find("\"forbidden\""), std::string::npos) << answer;
-  OverviewRequest by_max;
-  by_max.ranking = ranking("", RankingDimension::region, 0);
-  by_max.ranking->order_by = NodeOrder::max;
-  EXPECT_EQ(refusal_kind([&] { g.index.query(pub, by_max); }), QueryErrorKind::forbidden);
-}
-
-TEST(OverviewDisclosure, FacetsAndHistogramsWithholdWhatADifferenceWouldIsolate) {
-  const Generated& g = generated();
-  const Principal pub = who(Role::public_user);
-  OverviewRequest q;  // every facet
-  HistogramSpec fine;
-  for (int e = 0; e <= 100; ++e) fine.edges.push_back(e);  // one-point bins: many hold 1 to 9
-  q.histogram = fine;
-  const OverviewAnswer a = g.index.query(pub, q);
-  const OverviewAnswer full = g.index.query(who(Role::torch_center), q);
-  int withheld = 0;
-  for (std::size_t k = 0; k < a.facets.size(); ++k) {
-    const FacetCounts& f = a.facets[k];
-    std::vector<Shown> parts;
-    for (std::size_t i = 0; i < f.buckets.size(); ++i) {
-      const FacetBucket& b = f.buckets[i];
-      withheld += b.withheld;
-      parts.push_back(shown(b.count, b.mean, b.withheld));
-      // What is shown is what the Torch Center sees.
-      if (!b.withheld) EXPECT_EQ(b.count, full.facets[k].buckets[i].count);
-      if (b.withheld) EXPECT_TRUE(std::isnan(b.mean));
-    }
-    const std::string name = facet_name(f.facet);
-    if (f.facet == Facet::industry || f.facet == Facet::grade || f.facet == Facet::stage || f.facet == Facet::province)
-      expect_residual_safe(f.total, parts, name);  // partitions of the nation
-    else
-      for (const Shown& s : parts) EXPECT_TRUE(s.count <= 0 || s.count >= public_min_cell) << name;
-  }
-  // The zones partition the enterprises in zones, whose number the zone
-  // ranking's parent shows.
-  const OverviewAnswer zones = g.index.query(pub, [] {
-    OverviewRequest r;
-    r.ranking = ranking("", RankingDimension::zone, 0);
-    return r;
-  }());
-  for (const FacetCounts& f : a.facets)
-    if (f.facet == Facet::zone) {
-      std::vector<Shown> parts;
-      for (const FacetBucket& b : f.buckets) parts.push_back(shown(b.count, b.mean, b.withheld));
-      expect_residual_safe(zones.ranking->parent.count, parts, "zones");
-      // The same zones withheld in the facet and in the ranking.
-      std::set<std::string> in_facet, in_ranking;
-      for (const FacetBucket& b : f.buckets)
-        if (b.withheld) in_facet.insert(b.value);
-      for (const RankingNode& n : zones.ranking->nodes)
-        if (n.withheld) in_ranking.insert(n.key);
-      EXPECT_EQ(in_facet, in_ranking);
-    }
-  std::vector<Shown> bins;
-  for (const HistogramBin& b : a.histogram->bins) {
-    withheld += b.withheld;
-    bins.push_back(shown(b.count, b.mean, b.withheld));
-  }
-  expect_residual_safe(a.histogram->total, bins, "histogram");
-  EXPECT_GT(withheld, 5);  // the sample has small cells: the rule is exercised
-}
-
-// Every drill-down of the region hierarchy: shown children never leave a
-// residual of 1 to 9 under a shown parent, a node withheld as a child is
-// withheld as a parent, and medians and maxima are never shown.
-TEST(OverviewDisclosure, RegionDrillDownsCannotBeDifferenced) {
-  const Generated& g = generated();
-  const Principal pub = who(Role::public_user);
-  auto drill = [&](const std::string& parent) {
-    OverviewRequest r;
-    r.ranking = ranking(parent, RankingDimension::region, 0);
-    r.ranking->order_by = NodeOrder::mean;
-    return g.index.query(pub, r);
-  };
-  std::map<std::string, bool> withheld_as_child;
-  std::vector<std::string> parents = {""};
-  int drills = 0, isolated_cells = 0;
-  for (std::size_t k = 0; k < parents.size(); ++k) {
-    const OverviewAnswer a = drill(parents[k]);
-    const RankingNode& p = a.ranking->parent;
-    ++drills;
-    EXPECT_TRUE(std::isnan(p.median) && std::isnan(p.max));
-    if (withheld_as_child.count(parents[k])) EXPECT_EQ(p.withheld, withheld_as_child[parents[k]]) << parents[k];
-    std::vector<Shown> parts;
-    bool seen_withheld = false;
-    for (const RankingNode& n : a.ranking->nodes) {
-      EXPECT_TRUE(std::isnan(n.median) && std::isnan(n.max));
-      if (p.withheld) EXPECT_TRUE(n.withheld) << n.key;
-      // Withheld nodes last: their place would tell their mean.
-      if (seen_withheld) EXPECT_TRUE(n.withheld) << n.key;
-      seen_withheld |= n.withheld;
-      parts.push_back(shown(n.count, n.mean, n.withheld));
-      if (!n.direct) {
-        withheld_as_child[n.key] = n.withheld;
-        if (n.key.substr(4) == "00" && n.key != parents[k]) parents.push_back(n.key);  // provinces and cities drill on
-      }
-    }
-    if (!p.withheld) expect_residual_safe(p.count, parts, "drill " + parents[k]);
-    for (const RankingNode& n : a.ranking->nodes) isolated_cells += n.withheld;
-  }
-  EXPECT_GT(drills, 30);
-  EXPECT_GT(isolated_cells, 10);
-  // And as JSON: a withheld count is null, never a number.
-  const std::string json = query_json(g.index, R"({"principal": {"role": "public"}, "kind": "ranking",
-      "ranking": {"parent": ")" + parents.back() + R"("}})");
-  EXPECT_EQ(json.find("\"median\": 0"), std::string::npos);
 }
 
 }  // namespace

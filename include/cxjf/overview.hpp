@@ -112,6 +112,9 @@ inline constexpr RequestLimits request_limits{};
 /// withheld, with the further cells a difference would reveal
 /// (docs/overview.md, "What the public may learn").
 inline constexpr std::int64_t public_min_cell = 10;
+/// The public's score histogram has bins of this many points and no other:
+/// two binnings would differ by the few scores between their edges.
+inline constexpr double public_histogram_width = 10;
 
 /// Bins of the score histogram, in points. Bin i holds scores in
 /// [edges[i], edges[i+1]), the last bin also its upper edge; scores outside
