@@ -12,7 +12,9 @@
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <unordered_map>
 
+#include "binary_io.hpp"
 #include "cxjf/error.hpp"
 #include "cxjf/regions.hpp"
 #include "csv_text.hpp"
@@ -163,6 +165,16 @@ Table parse_table_csv(std::string_view text, const Model& model) {
   Row row;
   std::vector<std::string> fields;
   std::int64_t line = 0;
+  // A base database holds each enterprise once: the second row of a credit
+  // code ends the read at once, whatever follows (a million rows of one code
+  // cost no more than their first two). Codes are kept by hash, with their
+  // text in one arena to tell a true repeat from a collision.
+  struct Seen {
+    std::size_t at, size;  // the code's bytes in `arena`
+    std::int64_t line;
+  };
+  std::unordered_multimap<std::uint64_t, Seen> seen;
+  std::string arena;
   while (reader.next(line, fields)) {
     // A blank line or a row of empty cells (Excel writes ",,,," for a row
     // someone cleared) holds no enterprise.
@@ -177,6 +189,16 @@ Table parse_table_csv(std::string_view text, const Model& model) {
     auto fail = [&](int column, const std::string& message) { throw InputError(line, header[source[column]], message); };
 
     row.credit_code.assign(cell(credit_code_column));
+    {
+      const std::uint64_t h = hash_bytes(row.credit_code);
+      const auto [from, to] = seen.equal_range(h);
+      for (auto it = from; it != to; ++it)
+        if (std::string_view(arena).substr(it->second.at, it->second.size) == row.credit_code)
+          fail(credit_code_column, "credit code " + row.credit_code + " appears again (first at row " +
+                                       std::to_string(it->second.line) + ") (统一社会信用代码重复)");
+      seen.emplace(h, Seen{arena.size(), row.credit_code.size(), line});
+      arena += row.credit_code;
+    }
     row.name.assign(cell(name_column));
     std::string_view region = cell(region_column);
     if (region.size() != 6 || !all_digits(region))

@@ -191,8 +191,8 @@ Snapshot Snapshot::build(const Model& model, Table table, const BuildOptions& op
 
   // Input errors are found before the unregistered rows are dropped, so the
   // row numbers they report are those of the input. The repeated-code check
-  // reads only the codes, so it runs while the rest goes on; its error is
-  // still the one reported when there are several (it is the first task).
+  // reads only the codes, so it runs while the stages are found; its error
+  // is still the one reported when there are several (it is the first task).
   const int unique = graph.add([&](unsigned) { detail::require_unique_codes(table); });
   auto report_input_error = [&] {
     graph.wait();
@@ -230,6 +230,10 @@ Snapshot Snapshot::build(const Model& model, Table table, const BuildOptions& op
     state.stage.resize(kept);
   }
 
+  // A repeated code is refused before the fit, which it would make
+  // meaningless (and which costs the most).
+  graph.wait(unique);
+  if (graph.failed()) report_input_error();
   plan.emplace(p, b, table, state, ref);
   const auto n = static_cast<std::int64_t>(kept);
   const auto un = static_cast<std::size_t>(n);

@@ -347,6 +347,27 @@ TEST(ParseTableCsv, RowNumbersFollowEmbeddedNewlines) {
                      4, "rd_expense", "row 4, column rd_expense: 'x' is not a number");
 }
 
+// A base database holds each enterprise once: the second row of a code is
+// refused as it is read, before any later row (a bad one here) and before
+// the fit. A million rows of one code stop at row 3.
+TEST(ParseTableCsv, ARepeatedCodeStopsTheReadAtItsSecondRow) {
+  expect_table_error("credit_code,name,region_code,rd_expense,revenue_growth,patents\n"
+                     "91350100M000100Y43,甲,440305,1,2,3\n"
+                     "91110000100000000R,乙,110101,1,2,3\n"
+                     "91350100M000100Y43,丙,440305,1,2,3\n"
+                     "91110000100000000R,丁,110101,x,2,3\n",
+                     4, "credit_code",
+                     "row 4, column credit_code: credit code 91350100M000100Y43 appears again (first at row 2) "
+                     "(统一社会信用代码重复)");
+  std::string many = "credit_code,name,region_code,rd_expense,revenue_growth,patents\n";
+  const std::string line = "91350100M000100Y43,甲,440305,1,2,3\n";
+  many.reserve(many.size() + line.size() * 1000000);
+  for (int i = 0; i < 1000000; ++i) many += line;
+  expect_table_error(many, 3, "credit_code",
+                     "row 3, column credit_code: credit code 91350100M000100Y43 appears again (first at row 2) "
+                     "(统一社会信用代码重复)");
+}
+
 TEST(ParseTableCsv, RejectsGbk) {
   // "企业" in GBK is C6 F3 D2 B5.
   expect_table_error("credit_code,name,region_code,rd_expense,revenue_growth,patents\n"
