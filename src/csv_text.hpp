@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,19 @@ class CsvReader {
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
   }
 
+  // Bounds what one record may hold in memory: fields past `max_fields` are
+  // read but not kept, and a field is cut at `max_field_bytes`; after next()
+  // the caller sees what was cut (fields_found, cut_field, record_bytes).
+  void limit(std::size_t max_fields, std::size_t max_field_bytes) {
+    max_fields_ = std::max<std::size_t>(max_fields, 1);
+    max_field_bytes_ = max_field_bytes;
+  }
+  // Of the record just read: how many fields it has (kept or not), the
+  // first field cut at the byte limit (npos: none), its bytes as written.
+  std::size_t fields_found() const { return found_; }
+  std::size_t cut_field() const { return cut_; }
+  std::size_t record_bytes() const { return record_bytes_; }
+
   // Reads the next record into fields[0..m) (resizing `fields` to m) and its
   // first physical line into `line`; false when no record is left.
   bool next(std::int64_t& line, std::vector<std::string>& fields) {
@@ -46,10 +60,14 @@ class CsvReader {
       return false;
     }
     line = line_;
+    const std::size_t record_start = pos_;
     std::size_t count = 0;
+    found_ = 0;
+    cut_ = std::string_view::npos;
     for (;;) {
-      if (count == fields.size()) fields.emplace_back();
-      std::string& field = fields[count++];
+      const bool kept = count < max_fields_;
+      if (kept && count == fields.size()) fields.emplace_back();
+      std::string& field = kept ? fields[count++] : spare_;
       if (pos_ < n && text_[pos_] == '"') {
         read_quoted(field);
       } else {
@@ -63,8 +81,13 @@ class CsvReader {
                              "twice (\"\")");
           ++pos_;
         }
-        field.assign(text_.data() + start, pos_ - start);
+        field.assign(text_.data() + start, std::min(pos_ - start, max_field_bytes_ + 1));
       }
+      if (field.size() > max_field_bytes_) {
+        field.resize(max_field_bytes_);
+        if (cut_ == std::string_view::npos) cut_ = found_;
+      }
+      ++found_;
       if (pos_ >= n) break;
       if (text_[pos_] == ',') {
         ++pos_;
@@ -74,6 +97,7 @@ class CsvReader {
       break;
     }
     fields.resize(count);
+    record_bytes_ = pos_ - record_start;
     return true;
   }
 
@@ -104,10 +128,11 @@ class CsvReader {
         throw InputError(opened, "", "a quoted field starting on this line is never closed: a closing '\"' is missing");
       std::string_view chunk = text_.substr(pos_, quote - pos_);
       count_lines(chunk, '"');
-      field.append(chunk);
+      // Kept up to one byte past the limit, so that next() sees the cut.
+      if (field.size() <= max_field_bytes_) field.append(chunk.substr(0, max_field_bytes_ + 1 - field.size()));
       pos_ = quote + 1;
       if (pos_ < text_.size() && text_[pos_] == '"') {  // "" is one quote
-        field.push_back('"');
+        if (field.size() <= max_field_bytes_) field.push_back('"');
         ++pos_;
         continue;
       }
@@ -122,6 +147,10 @@ class CsvReader {
   std::string_view text_;
   std::size_t pos_ = 0;
   std::int64_t line_ = 1;
+  std::size_t max_fields_ = std::numeric_limits<std::size_t>::max();
+  std::size_t max_field_bytes_ = std::numeric_limits<std::size_t>::max() - 1;
+  std::size_t found_ = 0, cut_ = std::string_view::npos, record_bytes_ = 0;
+  std::string spare_;  // a field past max_fields_
 };
 
 // ---------------------------------------------------------------------------

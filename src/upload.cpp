@@ -517,8 +517,8 @@ bool column_required(int column, const Model& model) {
 // The reader of one upload: the header's mapping, then row by row.
 class UploadReader {
  public:
-  UploadReader(const Model& model, Upload& upload, PercentForm form)
-      : model_(model), upload_(upload), builder_(model), percent_form_(form) {
+  UploadReader(const Model& model, Upload& upload, PercentForm form, const UploadLimits& limits)
+      : model_(model), upload_(upload), builder_(model), percent_form_(form), limits_(limits) {
     k_ = static_cast<int>(model.indicators.size());
     if (k_ > 64)
       throw Error(ErrorCode::invalid_argument, "model '" + model.id + "' has " + std::to_string(k_) +
@@ -529,6 +529,7 @@ class UploadReader {
 
   void read(std::string_view text) {
     CsvReader reader(text);
+    reader.limit(limits_.max_columns + 1, limits_.max_cell_bytes);
     std::vector<std::string> fields;
     std::int64_t line = 0;
     // Blank lines above the header are not the header.
@@ -539,14 +540,50 @@ class UploadReader {
         break;
       }
     if (!have_header) throw InputError(1, "", "the file is empty: the first row must be the template's header (文件为空)");
+    if (const auto problem = too_big(reader); !problem.first.empty())
+      throw InputError(line, "", "the header " + problem.first);
     map_header(line, fields);
     unnamed_with_data_.assign(header_.size(), false);
-    builder_.reserve(std::count(text.begin(), text.end(), '\n'));
-    while (reader.next(line, fields)) read_row(line, fields);
+    builder_.reserve(std::min<std::int64_t>(std::count(text.begin(), text.end(), '\n'), limits_.max_rows));
+    while (reader.next(line, fields)) {
+      if (blank(fields) || is_id_row(fields)) continue;
+      if (upload_.rows_read >= limits_.max_rows)
+        throw InputError(line, "", "the upload has more than " + std::to_string(limits_.max_rows) +
+                                       " data rows: split it into several uploads (上传数据行数超过上限" +
+                                       std::to_string(limits_.max_rows) + "行，请分批上传)");
+      if (auto problem = too_big(reader); !problem.first.empty()) {
+        ++upload_.rows_read;
+        reject(line, fields, "the row " + problem.first, std::move(problem.second));
+        continue;
+      }
+      read_row(line, fields);
+    }
     finish();
   }
 
  private:
+  // What makes the record just read exceed a limit (English, with the
+  // Chinese after it in brackets, and Chinese alone), or empty.
+  std::pair<std::string, std::string> too_big(const CsvReader& reader) const {
+    if (reader.record_bytes() > limits_.max_row_bytes) {
+      const std::string n = std::to_string(reader.record_bytes()), limit = std::to_string(limits_.max_row_bytes);
+      return {"holds " + n + " bytes, more than the limit of " + limit + " (行过长)",
+              "本行" + n + "字节，超过上限" + limit + "字节"};
+    }
+    if (reader.fields_found() > limits_.max_columns) {
+      const std::string limit = std::to_string(limits_.max_columns);
+      return {"has more than " + limit + " cells (单元格数超过上限)", "单元格数超过上限" + limit + "个"};
+    }
+    if (reader.cut_field() != std::string_view::npos) {
+      const std::size_t c = reader.cut_field();
+      const std::string name = c < header_.size() ? " (" + header_[c] + ")" : "";
+      const std::string column = std::to_string(c + 1), limit = std::to_string(limits_.max_cell_bytes);
+      return {"has a cell in column " + column + name + " of more than " + limit + " bytes (单元格过长)",
+              "第" + column + "列" + name + "的单元格超过" + limit + "字节"};
+    }
+    return {};
+  }
+
   static bool blank(const std::vector<std::string>& fields) {
     return std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return trim(f).empty(); });
   }
@@ -663,7 +700,6 @@ class UploadReader {
   }
 
   void read_row(std::int64_t line, const std::vector<std::string>& fields) {
-    if (blank(fields) || is_id_row(fields)) return;
     ++upload_.rows_read;
     for (std::size_t h = 0; h < header_.size() && h < fields.size(); ++h)
       if (unnamed_[h] && !trim(fields[h]).empty()) unnamed_with_data_[h] = true;
@@ -861,6 +897,7 @@ class UploadReader {
   Upload& upload_;
   TableBuilder builder_;
   PercentForm percent_form_;
+  UploadLimits limits_;
   int k_ = 0;
   std::vector<std::string> header_;
   std::vector<int> source_;     // file column of each of our columns, -1 absent
@@ -916,17 +953,30 @@ PercentForm percent_form_from_name(std::string_view name) {
                   "': use percent (12.5 means 12.5 %) or fraction (0.125 means 12.5 %) (百分数列的写法：percent 或 fraction)");
 }
 
+namespace {
+[[noreturn]] void too_large(std::size_t size, const UploadLimits& limits) {
+  throw InputError(0, "", "the file has " + std::to_string(size) + " bytes, more than the limit of " +
+                              std::to_string(limits.max_bytes) + ": split it into several uploads (文件过大，请分批上传)");
+}
+}  // namespace
+
 Upload read_upload(std::string_view bytes, const Model& model, const UploadOptions& options) {
   Upload upload;
   std::string storage;
+  if (bytes.size() > options.limits.max_bytes) too_large(bytes.size(), options.limits);
   std::string_view text = decode(bytes, options.encoding, upload.encoding, storage);
-  UploadReader(model, upload, options.percent_form).read(text);
+  UploadReader(model, upload, options.percent_form, options.limits).read(text);
   return upload;
 }
 
 Upload read_upload_file(const std::string& path, const Model& model, const UploadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw Error(ErrorCode::io, "cannot read " + path);
+  // The size first: a file past the limit is refused before it is read.
+  const std::streamoff size = in.tellg();
+  if (size > 0 && static_cast<std::uint64_t>(size) > options.limits.max_bytes)
+    too_large(static_cast<std::size_t>(size), options.limits);
+  in.seekg(0);
   std::ostringstream contents;
   contents << in.rdbuf();
   if (in.bad()) throw Error(ErrorCode::io, "cannot read " + path);
@@ -934,11 +984,11 @@ Upload read_upload_file(const std::string& path, const Model& model, const Uploa
 }
 
 Upload read_upload(std::string_view bytes, const Model& model, Encoding encoding) {
-  return read_upload(bytes, model, UploadOptions{encoding, PercentForm::percent});
+  return read_upload(bytes, model, UploadOptions{encoding, PercentForm::percent, {}});
 }
 
 Upload read_upload_file(const std::string& path, const Model& model, Encoding encoding) {
-  return read_upload_file(path, model, UploadOptions{encoding, PercentForm::percent});
+  return read_upload_file(path, model, UploadOptions{encoding, PercentForm::percent, {}});
 }
 
 std::string upload_template_csv(const Model& model) {

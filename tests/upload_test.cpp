@@ -623,6 +623,84 @@ TEST(UploadAttributes, TheThirtyThirdDistinctValueIsReportedAndLeftOut) {
 }
 
 // ---------------------------------------------------------------------------
+// Limits (docs/upload.md, "Limits"): each at and past its edge.
+
+Upload read_limited(const std::string& text, const UploadLimits& limits) {
+  return read_upload(text, model(), UploadOptions{Encoding::automatic, PercentForm::percent, limits});
+}
+
+std::string limit_refusal(const std::string& text, const UploadLimits& limits) {
+  try {
+    read_limited(text, limits);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(UploadLimits, TheFileAndItsRows) {
+  std::string text = header + "\n";
+  for (int i = 1; i <= 3; ++i) text += testing::credit_code(i) + ",甲,440305,1,2,3,4\n";
+  UploadLimits limits;
+  limits.max_bytes = text.size();
+  EXPECT_EQ(read_limited(text, limits).table.size(), 3);
+  limits.max_bytes = text.size() - 1;
+  EXPECT_EQ(limit_refusal(text, limits),
+            "the file has " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                std::to_string(text.size() - 1) + ": split it into several uploads (文件过大，请分批上传)");
+  limits = UploadLimits{};
+  limits.max_rows = 3;
+  EXPECT_EQ(read_limited(text + "\n,,,,,,\n", limits).rows_read, 3);  // blank rows are not rows
+  limits.max_rows = 2;
+  EXPECT_EQ(limit_refusal(text, limits),
+            "row 4: the upload has more than 2 data rows: split it into several uploads (上传数据行数超过上限2行，请分批上传)");
+}
+
+TEST(UploadLimits, ColumnsCellsAndRowsAreRejectedOneByOne) {
+  const std::string ok = testing::credit_code(1) + ",甲,440305,1,2,3,4\n";
+  UploadLimits limits;
+  // Columns: the header has 7 cells.
+  limits.max_columns = 7;
+  EXPECT_EQ(read_limited(header + "\n" + ok, limits).table.size(), 1);
+  limits.max_columns = 6;
+  EXPECT_EQ(limit_refusal(header + "\n" + ok, limits), "row 1: the header has more than 6 cells (单元格数超过上限)");
+  // A cell: the name at the limit is read, one byte more rejects the row
+  // (keeping at most the limit in memory) and the next row is read.
+  limits = UploadLimits{};
+  limits.max_cell_bytes = 45;  // the longest header cell has 39
+  const std::string name45 = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰", name46 = name45 + "x";
+  std::string text = header + "\n" + testing::credit_code(1) + "," + name45 + ",440305,1,2,3,4\n" +
+                     testing::credit_code(2) + ",\"" + name46 + "\",440305,1,2,3,4\n" + testing::credit_code(3) +
+                     ",丙,440305,1,2,3,4\n";
+  Upload u = read_limited(text, limits);
+  EXPECT_EQ(u.table.size(), 2);
+  EXPECT_EQ(u.rows_read, 3);
+  ASSERT_EQ(u.rejected.size(), 1u);
+  EXPECT_EQ(u.rejected[0].row, 3);
+  EXPECT_EQ(u.rejected[0].reason_en, "the row has a cell in column 2 (企业名称) of more than 45 bytes (单元格过长)");
+  EXPECT_EQ(u.rejected[0].name, name45);  // cut at the limit
+  // A row as written, at and past its length with its line break; the
+  // header is a row too.
+  limits = UploadLimits{};
+  limits.max_row_bytes = header.size() + 1;
+  auto row_of = [&](int k, std::size_t size) {
+    const std::string rest = ",440305,1,2,3,4\n", code = testing::credit_code(k) + ",";
+    return code + std::string(size - code.size() - rest.size(), 'x') + rest;
+  };
+  Upload v = read_limited(header + "\n" + row_of(1, header.size() + 1) + row_of(2, header.size() + 2), limits);
+  EXPECT_EQ(v.table.size(), 1);
+  EXPECT_EQ(v.rows_read, 2);
+  ASSERT_EQ(v.rejected.size(), 1u);
+  EXPECT_EQ(v.rejected[0].reason_en, "the row holds " + std::to_string(header.size() + 2) +
+                                         " bytes, more than the limit of " + std::to_string(header.size() + 1) +
+                                         " (行过长)");
+  limits.max_row_bytes = header.size();
+  EXPECT_EQ(limit_refusal(header + "\n" + row_of(1, 40), limits),
+            "row 1: the header holds " + std::to_string(header.size() + 1) + " bytes, more than the limit of " +
+                std::to_string(header.size()) + " (行过长)");
+}
+
+// ---------------------------------------------------------------------------
 // Rows.
 
 TEST(UploadRows, CellsThatDoNotLineUpRejectTheRow) {

@@ -711,6 +711,31 @@ CXJF_API cxjf_status cxjf_estimate(cxjf_snapshot snapshot, const char* upload, s
                                    const char* role, const char* code, uint32_t options, char** record_json,
                                    char** results_csv, char** errors_csv, char** error);
 
+/* What one upload may cost (docs/upload.md, "Limits"): past max_bytes or
+ * max_rows the upload fails with CXJF_INVALID_INPUT; a row past max_columns,
+ * max_cell_bytes or max_row_bytes is rejected (in the record and the error
+ * report) and reading goes on. The defaults suit a portal: 64 MiB, 200,000
+ * rows, 256 columns, 4,096-byte cells, 65,536-byte rows. */
+typedef struct cxjf_upload_limits {
+  uint64_t max_bytes;      /* the file */
+  uint64_t max_rows;       /* data rows */
+  uint64_t max_columns;    /* cells of the header or of a row */
+  uint64_t max_cell_bytes; /* one cell, after unquoting */
+  uint64_t max_row_bytes;  /* one row as written */
+} cxjf_upload_limits;
+
+/* Sets the limits of every later estimate on this snapshot; a field of 0
+ * keeps its current value. Set them before sharing the snapshot between
+ * threads (an estimate running meanwhile uses the old or the new limits).
+ * Errors: CXJF_NULL_ARGUMENT, CXJF_WRONG_HANDLE; CXJF_INVALID_ARGUMENT for
+ * max_rows beyond 2^63 - 1. */
+CXJF_API cxjf_status cxjf_snapshot_set_upload_limits(cxjf_snapshot snapshot, const cxjf_upload_limits* limits,
+                                                     char** error);
+
+/* Reads the limits in force into *limits.
+ * Errors: CXJF_NULL_ARGUMENT, CXJF_WRONG_HANDLE. */
+CXJF_API cxjf_status cxjf_snapshot_upload_limits(cxjf_snapshot snapshot, cxjf_upload_limits* limits, char** error);
+
 /* Estimates an upload file: cxjf_estimate on the file's bytes.
  *   path   the upload's path (borrowed). Required.
  *   The other parameters are those of cxjf_estimate.

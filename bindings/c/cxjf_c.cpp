@@ -224,7 +224,17 @@ struct cxjf_snapshot_s {
   std::mutex estimator_mutex;
   std::unique_ptr<cxjf::Estimator> estimator_owner;
 
+  // What an upload may cost: set by cxjf_snapshot_set_upload_limits, read
+  // by every estimate.
+  std::mutex limits_mutex;
+  cxjf::UploadLimits limits;
+
   explicit cxjf_snapshot_s(cxjf::Snapshot s) : snapshot(std::move(s)) {}
+
+  cxjf::UploadLimits upload_limits() {
+    std::lock_guard<std::mutex> lock(limits_mutex);
+    return limits;
+  }
 
   const cxjf::OverviewIndex& overview() { return built_once(index, index_mutex, index_owner); }
   const cxjf::Estimator& estimation() { return built_once(estimator, estimator_mutex, estimator_owner); }
@@ -350,7 +360,8 @@ cxjf_status estimate(cxjf_snapshot snapshot, bool from_file, const char* bytes, 
                                     "CXJF_ESTIMATE_FRACTIONS");
   const cxjf::UploadOptions read_options{
       static_cast<cxjf::Encoding>(encoding),
-      (options & CXJF_ESTIMATE_FRACTIONS) ? cxjf::PercentForm::fraction : cxjf::PercentForm::percent};
+      (options & CXJF_ESTIMATE_FRACTIONS) ? cxjf::PercentForm::fraction : cxjf::PercentForm::percent,
+      s.upload_limits()};
   const cxjf::Snapshot& snap = s.snapshot;
   cxjf::Upload upload = from_file ? cxjf::read_upload_file(path, snap.model, read_options)
                                   : cxjf::read_upload(std::string_view(bytes ? bytes : "", size), snap.model, read_options);
@@ -873,6 +884,39 @@ CXJF_API cxjf_status cxjf_estimate_file(cxjf_snapshot snapshot, const char* path
                                         char** results_csv, char** errors_csv, char** error) {
   return estimate(snapshot, true, nullptr, 0, path, encoding, role, code, options, record_json,
                   results_csv, errors_csv, error, "cxjf_estimate_file");
+}
+
+
+CXJF_API cxjf_status cxjf_snapshot_set_upload_limits(cxjf_snapshot snapshot, const cxjf_upload_limits* limits,
+                                                     char** error) {
+  CXJF_API_BEGIN(error)
+  cxjf_snapshot_s& s = snapshot_of(snapshot, "cxjf_snapshot_set_upload_limits");
+  require(limits, "cxjf_snapshot_set_upload_limits", "limits");
+  if (limits->max_rows > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    fail(CXJF_INVALID_ARGUMENT, "cxjf_snapshot_set_upload_limits: max_rows is beyond 2^63 - 1");
+  std::lock_guard<std::mutex> lock(s.limits_mutex);
+  auto set = [](std::uint64_t value, auto& field) {
+    if (value != 0) field = static_cast<std::remove_reference_t<decltype(field)>>(value);
+  };
+  set(limits->max_bytes, s.limits.max_bytes);
+  set(limits->max_rows, s.limits.max_rows);
+  set(limits->max_columns, s.limits.max_columns);
+  set(limits->max_cell_bytes, s.limits.max_cell_bytes);
+  set(limits->max_row_bytes, s.limits.max_row_bytes);
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_upload_limits(cxjf_snapshot snapshot, cxjf_upload_limits* limits, char** error) {
+  CXJF_API_BEGIN(error)
+  cxjf_snapshot_s& s = snapshot_of(snapshot, "cxjf_snapshot_upload_limits");
+  require(limits, "cxjf_snapshot_upload_limits", "limits");
+  const cxjf::UploadLimits l = s.upload_limits();
+  limits->max_bytes = l.max_bytes;
+  limits->max_rows = static_cast<std::uint64_t>(l.max_rows);
+  limits->max_columns = l.max_columns;
+  limits->max_cell_bytes = l.max_cell_bytes;
+  limits->max_row_bytes = l.max_row_bytes;
+  CXJF_API_END()
 }
 
 }  // extern "C"

@@ -43,10 +43,23 @@ const char* percent_form_name(PercentForm form);
 /// Parses "percent" or "fraction"; throws Error(invalid_argument).
 PercentForm percent_form_from_name(std::string_view name);
 
+/// What one upload may cost (docs/upload.md, "Limits"). Past a file limit
+/// the upload is refused (InputError naming the row); past a row limit the
+/// row is rejected with a reason naming the column, and reading goes on.
+/// The defaults suit a portal; a service may raise or lower them.
+struct UploadLimits {
+  std::size_t max_bytes = std::size_t{64} << 20;  ///< the file, as uploaded (64 MiB)
+  std::int64_t max_rows = 200000;                 ///< data rows (blank rows and the id row not counted)
+  std::size_t max_columns = 256;                  ///< cells of the header, or of a row
+  std::size_t max_cell_bytes = 4096;              ///< one cell, after unquoting
+  std::size_t max_row_bytes = 65536;              ///< one row (or the header) as written, line breaks in quotes included
+};
+
 /// How an upload is read.
 struct UploadOptions {
   Encoding encoding = Encoding::automatic;         ///< the file's encoding, or detect it
   PercentForm percent_form = PercentForm::percent; ///< bare numbers of % columns
+  UploadLimits limits;                             ///< what it may cost
 };
 
 /// One bad cell.

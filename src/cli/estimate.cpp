@@ -26,6 +26,7 @@ void add_estimate(CLI::App& app) {
     std::string percent_form = "percent";
     bool ledgers = false;
     unsigned threads = 0;
+    UploadLimits limits;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(CLI::ExistingFile);
@@ -45,9 +46,22 @@ void add_estimate(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "threads scoring the rows (0: one per core; same record on any count)")
       ->capture_default_str();
+  // Limits (docs/upload.md, "Limits"): past a file limit the upload is
+  // refused, past a row limit the row is rejected.
+  cmd->add_option("--max-bytes", a->limits.max_bytes, "largest upload file, in bytes")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-rows", a->limits.max_rows, "most data rows of an upload")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-columns", a->limits.max_columns, "most cells of the header or of a row")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-cell-bytes", a->limits.max_cell_bytes, "largest cell, in bytes")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-row-bytes", a->limits.max_row_bytes, "largest row as written, in bytes")
+      ->capture_default_str()->check(CLI::PositiveNumber);
   cmd->callback([a] {
     Principal principal = parse_principal(a->principal);
-    const UploadOptions read_options{encoding_from_name(a->encoding), percent_form_from_name(a->percent_form)};
+    const UploadOptions read_options{encoding_from_name(a->encoding), percent_form_from_name(a->percent_form),
+                                     a->limits};
     Snapshot snap = [&] {
       Step step("loading " + a->snapshot);
       return Snapshot::load(a->snapshot);

@@ -307,6 +307,26 @@ static void test_estimate(void) {
   CHECK(contains(record, "\"ledger\""));
   CHECK(contains(record, "\"rows_read\": 3"));
   cxjf_free(record);
+
+  /* Limits (docs/upload.md): the portal's defaults; 0 keeps a value; two
+   * data rows allowed refuse the three of hand_upload, naming row 5. */
+  {
+    cxjf_upload_limits limits;
+    CHECK_OK(cxjf_snapshot_upload_limits(s, &limits, NULL));
+    CHECK(limits.max_bytes == 64u << 20 && limits.max_rows == 200000 && limits.max_columns == 256);
+    CHECK(limits.max_cell_bytes == 4096 && limits.max_row_bytes == 65536);
+    cxjf_upload_limits two = {0, 2, 0, 0, 0};
+    CHECK_OK(cxjf_snapshot_set_upload_limits(s, &two, NULL));
+    CHECK_OK(cxjf_snapshot_upload_limits(s, &limits, NULL));
+    CHECK(limits.max_rows == 2 && limits.max_bytes == 64u << 20);
+    char* error = NULL;
+    record = NULL;
+    CHECK(cxjf_estimate(s, hand_upload, strlen(hand_upload), CXJF_ENCODING_AUTO, "torch_center", NULL, 0, &record, NULL,
+                        NULL, &error) == CXJF_INVALID_INPUT);
+    CHECK(record == NULL && contains(error, "row 5: the upload has more than 2 data rows"));
+    cxjf_free(error);
+    CHECK(cxjf_snapshot_set_upload_limits(s, NULL, NULL) == CXJF_NULL_ARGUMENT);
+  }
   cxjf_snapshot_destroy(&s);
 }
 

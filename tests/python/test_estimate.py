@@ -193,3 +193,21 @@ def test_percent_form_is_explicit(small_snapshot, frames):
     assert alone == together
     with pytest.raises(cxjf.CxjfError):
         small_snapshot.estimate(as_percent, "torch_center", percent_form="ratio")
+
+
+def test_upload_limits(small_snapshot, frames):
+    # docs/upload.md, "Limits": past max_rows the upload is refused, naming
+    # the row; a cell past max_cell_bytes rejects its row only.
+    _, newcomers = frames
+    upload = newcomers.head(3)
+    record = small_snapshot.estimate(upload, limits={"max_rows": 3})
+    assert record.counts["rows_read"] == 3
+    with pytest.raises(cxjf.CxjfError, match="row 4: the upload has more than 2 data rows"):
+        small_snapshot.estimate(upload, limits={"max_rows": 2})
+    long_name = upload.copy()
+    long_name.iloc[1, long_name.columns.get_loc("企业名称")] = "名" * 2000  # 6,000 bytes
+    record = small_snapshot.estimate(long_name)
+    assert record.counts["scored"] == 2 and record.counts["rejected"] == 1
+    assert "of more than 4096 bytes" in record.errors["reason_en"].iloc[0]
+    with pytest.raises(ValueError, match="not an upload limit"):
+        small_snapshot.estimate(upload, limits={"max_lines": 3})

@@ -1,6 +1,6 @@
 # Type stubs of cxjf._core, the private pybind11 extension (bindings/python/src).
 # The public API is the cxjf package; these are the C++ calls it makes.
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Dict, Optional, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -155,7 +155,8 @@ class Upload:
     @property
     def usable(self) -> int: ...
 
-def read_upload(data: bytes, model: Model, encoding: str = "auto", percent_form: str = "percent") -> Upload: ...
+def read_upload(data: bytes, model: Model, encoding: str = "auto", percent_form: str = "percent",
+                limits: Dict[str, int] = ...) -> Upload: ...
 def upload_template_csv(model: Model) -> bytes: ...
 
 class EstimationRecord:

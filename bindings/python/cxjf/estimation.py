@@ -12,7 +12,7 @@ import functools
 import io
 import json
 import os
-from typing import Any, Optional, Union
+from typing import Any, Dict, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -130,16 +130,19 @@ def upload_bytes(data: Any, sheet: Optional[str] = None) -> bytes:
 
 
 def estimate(snapshot: Any, data: Any, principal: PrincipalLike = "torch_center", *, encoding: str = "auto",
-             sheet: Optional[str] = None, threads: int = 0, percent_form: str = "percent") -> EstimationRecord:
+             sheet: Optional[str] = None, threads: int = 0, percent_form: str = "percent",
+             limits: Optional[Dict[str, int]] = None) -> EstimationRecord:
     """Scores every usable row of an upload against `snapshot` for `principal`
     (registered enterprises get their actual score, others an estimate), on
     `threads` threads (0: one per core); the record is the same whatever the
     count. A registered enterprise outside the principal's scope is estimated
     like any newcomer. `percent_form` says how bare numbers of % columns are
     read: ``"percent"`` (12.5 is 12.5 %) or ``"fraction"`` (0.125 is 12.5 %);
-    a cell written with '%' is always a percent."""
+    a cell written with '%' is always a percent. `limits` overrides what one
+    upload may cost (docs/upload.md, "Limits"): ``max_bytes``, ``max_rows``,
+    ``max_columns``, ``max_cell_bytes``, ``max_row_bytes``."""
     if threads < 0:
         raise ValueError(f"threads must be 0 (one per core) or more, not {threads}")
     who = Principal.parse(principal)
-    upload = _core.read_upload(upload_bytes(data, sheet), snapshot._core.model, encoding, percent_form)
+    upload = _core.read_upload(upload_bytes(data, sheet), snapshot._core.model, encoding, percent_form, limits or {})
     return EstimationRecord(snapshot._estimator.estimate(upload, who._core(), threads), snapshot)

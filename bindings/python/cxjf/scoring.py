@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from typing import Any, Optional, Union
+from typing import Any, Dict, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -295,17 +295,17 @@ class Snapshot:
         return Ledger(json.loads(_core.ledger_json(self._core.model, self._core.reference, self._core.table, row)))
 
     def estimate(self, data: Any, principal: Any = "torch_center", *, encoding: str = "auto", sheet: Optional[str] = None,
-                 threads: int = 0, percent_form: str = "percent"):
+                 threads: int = 0, percent_form: str = "percent", limits: Optional[Dict[str, int]] = None):
         """Estimates an upload against this snapshot for `principal`
         (docs/estimation.md): a DataFrame, a .csv or .xlsx path, or CSV
         bytes. Returns an EstimationRecord with ``results``, ``errors`` and
         ``record``. The rows are scored on `threads` threads (0: one per
-        core); `percent_form` is ``"percent"`` or ``"fraction"`` (see
-        cxjf.estimate)."""
+        core); `percent_form` is ``"percent"`` or ``"fraction"`` and `limits`
+        what one upload may cost (see cxjf.estimate)."""
         from .estimation import estimate
 
         return estimate(self, data, principal, encoding=encoding, sheet=sheet, threads=threads,
-                        percent_form=percent_form)
+                        percent_form=percent_form, limits=limits)
 
     @functools.cached_property
     def _estimator(self) -> _core.Estimator:

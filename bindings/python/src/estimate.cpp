@@ -99,13 +99,31 @@ void bind_estimate(py::module_& m) {
 
   m.def(
       "read_upload",
-      [](const py::bytes& bytes, const Model& model, const std::string& encoding, const std::string& percent_form) {
+      [](const py::bytes& bytes, const Model& model, const std::string& encoding, const std::string& percent_form,
+         const py::dict& limits) {
+        UploadOptions options{encoding_from_name(encoding), percent_form_from_name(percent_form), {}};
+        UploadLimits& l = options.limits;
+        for (const auto& [key, value] : limits) {
+          const std::string name = py::str(key);
+          const auto n = value.cast<std::int64_t>();
+          if (n <= 0) throw py::value_error("limits['" + name + "'] must be a positive integer");
+          const auto u = static_cast<std::size_t>(n);
+          if (name == "max_bytes") l.max_bytes = u;
+          else if (name == "max_rows") l.max_rows = n;
+          else if (name == "max_columns") l.max_columns = u;
+          else if (name == "max_cell_bytes") l.max_cell_bytes = u;
+          else if (name == "max_row_bytes") l.max_row_bytes = u;
+          else
+            throw py::value_error("'" + name +
+                                  "' is not an upload limit: max_bytes, max_rows, max_columns, max_cell_bytes or "
+                                  "max_row_bytes");
+        }
         std::string data = bytes;
-        const UploadOptions options{encoding_from_name(encoding), percent_form_from_name(percent_form)};
         py::gil_scoped_release release;
         return read_upload(data, model, options);
       },
-      py::arg("data"), py::arg("model"), py::arg("encoding") = "auto", py::arg("percent_form") = "percent");
+      py::arg("data"), py::arg("model"), py::arg("encoding") = "auto", py::arg("percent_form") = "percent",
+      py::arg("limits") = py::dict());
   m.def("upload_template_csv", [](const Model& model) { return py::bytes(upload_template_csv(model)); }, py::arg("model"));
 
   py::class_<EstimationRecord, std::shared_ptr<EstimationRecord>>(m, "EstimationRecord",

@@ -129,6 +129,10 @@ interface CxjfLibrary extends Library {
                   PointerByReference error);
 
   // Estimation
+  int cxjf_snapshot_set_upload_limits(Pointer snapshot, long[] limits, PointerByReference error);
+
+  int cxjf_snapshot_upload_limits(Pointer snapshot, long[] limits, PointerByReference error);
+
   int cxjf_estimate(Pointer snapshot, byte[] upload, SizeT size, int encoding, String role, String code, int options,
                     PointerByReference record, PointerByReference results, PointerByReference errors,
                     PointerByReference error);

@@ -295,6 +295,28 @@ public final class Snapshot extends NativeHandle {
   // ---------------------------------------------------------------------------
   // Estimation
 
+  /** The limits every estimate on this snapshot applies (cxjf_upload_limits). */
+  public UploadLimits uploadLimits() {
+    return use(h -> {
+      long[] out = new long[5];
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_upload_limits(h, out, error), error);
+      return new UploadLimits(out[0], out[1], out[2], out[3], out[4]);
+    });
+  }
+
+  /**
+   * Sets the limits of every later estimate on this snapshot; a field of 0
+   * keeps its value. Set them before sharing the snapshot between threads.
+   */
+  public void setUploadLimits(UploadLimits limits) {
+    use(h -> {
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_set_upload_limits(h, limits.toArray(), error), error);
+      return null;
+    });
+  }
+
   /**
    * Estimates an upload (the filled template's bytes) for a principal:
    * registered enterprises in its scope show their actual scores, others are

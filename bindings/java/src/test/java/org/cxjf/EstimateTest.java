@@ -172,4 +172,25 @@ class EstimateTest {
         () -> snapshot.estimateFile("no-such-upload.csv", Encoding.AUTO, "torch_center", null, false));
     assertEquals(Status.IO, missing.getStatus());
   }
+
+  @Test
+  void uploadLimits() {
+    // docs/upload.md, "Limits": the portal's defaults, then a lower row limit.
+    UploadLimits limits = snapshot.uploadLimits();
+    assertEquals(64L << 20, limits.maxBytes);
+    assertEquals(200000L, limits.maxRows);
+    assertEquals(4096L, limits.maxCellBytes);
+    try (Snapshot other = Snapshot.load(Fixture.Sample.SNAPSHOT.toString())) {
+      other.setUploadLimits(new UploadLimits(0, 4, 0, 0, 0));
+      assertEquals(4L, other.uploadLimits().maxRows);
+      assertEquals(64L << 20, other.uploadLimits().maxBytes);  // 0 kept it
+      byte[] five = upload().getBytes(StandardCharsets.UTF_8);  // five data rows
+      CxjfException refused = assertThrows(CxjfException.class,
+          () -> other.estimate(five, Encoding.AUTO, "torch_center", null, false));
+      assertEquals(Status.INVALID_INPUT, refused.getStatus());
+      assertTrue(refused.getMessage().contains("more than 4 data rows"), refused.getMessage());
+      other.setUploadLimits(limits.withMaxRows(5));
+      assertTrue(other.estimate(five, Encoding.AUTO, "torch_center", null, false).recordJson().contains("\"rows_read\": 5"));
+    }
+  }
 }
