@@ -52,10 +52,13 @@
  *
  * Invalid arguments are reported, never crashed on: a NULL where a pointer is
  * required gives CXJF_NULL_ARGUMENT, a handle of the wrong kind or one already
- * destroyed gives CXJF_WRONG_HANDLE (detected by a tag every handle carries:
- * a safety net for bugs, not a guarantee, since freed memory may have been
- * reused), and every C++ exception is caught and turned into a status and a
- * message: none crosses this interface.
+ * destroyed gives CXJF_WRONG_HANDLE, and every C++ exception is caught and
+ * turned into a status and a message: none crosses this interface. A handle
+ * is a number the library issues once and looks up in its table of live
+ * handles, never a pointer it dereferences: a destroyed handle is known to
+ * be dead however its memory was reused, and destroying it again gives
+ * CXJF_WRONG_HANDLE. Destroying a handle while another thread uses it is
+ * still a bug of the caller's.
  *
  * Memory. Who owns each pointer is written on each parameter:
  *   - "borrowed": the library reads it during the call only; you keep

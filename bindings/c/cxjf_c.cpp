@@ -3,10 +3,11 @@
 // side throws becomes a status and a message, so no exception ever unwinds
 // into a C, Java or Go caller, where it would abort the process.
 //
-// Handles are heap objects whose first member is a tag naming their kind.
-// Checking it turns the commonest C bugs — a snapshot passed where a model
-// is expected through a cast, a handle used after destroy — into
-// CXJF_WRONG_HANDLE instead of a crash somewhere deep in the library.
+// A handle is not a pointer to its object but a number the library issued
+// and never issues again, looked up in a registry of live handles. So the
+// commonest C bugs (a snapshot passed where a model is expected through a
+// cast, a handle used after destroy, a handle destroyed twice) become
+// CXJF_WRONG_HANDLE without touching freed memory, however it was reused.
 #include "cxjf.h"
 
 #include <atomic>
@@ -16,6 +17,8 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <shared_mutex>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -54,17 +57,9 @@ namespace {
 
 using json = nlohmann::json;
 
-// The handles' tags: eight ASCII bytes each, so that a dump shows what a
-// pointer was. A destroyed handle is re-tagged before its memory is freed.
-constexpr std::uint64_t tag(const char (&s)[9]) {
-  std::uint64_t t = 0;
-  for (int i = 0; i < 8; ++i) t = t << 8 | static_cast<unsigned char>(s[i]);
-  return t;
-}
-constexpr std::uint64_t model_tag = tag("cxjfMODL");
-constexpr std::uint64_t columns_tag = tag("cxjfCOLS");
-constexpr std::uint64_t snapshot_tag = tag("cxjfSNAP");
-constexpr std::uint64_t dead_tag = tag("cxjfDEAD");
+// A handle's kind, in the low bits of its number.
+enum HandleKind : std::uintptr_t { model_kind = 1, columns_kind = 2, snapshot_kind = 3 };
+constexpr std::uintptr_t kind_bits = 4;
 
 // An error raised by this file itself (a NULL argument, a wrong handle, a
 // small buffer), with the status it must become.
@@ -185,10 +180,8 @@ class ErrorSlot {
   }                             \
   return CXJF_OK;
 
-// The handles. Each starts with its tag so that any handle pointer can be
-// checked by reading its first eight bytes.
+// The objects behind the handles.
 struct cxjf_model_s {
-  std::uint64_t tag = model_tag;
   cxjf::Model model;
 };
 
@@ -200,7 +193,6 @@ struct cxjf_columns_s {
                                                          "qualifications", "negatives", "stage"};
   enum Text { credit_code, name, zone, incubator, industry, tech_fields, qualifications, negatives, stage };
 
-  std::uint64_t tag = columns_tag;
   std::int64_t n = 0;
   std::vector<std::string> text[text_count];  // empty until set
   std::vector<std::int32_t> region;            // empty until set
@@ -210,7 +202,6 @@ struct cxjf_columns_s {
 };
 
 struct cxjf_snapshot_s {
-  std::uint64_t tag = snapshot_tag;
   cxjf::Snapshot snapshot;
   // The query index, built on first use. The atomic pointer makes every query
   // after the first lock-free; the mutex makes concurrent first queries wait
@@ -258,37 +249,78 @@ template <class T>
 struct Kind;
 template <>
 struct Kind<cxjf_model_s> {
-  static constexpr std::uint64_t tag = model_tag;
+  static constexpr HandleKind kind = model_kind;
   static constexpr const char* name = "cxjf_model";
 };
 template <>
 struct Kind<cxjf_columns_s> {
-  static constexpr std::uint64_t tag = columns_tag;
+  static constexpr HandleKind kind = columns_kind;
   static constexpr const char* name = "cxjf_columns";
 };
 template <>
 struct Kind<cxjf_snapshot_s> {
-  static constexpr std::uint64_t tag = snapshot_tag;
+  static constexpr HandleKind kind = snapshot_kind;
   static constexpr const char* name = "cxjf_snapshot";
 };
+
+const char* kind_name(std::uintptr_t kind) {
+  switch (kind) {
+    case model_kind: return "cxjf_model";
+    case columns_kind: return "cxjf_columns";
+    case snapshot_kind: return "cxjf_snapshot";
+    default: return "handle";
+  }
+}
 
 template <class T>
 void require(const T* p, const char* function, const char* parameter) {
   if (!p) fail(CXJF_NULL_ARGUMENT, std::string(function) + ": " + parameter + " is NULL");
 }
 
+// The live handles: number -> object. Numbers count up and are never
+// reused, so a destroyed handle stays unknown. Never destroyed itself:
+// handles may be released while the process exits (a JVM's finalizers).
+struct Registry {
+  std::shared_mutex mutex;
+  std::unordered_map<std::uintptr_t, void*> live;
+  std::uintptr_t issued = 0;
+};
+Registry& registry() {
+  static Registry* r = new Registry;
+  return *r;
+}
+
+// Registers a new object and returns its handle.
+template <class T>
+T* issue(std::unique_ptr<T> object) {
+  Registry& r = registry();
+  std::unique_lock<std::shared_mutex> lock(r.mutex);
+  const std::uintptr_t number = (++r.issued << kind_bits) | Kind<T>::kind;
+  r.live.emplace(number, object.get());
+  object.release();
+  return reinterpret_cast<T*>(number);
+}
+
 // The live object behind a handle, or CXJF_NULL_ARGUMENT / CXJF_WRONG_HANDLE.
 template <class T>
 T& live(T* handle, const char* function, const char* parameter) {
   require(handle, function, parameter);
-  // Every handle starts with its tag, so reading it through any handle type is
-  // reading the same eight bytes.
-  std::uint64_t t;
-  std::memcpy(&t, static_cast<const void*>(handle), sizeof t);
-  if (t != Kind<T>::tag)
+  const auto number = reinterpret_cast<std::uintptr_t>(handle);
+  Registry& r = registry();
+  void* object = nullptr;
+  {
+    std::shared_lock<std::shared_mutex> lock(r.mutex);
+    auto it = r.live.find(number);
+    if (it != r.live.end()) object = it->second;
+  }
+  const std::uintptr_t kind = number & ((std::uintptr_t{1} << kind_bits) - 1);
+  if (!object)
     fail(CXJF_WRONG_HANDLE, std::string(function) + ": " + parameter + " is not a live " + Kind<T>::name +
-                                (t == dead_tag ? " (it was destroyed)" : " (a handle of another kind, or one already destroyed)"));
-  return *handle;
+                                " (destroyed already, or not made by this library)");
+  if (kind != Kind<T>::kind)
+    fail(CXJF_WRONG_HANDLE, std::string(function) + ": " + parameter + " is a " + kind_name(kind) + ", not a " +
+                                Kind<T>::name);
+  return *static_cast<T*>(object);
 }
 
 // Destroys a handle: the shared body of the cxjf_*_destroy functions.
@@ -296,9 +328,13 @@ template <class T>
 cxjf_status destroy(T** handle, const char* function) {
   CXJF_API_BEGIN(nullptr)
   if (!handle || !*handle) return CXJF_OK;
-  T& object = live(*handle, function, "*handle");
-  object.tag = dead_tag;
-  delete &object;
+  T* object = &live(*handle, function, "*handle");
+  {
+    Registry& r = registry();
+    std::unique_lock<std::shared_mutex> lock(r.mutex);
+    r.live.erase(reinterpret_cast<std::uintptr_t>(*handle));
+  }
+  delete object;
   *handle = nullptr;
   CXJF_API_END()
 }
@@ -426,7 +462,7 @@ CXJF_API cxjf_status cxjf_model_default(cxjf_model* out, char** error) {
   CXJF_API_BEGIN(error)
   require(out, "cxjf_model_default", "out");
   *out = nullptr;
-  *out = new cxjf_model_s{model_tag, cxjf::default_model()};
+  *out = issue(std::make_unique<cxjf_model_s>(cxjf_model_s{cxjf::default_model()}));
   CXJF_API_END()
 }
 
@@ -441,7 +477,7 @@ CXJF_API cxjf_status cxjf_model_builtin(const char* id, cxjf_model* out, char** 
     for (const std::string& known : cxjf::builtin_model_ids()) ids += (ids.empty() ? "" : ", ") + known;
     fail(CXJF_NOT_FOUND, "cxjf_model_builtin: no embedded model has the id '" + std::string(id) + "'; the ids are " + ids);
   }
-  *out = new cxjf_model_s{model_tag, cxjf::Model::from_json(text)};
+  *out = issue(std::make_unique<cxjf_model_s>(cxjf_model_s{cxjf::Model::from_json(text)}));
   CXJF_API_END()
 }
 
@@ -450,7 +486,7 @@ CXJF_API cxjf_status cxjf_model_from_json(const char* json_text, cxjf_model* out
   require(out, "cxjf_model_from_json", "out");
   *out = nullptr;
   require(json_text, "cxjf_model_from_json", "json");
-  *out = new cxjf_model_s{model_tag, cxjf::Model::from_json(json_text)};
+  *out = issue(std::make_unique<cxjf_model_s>(cxjf_model_s{cxjf::Model::from_json(json_text)}));
   CXJF_API_END()
 }
 
@@ -459,7 +495,7 @@ CXJF_API cxjf_status cxjf_model_from_file(const char* path, cxjf_model* out, cha
   require(out, "cxjf_model_from_file", "out");
   *out = nullptr;
   require(path, "cxjf_model_from_file", "path");
-  *out = new cxjf_model_s{model_tag, cxjf::Model::from_file(path)};
+  *out = issue(std::make_unique<cxjf_model_s>(cxjf_model_s{cxjf::Model::from_file(path)}));
   CXJF_API_END()
 }
 
@@ -491,7 +527,7 @@ CXJF_API cxjf_status cxjf_columns_create(int64_t n, cxjf_columns* out, char** er
   if (n < 1) fail(CXJF_INVALID_ARGUMENT, "cxjf_columns_create: n is " + std::to_string(n) + "; give 1 or more enterprises");
   auto c = std::make_unique<cxjf_columns_s>();
   c->n = n;
-  *out = c.release();
+  *out = issue(std::move(c));
   CXJF_API_END()
 }
 
@@ -623,7 +659,7 @@ CXJF_API cxjf_status cxjf_snapshot_score_columns(cxjf_model model, cxjf_columns 
     // the scoring's own checks (stages, repeated codes) report as well.
     builder.add(row, static_cast<std::int64_t>(i) + 2);
   }
-  *out = new cxjf_snapshot_s(cxjf::Snapshot::build(m, builder.build()));
+  *out = issue(std::make_unique<cxjf_snapshot_s>(cxjf::Snapshot::build(m, builder.build())));
   CXJF_API_END()
 }
 
@@ -634,7 +670,7 @@ CXJF_API cxjf_status cxjf_snapshot_score_csv(cxjf_model model, const char* csv, 
   *out = nullptr;
   const cxjf::Model& m = model_of(model, "cxjf_snapshot_score_csv");
   if (size > 0) require(csv, "cxjf_snapshot_score_csv", "csv");
-  *out = new cxjf_snapshot_s(cxjf::Snapshot::build(m, cxjf::parse_table_csv(std::string_view(csv ? csv : "", size), m)));
+  *out = issue(std::make_unique<cxjf_snapshot_s>(cxjf::Snapshot::build(m, cxjf::parse_table_csv(std::string_view(csv ? csv : "", size), m))));
   CXJF_API_END()
 }
 
@@ -645,7 +681,7 @@ CXJF_API cxjf_status cxjf_snapshot_score_csv_file(cxjf_model model, const char* 
   *out = nullptr;
   const cxjf::Model& m = model_of(model, "cxjf_snapshot_score_csv_file");
   require(path, "cxjf_snapshot_score_csv_file", "path");
-  *out = new cxjf_snapshot_s(cxjf::Snapshot::build(m, cxjf::read_table_csv(path, m)));
+  *out = issue(std::make_unique<cxjf_snapshot_s>(cxjf::Snapshot::build(m, cxjf::read_table_csv(path, m))));
   CXJF_API_END()
 }
 
@@ -663,7 +699,7 @@ CXJF_API cxjf_status cxjf_snapshot_generate(cxjf_model model, int64_t n, uint64_
   options.n = n;
   options.seed = seed;
   options.unregistered_share = unregistered_share;
-  *out = new cxjf_snapshot_s(cxjf::Snapshot::build(m, cxjf::generate(m, options)));
+  *out = issue(std::make_unique<cxjf_snapshot_s>(cxjf::Snapshot::build(m, cxjf::generate(m, options))));
   CXJF_API_END()
 }
 
@@ -672,7 +708,7 @@ CXJF_API cxjf_status cxjf_snapshot_load(const char* path, cxjf_snapshot* out, ch
   require(out, "cxjf_snapshot_load", "out");
   *out = nullptr;
   require(path, "cxjf_snapshot_load", "path");
-  *out = new cxjf_snapshot_s(cxjf::Snapshot::load(path));
+  *out = issue(std::make_unique<cxjf_snapshot_s>(cxjf::Snapshot::load(path)));
   CXJF_API_END()
 }
 
@@ -692,7 +728,7 @@ CXJF_API cxjf_status cxjf_snapshot_model(cxjf_snapshot snapshot, cxjf_model* out
   CXJF_API_BEGIN(error)
   require(out, "cxjf_snapshot_model", "out");
   *out = nullptr;
-  *out = new cxjf_model_s{model_tag, snapshot_of(snapshot, "cxjf_snapshot_model").snapshot.model};
+  *out = issue(std::make_unique<cxjf_model_s>(cxjf_model_s{snapshot_of(snapshot, "cxjf_snapshot_model").snapshot.model}));
   CXJF_API_END()
 }
 

@@ -92,7 +92,7 @@ static void test_wrong_handles(void) {
 
   /* A handle of another kind, through a cast. */
   CHECK_STATUS(cxjf_snapshot_size((cxjf_snapshot)(void*)model, &n, msg()), CXJF_WRONG_HANDLE);
-  CHECK(contains(last_message, "cxjf_snapshot_size: snapshot is not a live cxjf_snapshot"));
+  CHECK(contains(last_message, "cxjf_snapshot_size: snapshot is a cxjf_model, not a cxjf_snapshot"));
   CHECK_STATUS(cxjf_model_to_json((cxjf_model)(void*)s, &text, msg()), CXJF_WRONG_HANDLE);
   CHECK_STATUS(cxjf_snapshot_score_columns(model, (cxjf_columns)(void*)s, &none, msg()),
                CXJF_WRONG_HANDLE);
@@ -106,15 +106,27 @@ static void test_wrong_handles(void) {
     CHECK(n == HAND_N);
   }
 
-  /* A destroyed handle, used through a stale copy. The tag is overwritten
-   * before the memory is freed, and nothing is allocated in between here,
-   * so this is detected (in general it is a safety net, not a guarantee). */
+  /* A destroyed handle, used through a stale copy, even after new handles
+   * were made (which may reuse its memory): the library never reads through
+   * a handle, so this is detected every time, and so is a second destroy. */
   {
     cxjf_model stale = model;
     CHECK_OK(cxjf_model_destroy(&model));
     CHECK(model == NULL);
+    cxjf_model again[8];
+    for (int k = 0; k < 8; ++k) CHECK_OK(cxjf_model_default(&again[k], NULL));
     CHECK_STATUS(cxjf_model_to_json(stale, &text, msg()), CXJF_WRONG_HANDLE);
     CHECK(contains(last_message, "is not a live cxjf_model"));
+    CHECK_STATUS(cxjf_model_destroy(&stale), CXJF_WRONG_HANDLE);
+    for (int k = 0; k < 8; ++k) {
+      CHECK(again[k] != stale);
+      CHECK_OK(cxjf_model_destroy(&again[k]));
+    }
+  }
+  /* A pointer the library never made. */
+  {
+    static char not_a_handle[64];
+    CHECK_STATUS(cxjf_snapshot_size((cxjf_snapshot)(void*)not_a_handle, &n, msg()), CXJF_WRONG_HANDLE);
   }
   cxjf_columns_destroy(&columns);
   cxjf_snapshot_destroy(&s);
