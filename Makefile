@@ -1,10 +1,11 @@
 # The two commands of README.md, and the steps they share.
 #   make demo   set up, build, and score a generated national sample
-#   make test   set up, build, and run every test
+#   make test   set up, build, and run every test (with the sanitizer
+#               builds and a short fuzzing run of check-sanitize)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: setup configure build demo test java-test python-test bench clean
+.PHONY: setup configure build demo test java-test python-test check-sanitize fuzz bench clean
 
 setup:
 	@scripts/setup.sh
@@ -22,6 +23,49 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(JAVA_TEST)
 	$(PYTHON_TEST)
+	$(MAKE) --no-print-directory check-sanitize
+
+# Hardening (docs/hardening.md). check-sanitize builds the C++ and C ABI
+# tests and the libFuzzer harnesses with clang under AddressSanitizer and
+# UndefinedBehaviorSanitizer in $(BUILD)/asan and runs them, fuzzes each
+# harness for FUZZ_SECONDS, then builds the threaded tests under
+# ThreadSanitizer in $(BUILD)/tsan and runs them. Any report fails it.
+FUZZ_SECONDS ?= 20
+FUZZERS = table_csv upload model query snapshot
+SANITIZE_CMAKE = CC=clang CXX=clang++ cmake -S . -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+                 -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
+                 -DCXJF_BUILD_BENCHMARKS=OFF -DCXJF_BUILD_EXAMPLES=OFF -DCXJF_INSTALL=OFF
+export ASAN_OPTIONS = detect_leaks=1:abort_on_error=0:strict_string_checks=1
+export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
+export TSAN_OPTIONS = halt_on_error=1:second_deadlock_stack=1
+
+check-sanitize: setup
+	@$(SANITIZE_CMAKE) -B $(BUILD)/asan -DCXJF_SANITIZE=address,undefined -DCXJF_FUZZ=ON > /dev/null
+	@cmake --build $(BUILD)/asan -j $(JOBS)
+	cd $(BUILD)/asan && ctest --output-on-failure -j $(JOBS) -LE "install"
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+	@$(SANITIZE_CMAKE) -B $(BUILD)/tsan -DCXJF_SANITIZE=thread > /dev/null
+	@cmake --build $(BUILD)/tsan -j $(JOBS) --target cxjf_tests c_abi_threads_test
+	$(BUILD)/tsan/tests/cxjf_tests --gtest_filter='ParallelBuild*:*Thread*:Estimate.*:Cli.ThreadsDoNotChangeTheFiles'
+	$(BUILD)/tsan/bindings/c/tests/c_abi_threads_test
+
+# Fuzzes each harness of tests/fuzz for FUZZ_SECONDS (make fuzz
+# FUZZ_SECONDS=600 for a longer run), new inputs kept in $(BUILD)/fuzz/<name>
+# beside the seeds; a crash leaves its input in $(BUILD)/fuzz/crash-*.
+fuzz: setup
+	@test -x $(BUILD)/asan/tests/fuzz/fuzz_model || { \
+	  $(SANITIZE_CMAKE) -B $(BUILD)/asan -DCXJF_SANITIZE=address,undefined -DCXJF_FUZZ=ON > /dev/null && \
+	  cmake --build $(BUILD)/asan -j $(JOBS); }
+	@for h in $(FUZZERS); do \
+	  mkdir -p $(BUILD)/fuzz/$$h; \
+	  dict=tests/fuzz/json.dict; case $$h in table_csv|upload) dict=tests/fuzz/csv.dict;; snapshot) dict=;; esac; \
+	  echo "fuzz_$$h: $(FUZZ_SECONDS) s"; \
+	  if ! $(BUILD)/asan/tests/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	      -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ $${dict:+-dict=$$dict} \
+	      $(BUILD)/fuzz/$$h tests/fuzz/corpus/$$h > $(BUILD)/fuzz/$$h.log 2>&1; then \
+	    cat $(BUILD)/fuzz/$$h.log; echo "fuzz_$$h found a failing input (in $(BUILD)/fuzz/)"; exit 1; fi; \
+	  grep -E "^#[0-9]+ *DONE|^stat::number_of_executed_units" $(BUILD)/fuzz/$$h.log; \
+	done
 
 # The Java client's tests (bindings/java, Maven with JDK 17), against the
 # library and the cxjf program of $(BUILD); make test runs them after ctest.

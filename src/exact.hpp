@@ -8,7 +8,9 @@
 // normalize() depending on how much it inlines; the value is always set
 // (a known false positive), so the warning is silenced for Boost's code only.
 #pragma GCC diagnostic push
+#if !defined(__clang__)  // clang has no such warning
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/multiprecision/cpp_int.hpp>
 #pragma GCC diagnostic pop
 #include <charconv>

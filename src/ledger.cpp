@@ -26,16 +26,32 @@ Ledger explain_row(const Prepared& p, const Bound& b, const Reference& reference
 
 }  // namespace detail
 
+struct Explainer::Impl {
+  Impl(const Model& model, const Reference& r, const Table& t) : p(model), b(p, t), reference(r), table(t) {}
+  detail::Prepared p;
+  detail::Bound b;
+  const Reference& reference;
+  const Table& table;
+};
+
+Explainer::Explainer(const Model& model, const Reference& reference, const Table& table) {
+  reference.require_model(model);
+  impl_ = std::make_unique<Impl>(model, reference, table);
+}
+
+Explainer::~Explainer() = default;
+
+Ledger Explainer::operator()(std::int64_t row, Membership membership) const {
+  if (row < 0 || row >= impl_->table.size())
+    throw Error(ErrorCode::invalid_argument, "row " + std::to_string(row) + " is not in the table");
+  return detail::explain_row(impl_->p, impl_->b, impl_->reference, impl_->table, row, membership);
+}
+
 Ledger explain(const Model& model, const Reference& reference, const Table& table, std::int64_t row,
                Membership membership) {
   if (row < 0 || row >= table.size())
     throw Error(ErrorCode::invalid_argument, "row " + std::to_string(row) + " is not in the table");
-  if (reference.model_id != model.id)
-    throw Error(ErrorCode::invalid_argument,
-                "the reference was fitted with model '" + reference.model_id + "', not '" + model.id + "'");
-  detail::Prepared p(model);
-  detail::Bound b(p, table);
-  return detail::explain_row(p, b, reference, table, row, membership);
+  return Explainer(model, reference, table)(row, membership);
 }
 
 namespace {

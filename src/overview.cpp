@@ -1879,7 +1879,7 @@ const OverviewIndex::Impl::PublicCells& OverviewIndex::Impl::public_cells() cons
           all.push_back(a);
         }
       std::vector<detail::DisclosureCell> bin_cells, grade_cells;
-      char key[16];
+      char key[24];
       for (std::size_t b = 0; b < B; ++b) {
         std::snprintf(key, sizeof key, "%08zu", b);
         t.cells.push_back(bin_atoms[b]);

@@ -30,7 +30,7 @@ std::uint64_t level_key(const std::vector<PeerKey>& keys, std::int32_t stage, st
   return s << 16 | i << 8 | p;
 }
 
-constexpr std::uint32_t reference_format = 1;
+constexpr std::uint32_t reference_format = 2;  // 2: the model's content hash
 
 void write_window(detail::BinaryWriter& w, const OrderWindow& win) {
   w.put<std::int64_t>(win.first);
@@ -47,6 +47,7 @@ OrderWindow read_window(detail::BinaryReader& r) {
 void write_body(const Reference& ref, detail::BinaryWriter& w) {
   w.put<std::uint32_t>(reference_format);
   w.put_string(ref.model_id);
+  w.put<std::uint64_t>(ref.model_hash);
   w.put<std::int64_t>(ref.population);
   w.put<std::int32_t>(ref.fine_count);
   w.put<std::uint64_t>(ref.groups.size());
@@ -181,6 +182,7 @@ Reference Reference::load_bytes(std::string_view bytes, const Model& model) {
   if (r.get<std::uint32_t>() != reference_format)
     throw Error(ErrorCode::corrupt_snapshot, "reference format version is not supported by this cxjf");
   ref.model_id = r.get_string();
+  ref.model_hash = r.get<std::uint64_t>();
   ref.population = r.get<std::int64_t>();
   ref.fine_count = r.get<std::int32_t>();
   auto ngroups = r.get_count(40);
@@ -223,12 +225,25 @@ Reference Reference::load_bytes(std::string_view bytes, const Model& model) {
   }
   ref.content_hash = r.get<std::uint64_t>();
   if (!r.done()) throw Error(ErrorCode::corrupt_snapshot, "reference is damaged: trailing bytes");
-  if (ref.model_id != model.id)
-    throw Error(ErrorCode::corrupt_snapshot, "reference was fitted with model '" + ref.model_id + "', not '" + model.id + "'");
+  try {
+    ref.require_model(model);
+  } catch (const Error& e) {
+    throw Error(ErrorCode::corrupt_snapshot, e.what());
+  }
   if (ref.compute_hash() != ref.content_hash)
     throw Error(ErrorCode::corrupt_snapshot, "reference is damaged: content hash mismatch");
   ref.index_groups(model);
   return ref;
+}
+
+void Reference::require_model(const Model& model) const {
+  if (model_id != model.id)
+    throw Error(ErrorCode::invalid_argument,
+                "the reference was fitted with model '" + model_id + "', not '" + model.id + "'");
+  if (model_hash != detail::hash_bytes(model.to_json()))
+    throw Error(ErrorCode::invalid_argument,
+                "the reference was fitted with another version of model '" + model.id +
+                    "' (its content differs: weights, methods or bands were edited since); fit it again");
 }
 
 std::string Reference::to_json(const Model& model) const {
@@ -364,6 +379,7 @@ FitPlan::FitPlan(const Prepared& p, const Bound& b, const Table& table, FitState
   const auto& chain = model.peer_groups.chain;
   ref = Reference{};
   ref.model_id = model.id;
+  ref.model_hash = hash_bytes(model.to_json());
   ref.population = static_cast<std::int64_t>(n);
 
   if (state.stage.size() != n) {

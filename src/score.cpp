@@ -148,9 +148,7 @@ void require_unique_codes(const Table& table) {
 }  // namespace detail
 
 Scores score(const Model& model, const Reference& reference, const Table& table) {
-  if (reference.model_id != model.id)
-    throw Error(ErrorCode::invalid_argument,
-                "the reference was fitted with model '" + reference.model_id + "', not '" + model.id + "'");
+  reference.require_model(model);
   detail::Prepared p(model);
   detail::Bound b(p, table);
   Scores s = detail::empty_scores(model, table.size());

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "binary_io.hpp"
+#include "cxjf/file.hpp"
 
 namespace cxjf {
 namespace {
@@ -142,7 +143,7 @@ Scores get_scores(detail::BinaryReader& r, std::size_t n) {
 
 }  // namespace
 
-void Snapshot::save(const std::string& path) const {
+std::string Snapshot::to_bytes() const {
   detail::BinaryWriter w;
   w.put_raw(magic, sizeof magic);
   w.put<std::uint32_t>(format_version);
@@ -153,25 +154,32 @@ void Snapshot::save(const std::string& path) const {
   put_table(w, table);
   put_scores(w, scores);
   w.put<std::uint64_t>(detail::hash_bytes(w.bytes()));
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
-  out.close();
-  if (!out) throw Error(ErrorCode::io, "cannot write snapshot " + path);
+  return std::move(w.bytes());
+}
+
+void Snapshot::save(const std::string& path) const {
+  const std::string bytes = to_bytes();
+  write_file(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
 }
 
 Snapshot Snapshot::load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::io, "cannot read snapshot " + path);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.size() < sizeof magic + 4 + 8 || bytes.compare(0, sizeof magic, magic, sizeof magic) != 0)
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw Error(ErrorCode::io, "cannot read snapshot " + path);
+  return from_bytes(bytes, path);
+}
+
+Snapshot Snapshot::from_bytes(std::string_view bytes, const std::string& path) {
+  if (bytes.size() < sizeof magic + 4 + 8 || bytes.compare(0, sizeof magic, std::string_view(magic, sizeof magic)) != 0)
     throw Error(ErrorCode::corrupt_snapshot, path + " is not a cxjf snapshot (no CXJFSNAP header)");
-  detail::BinaryReader header(std::string_view(bytes).substr(sizeof magic, 4));
+  detail::BinaryReader header(bytes.substr(sizeof magic, 4));
   auto version = header.get<std::uint32_t>();
   if (version != format_version)
     throw Error(ErrorCode::corrupt_snapshot, path + " has snapshot format " + std::to_string(version) +
                                                  "; this cxjf reads format " + std::to_string(format_version));
-  std::string_view body(bytes.data(), bytes.size() - 8);
-  detail::BinaryReader trailer(std::string_view(bytes).substr(bytes.size() - 8));
+  std::string_view body = bytes.substr(0, bytes.size() - 8);
+  detail::BinaryReader trailer(bytes.substr(bytes.size() - 8));
   if (detail::hash_bytes(body) != trailer.get<std::uint64_t>())
     throw Error(ErrorCode::corrupt_snapshot, path + " is truncated or damaged (checksum mismatch)");
   detail::BinaryReader r(body.substr(sizeof magic + 4));

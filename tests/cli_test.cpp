@@ -23,6 +23,35 @@ Outcome cxjf_cli(const std::string& args) { return testing::run_cli(args + " 2>&
 std::string temp(const std::string& name) { return std::string(::testing::TempDir()) + "cxjf_cli_" + name; }
 
 
+// Nothing lost on write: a full disk fails the command with the system's
+// reason, and an existing output is left whole (docs/hardening.md).
+TEST(Cli, AFullDiskFailsTheCommandAndKeepsTheOldFile) {
+  Outcome gen = cxjf_cli("generate --n 50 --out /dev/full");
+  EXPECT_NE(gen.status, 0);
+  EXPECT_NE(gen.out.find("cannot write /dev/full: No space left on device"), std::string::npos) << gen.out;
+  const std::string sample = temp("full_sample.csv"), snap = temp("full.snap");
+  ASSERT_EQ(cxjf_cli("generate --n 300 --out " + sample).status, 0);
+  ASSERT_EQ(cxjf_cli("score --input " + sample + " --out /dev/null --snapshot " + snap).status, 0);
+  Outcome score = cxjf_cli("score --input " + sample + " --out /dev/full");
+  EXPECT_NE(score.status, 0);
+  EXPECT_NE(score.out.find("No space left on device"), std::string::npos) << score.out;
+  // A query's answer to a full standard output.
+  Outcome query = testing::run_cli("query --snapshot " + snap +
+                                   " --request '{\"principal\": {\"role\": \"torch_center\"}, \"kind\": \"overview\"}'"
+                                   " > /dev/full 2>&1; echo status=$?");
+  EXPECT_EQ(query.out.find("status=0"), std::string::npos) << query.out;
+  // An upload's results to /dev/full.
+  const std::string upload = temp("full_upload.csv");
+  ASSERT_EQ(cxjf_cli("template --out " + upload).status, 0);
+  Outcome est = cxjf_cli("estimate --snapshot " + snap + " --input " + upload + " --out /dev/full");
+  EXPECT_NE(est.status, 0);
+  EXPECT_NE(est.out.find("No space left on device"), std::string::npos) << est.out;
+  // Into a folder: refused with the reason, the folder untouched.
+  Outcome dir = cxjf_cli("generate --n 50 --out " + std::string(::testing::TempDir()));
+  EXPECT_NE(dir.status, 0);
+  EXPECT_NE(dir.out.find("Is a directory"), std::string::npos) << dir.out;
+}
+
 TEST(Cli, GenerateThenScoreWritesScoresAndASnapshot) {
   std::string sample = temp("sample.csv"), scores = temp("scores.csv"), snap = temp("scores.snap"),
               ledgers = temp("ledgers.jsonl");

@@ -28,6 +28,41 @@ Table ranked_table(const Model& model, const std::vector<std::pair<double, std::
   return builder.build();
 }
 
+// A model file edited after fitting keeps its id; scoring with it would
+// read the stored order-statistic windows at other quantiles. The reference
+// knows its model by content (docs/hardening.md).
+TEST(ReferenceModel, AnotherVersionOfTheSameModelIsRefused) {
+  const Model model = default_model();
+  const Table table = generate(model, {200, 5, 0});
+  const Snapshot snap = Snapshot::build(model, table);
+  EXPECT_NO_THROW(score(model, snap.reference, snap.table));
+  Model edited = model;
+  for (Indicator& ind : edited.indicators)
+    if (ind.normalization.method == Method::min_max) ind.normalization.winsor_upper = 0.9;  // same id, other quantiles
+  edited.indicators[0].name_en += " (edited)";
+  try {
+    score(edited, snap.reference, snap.table);
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::invalid_argument);
+    EXPECT_NE(std::string(e.what()).find("another version of model 'torch-2022'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(explain(edited, snap.reference, snap.table, 0), Error);
+  // A snapshot file whose model was swapped for the edited one (its checksum
+  // made right again) is refused on load.
+  std::string bytes = snap.to_bytes();
+  Snapshot crafted = snap;
+  crafted.model = edited;
+  try {
+    Snapshot::from_bytes(crafted.to_bytes(), "crafted.snap");
+    ADD_FAILURE() << "loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::corrupt_snapshot);
+    EXPECT_NE(std::string(e.what()).find("another version"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(Snapshot::from_bytes(bytes).scores.published_units, snap.scores.published_units);
+}
+
 TEST(Ranks, CompetitionTiesShareARankAndSkip) {
   Model model = model_of({{identity, 10}});
   // 9.00, 8.50, 8.50, 7.00; rows 0, 1, 3 in 东城区, row 2 in 西城区.

@@ -3,6 +3,7 @@
 
 #include "cxjf/version.hpp"
 #include "cxjf/error.hpp"
+#include "cxjf/file.hpp"
 #include "cxjf/model.hpp"
 #include "cxjf/dictionary.hpp"
 #include "cxjf/credit_code.hpp"

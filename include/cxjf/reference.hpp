@@ -51,6 +51,7 @@ struct GroupStats {
 /// The frozen reference population. Read-only once fitted.
 struct Reference {
   std::string model_id;           ///< Model::id it was fitted with
+  std::uint64_t model_hash = 0;   ///< XXH3-64 of that model's JSON (Model::to_json): its content, not only its id
   std::uint64_t content_hash = 0; ///< XXH3-64 of the binary form (see save)
   std::int64_t population = 0;    ///< registered enterprises fitted
   /// Groups of every level; the finest level's come first, ordered so that
@@ -96,6 +97,11 @@ struct Reference {
   /// A JSON document with the groups and per-group statistics (the sorted
   /// values themselves are only in the binary form).
   std::string to_json(const Model& model) const;
+  /// Throws Error(invalid_argument) unless this reference was fitted with
+  /// `model` itself: the same id and the same content. A model file edited
+  /// after fitting (another weight, quantile or method) would read outside
+  /// the stored order-statistic windows.
+  void require_model(const Model& model) const;
 
   /// Rebuilds the key -> group lookup of each level (fit and load call it).
   void index_groups(const Model& model);

@@ -8,6 +8,7 @@
 #include <Eigen/Core>
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -107,9 +108,27 @@ enum class Membership : std::uint8_t {
   newcomer,   ///< scored as if added to it: s = (#{ref <= x} + 1) / (n + 1)
 };
 
-/// The ledger of row `row` of `table`, computed exactly.
+/// The ledger of row `row` of `table`, computed exactly. Throws
+/// Error(invalid_argument) for a row outside the table or a reference
+/// fitted with another model (Reference::require_model).
 Ledger explain(const Model& model, const Reference& reference, const Table& table,
                std::int64_t row, Membership membership = Membership::member);
+
+/// explain() for many rows of one table: the model is checked and prepared,
+/// and the table bound to it, once. The three must outlive it.
+class Explainer {
+ public:
+  Explainer(const Model& model, const Reference& reference, const Table& table);
+  ~Explainer();
+  Explainer(const Explainer&) = delete;
+  Explainer& operator=(const Explainer&) = delete;
+  /// The ledger of row `row`, as explain() gives it.
+  Ledger operator()(std::int64_t row, Membership membership = Membership::member) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// Rounds an exact total given as a double to published units with the
 /// model's rounding. Exposed for tests; scoring resolves boundary cases with

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "cxjf/model.hpp"
 #include "cxjf/reference.hpp"
@@ -42,6 +43,11 @@ struct Snapshot {
   /// Reads a snapshot file. Throws Error(io) when it cannot be read and
   /// Error(corrupt_snapshot) when it is truncated, foreign or damaged.
   static Snapshot load(const std::string& path);
+  /// The snapshot file's bytes, as save() writes them.
+  std::string to_bytes() const;
+  /// A snapshot from a file's bytes (a blob store, a message), checked as
+  /// load() checks a file; `name` is what error messages call it.
+  static Snapshot from_bytes(std::string_view bytes, const std::string& name = "snapshot");
 };
 
 }  // namespace cxjf

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "cxjf/file.hpp"
 #include "cxjf/model.hpp"
 #include "cxjf/principal.hpp"
 

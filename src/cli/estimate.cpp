@@ -6,17 +6,6 @@
 #include "cxjf/estimate.hpp"
 
 namespace cxjf::cli {
-namespace {
-
-template <class Write>
-void write_file(const std::string& path, Write write) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw Error(ErrorCode::io, "cannot write " + path);
-  write(out);
-  if (!out) throw Error(ErrorCode::io, "cannot write " + path);
-}
-
-}  // namespace
 
 void add_estimate(CLI::App& app) {
   auto* cmd = app.add_subcommand("estimate", "score an upload against a snapshot (导入测算): actual scores for "

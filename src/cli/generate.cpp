@@ -26,10 +26,7 @@ void add_generate(CLI::App& app) {
       return generate(model, *options);
     }();
     Step step("writing " + *out);
-    std::ofstream file(*out, std::ios::binary);
-    if (!file) throw Error(ErrorCode::io, "cannot write " + *out);
-    write_table_csv(file, table, model);
-    if (!file) throw Error(ErrorCode::io, "cannot write " + *out);
+    write_file(*out, [&](std::ostream& file) { write_table_csv(file, table, model); });
   });
 }
 

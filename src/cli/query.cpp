@@ -1,3 +1,5 @@
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -39,12 +41,10 @@ void add_query(CLI::App& app) {
     bool refused = false;
     const std::string answer = query_json(index, request, refused);
     if (a->out.empty()) {
-      std::cout << answer << "\n";
+      std::cout << answer << "\n" << std::flush;
+      if (!std::cout) throw Error(ErrorCode::io, std::string("cannot write the answer to standard output: ") + std::strerror(errno));
     } else {
-      std::ofstream out(a->out, std::ios::binary | std::ios::trunc);
-      out << answer << "\n";
-      out.close();
-      if (!out) throw Error(ErrorCode::io, "cannot write " + a->out);
+      write_file(a->out, [&](std::ostream& out) { out << answer << "\n"; });
     }
     // The error answer is written like any answer; the status tells scripts.
     if (refused) throw Error(ErrorCode::invalid_argument, "the query was refused (see the error in the answer)");

@@ -74,10 +74,7 @@ void add_score(CLI::App& app) {
     }();
     {
       Step step("writing " + a->out);
-      std::ofstream out(a->out, std::ios::binary);
-      if (!out) throw Error(ErrorCode::io, "cannot write " + a->out);
-      write_scores(out, snap);
-      if (!out) throw Error(ErrorCode::io, "cannot write " + a->out);
+      write_file(a->out, [&](std::ostream& out) { write_scores(out, snap); });
     }
     if (!a->snapshot.empty()) {
       Step step("writing snapshot " + a->snapshot);
@@ -85,16 +82,16 @@ void add_score(CLI::App& app) {
     }
     if (!a->explain.empty()) {
       Step step("writing ledgers " + a->explain);
-      std::ofstream out(a->explain, std::ios::binary);
-      if (!out) throw Error(ErrorCode::io, "cannot write " + a->explain);
-      for (std::int32_t r : snap.scores.order) {
-        std::string json = explain(snap.model, snap.reference, snap.table, r).to_json(snap.model, snap.reference, snap.table);
-        // One document per line.
-        for (char& c : json)
-          if (c == '\n') c = ' ';
-        out << json << '\n';
-      }
-      if (!out) throw Error(ErrorCode::io, "cannot write " + a->explain);
+      const Explainer explain(snap.model, snap.reference, snap.table);
+      write_file(a->explain, [&](std::ostream& out) {
+        for (std::int32_t r : snap.scores.order) {
+          std::string json = explain(r).to_json(snap.model, snap.reference, snap.table);
+          // One document per line.
+          for (char& c : json)
+            if (c == '\n') c = ' ';
+          out << json << '\n';
+        }
+      });
     }
     std::cerr << read << " enterprises read, " << snap.scores.size() << " registered enterprises scored, "
               << read - snap.scores.size() << " unregistered left out\n";

@@ -15,10 +15,7 @@ void add_template(CLI::App& app) {
   cmd->add_option("--out", *out, "CSV file to write")->required();
   cmd->callback([=] {
     std::string csv = upload_template_csv(load_model(*model_id));
-    std::ofstream file(*out, std::ios::binary);
-    if (!file) throw Error(ErrorCode::io, "cannot write " + *out);
-    file.write(csv.data(), static_cast<std::streamsize>(csv.size()));
-    if (!file) throw Error(ErrorCode::io, "cannot write " + *out);
+    write_file(*out, [&](std::ostream& file) { file.write(csv.data(), static_cast<std::streamsize>(csv.size())); });
   });
 }
 
