@@ -215,6 +215,9 @@ Table parse_table_csv(std::string_view text, const Model& model) {
     if (row.founded < 0)
       fail(founded_column,
            "'" + std::string(founded) + "' is not a date: write YYYY-MM-DD or YYYYMMDD, e.g. 2015-06-30");
+    // Named by the cell as written: 0000-01-01 is not "101".
+    if (!founded.empty() && !is_calendar_date(row.founded))
+      fail(founded_column, "'" + std::string(founded) + "' is not a calendar date (years 1 to 9999)");
     std::string_view registered = cell(registered_column);
     auto flag = parse_registered(registered);
     if (!flag)

@@ -256,6 +256,16 @@ inline std::int32_t digits_value(std::string_view s) {
 
 // YYYY-MM-DD or YYYYMMDD as YYYYMMDD, 0 for empty, -1 when neither. Whether
 // the date exists is TableBuilder's check, so every way into a Table gets it.
+// Whether YYYYMMDD names a day of the proleptic Gregorian calendar, years
+// 1 to 9999.
+inline bool is_calendar_date(std::int32_t yyyymmdd) {
+  const int y = yyyymmdd / 10000, m = yyyymmdd / 100 % 100, d = yyyymmdd % 100;
+  if (yyyymmdd <= 0 || y < 1 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
+  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
 inline std::int32_t parse_date(std::string_view s) {
   if (s.empty()) return 0;
   if (s.size() == 8 && all_digits(s)) return digits_value(s);

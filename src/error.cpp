@@ -20,16 +20,20 @@ std::string locate(std::int64_t row, const std::string& column, const std::strin
 
 }  // namespace
 
+// The longest message an error carries, and the longest column name: what
+// an error quotes comes from outside and may be of any size.
+constexpr std::size_t max_message = 16384, max_column = 512;
+
 Error::Error(ErrorCode code, const std::string& message)
-    : std::runtime_error(detail::printable_utf8(message)), code_(code) {}
+    : std::runtime_error(detail::bounded_text(message, max_message)), code_(code) {}
 
 ModelError::ModelError(std::vector<ModelProblem> problems)
     : Error(ErrorCode::invalid_model, join_problems(problems)), problems_(std::move(problems)) {}
 
 InputError::InputError(std::int64_t row, std::string column, const std::string& message)
-    : Error(ErrorCode::invalid_input, locate(row, column, message)),
+    : Error(ErrorCode::invalid_input, locate(row, detail::bounded_text(column, max_column), message)),
       row_(row),
-      column_(std::move(column)),
-      reason_(detail::printable_utf8(message)) {}
+      column_(column.size() > max_column ? detail::bounded_text(column, max_column) : std::move(column)),
+      reason_(detail::bounded_text(message, max_message)) {}
 
 }  // namespace cxjf

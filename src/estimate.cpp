@@ -1,11 +1,13 @@
 #include "cxjf/estimate.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <limits>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <unordered_map>
@@ -167,6 +169,25 @@ std::vector<Extent> extents(const Table& table, const std::vector<std::int32_t>&
       e.hi = std::max(e.hi, table.region[i]);
     }
   return out;
+}
+
+// An estimation record's id: unique to its run, not only to its content
+// (nine uploads in one second once got one id). The content and time, a
+// number that this process never repeats, and a seed drawn once per
+// process from the system's entropy, so that two processes started in the
+// same second differ too.
+std::uint64_t record_id_hash(const EstimationRecord& record, const Table& table) {
+  static const std::uint64_t seed = [] {
+    std::random_device device;
+    return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  }();
+  static std::atomic<std::uint64_t> serial{0};
+  std::string key = record.created + '\n' + record.principal + '\n' + record.snapshot_hash + '\n' +
+                    std::to_string(seed) + '\n' + std::to_string(serial.fetch_add(1)) + '\n';
+  std::uint64_t codes = 0;
+  for (const std::string& code : table.credit_code) codes = codes * 1099511628211ull ^ detail::hash_bytes(code);
+  key += std::to_string(codes);
+  return detail::hash_bytes(key);
 }
 
 }  // namespace
@@ -353,9 +374,7 @@ EstimationRecord Estimator::estimate(Upload upload, const Principal& principal, 
   c.bad_cells = static_cast<std::int64_t>(upload.errors.size());
   std::sort(upload.rejected.begin(), upload.rejected.end(),
             [](const RejectedRow& a, const RejectedRow& b) { return a.row < b.row; });
-  record.id = "est-" + hex16(detail::hash_bytes(record.created + record.principal + record.snapshot_hash +
-                                                std::to_string(c.rows_read) +
-                                                (table.size() ? table.credit_code.front() : std::string())));
+  record.id = "est-" + hex16(record_id_hash(record, table));
   record.upload = std::move(upload);
   return record;
 }

@@ -30,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cxjf/model.hpp"
+#include "csv_text.hpp"
 #include "embedded.hpp"
 #include "exact.hpp"
 
@@ -196,14 +197,6 @@ std::string decimal_text(const cpp_rational& value) {
 
 // ---------------------------------------------------------------------------
 // Dates as YYYYMMDD integers.
-
-bool is_calendar_date(std::int32_t yyyymmdd) {
-  int y = yyyymmdd / 10000, m = yyyymmdd / 100 % 100, d = yyyymmdd % 100;
-  if (yyyymmdd <= 0 || y < 1 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-}
 
 std::string date_text(std::int32_t yyyymmdd) {
   char buf[32];
@@ -378,7 +371,7 @@ class Validator {
       if (r.as_of != 0) report(p + "/as_of", "as_of applies only to the age basis");
     } else {
       if (!r.indicator.empty()) report(p + "/indicator", "indicator applies only to the revenue basis");
-      if (!is_calendar_date(r.as_of))
+      if (!detail::is_calendar_date(r.as_of))
         report(p + "/as_of", "the age basis needs as_of, a calendar date YYYY-MM-DD, found " +
                                  (r.as_of == 0 ? std::string("none") : date_text(r.as_of)));
     }

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "binary_io.hpp"
+#include "snapshot_check.hpp"
 #include "cxjf/file.hpp"
 
 namespace cxjf {
@@ -32,7 +33,11 @@ void put_dictionary(detail::BinaryWriter& w, const Dictionary& d) { put_strings(
 
 Dictionary get_dictionary(detail::BinaryReader& r) {
   Dictionary d;
-  for (const auto& s : get_strings(r)) d.intern(s);
+  const std::vector<std::string> values = get_strings(r);
+  for (const auto& s : values) d.intern(s);
+  // A repeated entry would shift every code after it.
+  if (static_cast<std::size_t>(d.size()) != values.size())
+    throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: a dictionary repeats an entry");
   return d;
 }
 
@@ -184,15 +189,22 @@ Snapshot Snapshot::from_bytes(std::string_view bytes, const std::string& path) {
     throw Error(ErrorCode::corrupt_snapshot, path + " is truncated or damaged (checksum mismatch)");
   detail::BinaryReader r(body.substr(sizeof magic + 4));
   Snapshot snap;
+  // Every failure of a part is the file's: a corrupt_snapshot Error.
   try {
-    snap.model = Model::from_json(r.get_string());
-  } catch (const ModelError& e) {
-    throw Error(ErrorCode::corrupt_snapshot, path + " holds an invalid model: " + e.what());
+    try {
+      snap.model = Model::from_json(r.get_string());
+    } catch (const Error& e) {
+      throw Error(ErrorCode::corrupt_snapshot, path + " holds an invalid model: " + e.what());
+    }
+    snap.reference = Reference::load_bytes(r.get_string(), snap.model);
+    snap.table = get_table(r);
+    snap.scores = get_scores(r, snap.table.credit_code.size());
+    if (!r.done()) throw Error(ErrorCode::corrupt_snapshot, path + " is damaged: trailing bytes");
+    detail::check_snapshot(snap, path);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::corrupt_snapshot) throw;
+    throw Error(ErrorCode::corrupt_snapshot, path + " is damaged: " + e.what());
   }
-  snap.reference = Reference::load_bytes(r.get_string(), snap.model);
-  snap.table = get_table(r);
-  snap.scores = get_scores(r, snap.table.credit_code.size());
-  if (!r.done()) throw Error(ErrorCode::corrupt_snapshot, path + " is damaged: trailing bytes");
   return snap;
 }
 

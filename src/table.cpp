@@ -9,6 +9,7 @@
 #include "cxjf/credit_code.hpp"
 #include "cxjf/error.hpp"
 #include "cxjf/regions.hpp"
+#include "csv_text.hpp"
 
 namespace cxjf {
 namespace {
@@ -45,15 +46,6 @@ constexpr const char* tech_fields_field = "技术领域";
 constexpr const char* qualifications_field = "企业资质";
 constexpr const char* negatives_field = "负面清单";
 constexpr const char* founded_field = "成立日期";
-
-bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
-bool is_calendar_date(std::int32_t yyyymmdd) {
-  int year = yyyymmdd / 10000, month = yyyymmdd / 100 % 100, day = yyyymmdd % 100;
-  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
-  static constexpr std::array<int, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return day <= days[static_cast<std::size_t>(month - 1)] + (month == 2 && is_leap(year) ? 1 : 0);
-}
 
 std::string date_text(std::int32_t yyyymmdd) {
   if (yyyymmdd < 10000101 || yyyymmdd > 99991231) return std::to_string(yyyymmdd);
@@ -208,7 +200,7 @@ void TableBuilder::add(const Row& row, std::int64_t source_row) {
                        "'" + row.industry + "' is not an industry section: use a letter A-T or a GB/T 4754-2017 "
                                             "section name such as 制造业");
   }
-  if (row.founded != 0 && !is_calendar_date(row.founded))
+  if (row.founded != 0 && !detail::is_calendar_date(row.founded))
     throw InputError(at, founded_field, date_text(row.founded) + " is not a calendar date");
   check_multi(row.tech_fields, table_.tech_field_names, tech_fields_field, at);
   check_multi(row.qualifications, table_.qualification_names, qualifications_field, at);

@@ -407,12 +407,6 @@ std::int32_t civil_from_days(std::int64_t z) {
   return static_cast<std::int32_t>(y * 10000 + m * 100 + d);
 }
 
-bool is_calendar_date(std::int32_t yyyymmdd) {
-  int y = yyyymmdd / 10000, m = yyyymmdd / 100 % 100, d = yyyymmdd % 100;
-  if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return false;
-  return civil_from_days(days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d))) == yyyymmdd;
-}
-
 // "2015/6/30", "2015-6-30", "2015.6.30", "2015年6月30日" as YYYYMMDD, or -1.
 std::int32_t parse_loose_date(std::string_view s) {
   auto number = [&](std::size_t& i, std::size_t min, std::size_t max) -> int {

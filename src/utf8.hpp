@@ -73,4 +73,14 @@ inline std::string printable_utf8(std::string_view s) {
   return out;
 }
 
+// printable_utf8 of at most the first `max` bytes of `s` (cut at a
+// character boundary), saying how much was left out: an error must not
+// echo a 200 MB cell or header.
+inline std::string bounded_text(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return printable_utf8(s);
+  std::size_t cut = max;
+  for (int back = 0; back < 3 && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80; ++back) --cut;
+  return printable_utf8(s.substr(0, cut)) + "… (" + std::to_string(s.size() - cut) + " more bytes)";
+}
+
 }  // namespace cxjf::detail

@@ -299,7 +299,7 @@ TEST(ParseTableCsv, BadIndustry) {
 
 TEST(ParseTableCsv, BadDateAndFlag) {
   expect_table_error(std::string(chinese_header) + "91350100M000100Y43,甲,440305,C,2023-02-29,是,1,2,3\n", 2,
-                     "成立日期", "row 2, column 成立日期: 2023-02-29 is not a calendar date");
+                     "成立日期", "row 2, column 成立日期: '2023-02-29' is not a calendar date (years 1 to 9999)");
   expect_table_error(std::string(chinese_header) + "91350100M000100Y43,甲,440305,C,2023/2/3,是,1,2,3\n", 2, "成立日期",
                      "row 2, column 成立日期: '2023/2/3' is not a date: write YYYY-MM-DD or YYYYMMDD, e.g. 2015-06-30");
   expect_table_error(std::string(chinese_header) + "91350100M000100Y43,甲,440305,C,,Y,1,2,3\n", 2, "是否入统",
@@ -366,6 +366,32 @@ TEST(ParseTableCsv, ARepeatedCodeStopsTheReadAtItsSecondRow) {
   expect_table_error(many, 3, "credit_code",
                      "row 3, column credit_code: credit code 91350100M000100Y43 appears again (first at row 2) "
                      "(统一社会信用代码重复)");
+}
+
+// Small things hostile runs found (docs/hardening.md): a date of year 0
+// is named as written; a NUL byte does not cut the message; a huge header
+// cell is not echoed whole.
+TEST(ParseTableCsv, ErrorsNameWhatWasWrittenAndStayBounded) {
+  expect_table_error("credit_code,name,region_code,rd_expense,revenue_growth,patents,founded\n"
+                     "91350100M000100Y43,甲,440305,1,2,3,0000-01-01\n",
+                     2, "founded", "row 2, column founded: '0000-01-01' is not a calendar date (years 1 to 9999)");
+  try {
+    parse_table_csv(std::string("credit_code,name,region_code,rd_expense,revenue_growth,patents,na\0me\n", 69),
+                    test_model());
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.column(), std::string("na\0me", 5));  // as written; the message escapes it
+    EXPECT_EQ(std::string(e.what()).rfind("row 1, column na\\u0000me: not a column", 0), 0u) << e.what();
+  }
+  const std::string huge(200000, 'h');
+  try {
+    parse_table_csv("credit_code,name,region_code,rd_expense,revenue_growth,patents," + huge + "\n", test_model());
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_LT(std::string(e.what()).size(), 20000u);
+    EXPECT_NE(std::string(e.what()).find("more bytes)"), std::string::npos);
+    EXPECT_LT(e.column().size(), 600u);
+  }
 }
 
 TEST(ParseTableCsv, RejectsGbk) {

@@ -1,6 +1,8 @@
 // Estimation against a frozen snapshot (src/estimate.cpp).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <algorithm>
 #include <sstream>
 
@@ -208,6 +210,19 @@ TEST(Estimate, WouldBeRanksOnlyInUnitsInScope) {
     EXPECT_EQ(row.published_units, all.published_units) << who.label();
     EXPECT_EQ(row.rank, ranks) << who.label();
   }
+}
+
+// Record ids are unique to each run: the same upload estimated many times
+// in one second gets as many ids (they once hashed only the content and
+// the time in seconds).
+TEST(Estimate, RecordIdsAreUniqueToTheirRun) {
+  const Snapshot& snap = base();
+  const Estimator estimator(snap);
+  const Table upload = rows_of(snap.table, {0, 1});
+  std::set<std::string> ids;
+  for (int k = 0; k < 200; ++k)
+    ids.insert(estimator.estimate(upload_of(upload), Principal{Role::torch_center, "", false}).id);
+  EXPECT_EQ(ids.size(), 200u);
 }
 
 TEST(Estimate, PrincipalsAreCheckedAsQueriesCheckThem) {
