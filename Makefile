@@ -42,7 +42,7 @@ export TSAN_OPTIONS = halt_on_error=1:second_deadlock_stack=1
 check-sanitize: setup
 	@$(SANITIZE_CMAKE) -B $(BUILD)/asan -DCXJF_SANITIZE=address,undefined -DCXJF_FUZZ=ON > /dev/null
 	@cmake --build $(BUILD)/asan -j $(JOBS)
-	cd $(BUILD)/asan && ctest --output-on-failure -j $(JOBS) -LE "install"
+	cd $(BUILD)/asan && ctest --output-on-failure -j $(JOBS) -LE "install|symbols"
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 	@$(SANITIZE_CMAKE) -B $(BUILD)/tsan -DCXJF_SANITIZE=thread > /dev/null
 	@cmake --build $(BUILD)/tsan -j $(JOBS) --target cxjf_tests c_abi_threads_test

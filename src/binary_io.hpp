@@ -97,13 +97,13 @@ class BinaryReader {
     auto n = get<std::uint64_t>();
     if (n > (bytes_.size() - pos_) / sizeof(T)) fail();
     std::vector<T> v(n);
-    std::memcpy(v.data(), bytes_.data() + pos_, n * sizeof(T));
+    if (n > 0) std::memcpy(v.data(), bytes_.data() + pos_, n * sizeof(T));  // v.data() may be null when empty
     pos_ += n * sizeof(T);
     return v;
   }
   void get_raw(void* out, std::size_t size) {
     need(size);
-    std::memcpy(out, bytes_.data() + pos_, size);
+    if (size > 0) std::memcpy(out, bytes_.data() + pos_, size);  // `out` may be an empty matrix's null data
     pos_ += size;
   }
   /// A count that must be plausible for the bytes left (guards allocations).

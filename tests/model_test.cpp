@@ -865,7 +865,7 @@ TEST(Validation, AtLeastOneCategoryStageAndScoredIndicator) {
 
   doc = example();
   Json revenue = doc["indicators"][3];
-  doc["indicators"] = {revenue};
+  doc["indicators"] = Json::array({revenue});  // {revenue} alone may be read as a copy
   EXPECT_TRUE(HasProblem(problems_of(doc), "/indicators", {"no indicator is scored"}));
 }
 

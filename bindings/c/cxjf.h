@@ -182,7 +182,11 @@ typedef enum cxjf_status {
   CXJF_OUT_OF_MEMORY = 10,    /* an allocation failed */
   CXJF_BUFFER_TOO_SMALL = 11, /* a caller-owned buffer is too small; the count parameter holds the
                                  size needed and nothing was written */
-  CXJF_INTERNAL = 99          /* a bug in cxjf: please report it with the message */
+  CXJF_INTERNAL = 99,          /* a bug in cxjf: please report it with the message */
+  /* Not values: they make every int32 a value of the type, so that an unknown
+     value a caller passes is refused with a status, not undefined behaviour. */
+  CXJF_STATUS_MIN_ENUM_ = -0x7FFFFFFF - 1,
+  CXJF_STATUS_MAX_ENUM_ = 0x7FFFFFFF
 } cxjf_status;
 
 /* The name of a status, e.g. "CXJF_NOT_FOUND"; "CXJF_UNKNOWN_STATUS" for a
@@ -296,7 +300,11 @@ CXJF_API cxjf_status cxjf_model_destroy(cxjf_model* model);
 /* How an n x k matrix of doubles is laid out in memory. */
 typedef enum cxjf_layout {
   CXJF_ROW_MAJOR = 0,   /* values[i * k + j] is enterprise i, indicator j (C arrays, Java double[n*k]) */
-  CXJF_COLUMN_MAJOR = 1 /* values[j * n + i] is enterprise i, indicator j (Fortran, Eigen, R, numpy "F") */
+  CXJF_COLUMN_MAJOR = 1, /* values[j * n + i] is enterprise i, indicator j (Fortran, Eigen, R, numpy "F") */
+  /* Not values: they make every int32 a value of the type, so that an unknown
+     value a caller passes is refused with a status, not undefined behaviour. */
+  CXJF_LAYOUT_MIN_ENUM_ = -0x7FFFFFFF - 1,
+  CXJF_LAYOUT_MAX_ENUM_ = 0x7FFFFFFF
 } cxjf_layout;
 
 /* Creates an empty set of columns for n enterprises.
@@ -481,7 +489,11 @@ typedef enum cxjf_rank_level {
   CXJF_RANK_COUNTY = 3,    /* 区县 */
   CXJF_RANK_ZONE = 4,      /* 国家高新区 */
   CXJF_RANK_INCUBATOR = 5, /* 孵化器 */
-  CXJF_RANK_PEER_GROUP = 6 /* the peer group the enterprise was compared in */
+  CXJF_RANK_PEER_GROUP = 6, /* the peer group the enterprise was compared in */
+  /* Not values: they make every int32 a value of the type, so that an unknown
+     value a caller passes is refused with a status, not undefined behaviour. */
+  CXJF_RANK_LEVEL_MIN_ENUM_ = -0x7FFFFFFF - 1,
+  CXJF_RANK_LEVEL_MAX_ENUM_ = 0x7FFFFFFF
 } cxjf_rank_level;
 
 /* The number of enterprises (registered rows) n.
@@ -670,7 +682,11 @@ CXJF_API cxjf_status cxjf_export(cxjf_snapshot snapshot, const char* request_jso
 typedef enum cxjf_encoding {
   CXJF_ENCODING_AUTO = 0,   /* a UTF-8 byte-order mark or valid UTF-8, else GB18030 */
   CXJF_ENCODING_UTF8 = 1,
-  CXJF_ENCODING_GB18030 = 2 /* also reads GBK and GB2312, its subsets (Excel's CSV on Chinese Windows) */
+  CXJF_ENCODING_GB18030 = 2, /* also reads GBK and GB2312, its subsets (Excel's CSV on Chinese Windows) */
+  /* Not values: they make every int32 a value of the type, so that an unknown
+     value a caller passes is refused with a status, not undefined behaviour. */
+  CXJF_ENCODING_MIN_ENUM_ = -0x7FFFFFFF - 1,
+  CXJF_ENCODING_MAX_ENUM_ = 0x7FFFFFFF
 } cxjf_encoding;
 
 /* Options of an estimate, or-ed together. */

@@ -447,6 +447,8 @@ CXJF_API const char* cxjf_status_name(cxjf_status status) {
     case CXJF_OUT_OF_MEMORY: return "CXJF_OUT_OF_MEMORY";
     case CXJF_BUFFER_TOO_SMALL: return "CXJF_BUFFER_TOO_SMALL";
     case CXJF_INTERNAL: return "CXJF_INTERNAL";
+    case CXJF_STATUS_MIN_ENUM_:
+    case CXJF_STATUS_MAX_ENUM_: break;
   }
   return "CXJF_UNKNOWN_STATUS";
 }

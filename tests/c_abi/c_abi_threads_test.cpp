@@ -3,11 +3,11 @@
 // answer is compared byte for byte with the answer the same request got on
 // a second, identical snapshot from a single thread. The threads start
 // before the snapshot's query index exists, so its lazy build races too.
-// Each thread also runs estimates, whose results must match as well.
+// Each thread also runs estimates and exports, whose results must match as
+// well, and makes and destroys handles of its own meanwhile (the registry of
+// live handles is shared).
 //
-// Run it under ThreadSanitizer by configuring a build with
-// -DCMAKE_CXX_FLAGS=-fsanitize=thread -DCMAKE_C_FLAGS=-fsanitize=thread
-// -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread.
+// make check-sanitize runs it under ThreadSanitizer (docs/hardening.md).
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -51,6 +51,15 @@ Answer ask(cxjf_snapshot s, const std::string& request) {
   char* answer = nullptr;
   cxjf_status status = cxjf_query(s, request.c_str(), &answer, nullptr);
   return {status, take(answer)};
+}
+
+std::string export_file(cxjf_snapshot s, const std::string& request, cxjf_status* status) {
+  char* content = nullptr;
+  size_t size = 0;
+  *status = cxjf_export(s, request.c_str(), &content, &size, nullptr);
+  std::string out = content ? std::string(content, size) : std::string();
+  cxjf_free(content);
+  return out;
 }
 
 std::string estimate_results(cxjf_snapshot s, const std::string& upload, cxjf_status* status) {
@@ -132,6 +141,11 @@ int main() {
              expected_results.find("91110101000000013C") != std::string::npos,
          "the estimate scores both rows");
 
+  const std::string export_request =
+      R"({"principal": {"role": "province", "code": "440000", "can_export": true}, "kind": "export", "format": "json"})";
+  const std::string expected_export = export_file(reference, export_request, &status);
+  expect(status == CXJF_OK && expected_export.size() > 1000, "the export answers");
+
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
@@ -141,6 +155,14 @@ int main() {
         Answer a = ask(shared, requests[i]);
         expect(a.status == expected[i].status && a.text == expected[i].text,
                "thread " + std::to_string(t) + " query " + std::to_string(q) + ": " + requests[i]);
+        if (q % 100 == 0) {
+          cxjf_status st = CXJF_OK;
+          expect(export_file(shared, export_request, &st) == expected_export && st == CXJF_OK,
+                 "thread " + std::to_string(t) + " export " + std::to_string(q));
+          cxjf_model own = nullptr;  // handles made and destroyed while others are used
+          must(cxjf_model_default(&own, nullptr), "model");
+          expect(cxjf_model_destroy(&own) == CXJF_OK && own == nullptr, "destroy");
+        }
       }
       for (int e = 0; e < estimates_per_thread; ++e) {
         cxjf_status st = CXJF_OK;
@@ -158,7 +180,7 @@ int main() {
     std::fprintf(stderr, "c_abi_threads_test: %d failures\n", failures.load());
     return 1;
   }
-  std::printf("c_abi_threads_test: %d threads x %d queries and %d estimates, every answer as expected\n", threads,
-              queries_per_thread, estimates_per_thread);
+  std::printf("c_abi_threads_test: %d threads x %d queries, %d exports and %d estimates, every answer as expected\n",
+              threads, queries_per_thread, queries_per_thread / 100, estimates_per_thread);
   return 0;
 }
