@@ -6,6 +6,7 @@
 #include "binary_io.hpp"
 #include "snapshot_check.hpp"
 #include "cxjf/file.hpp"
+#include "cxjf/signing.hpp"
 
 namespace cxjf {
 namespace {
@@ -162,20 +163,21 @@ std::string Snapshot::to_bytes() const {
   return std::move(w.bytes());
 }
 
-void Snapshot::save(const std::string& path) const {
-  const std::string bytes = to_bytes();
+void Snapshot::save(const std::string& path, std::string_view secret_key) const {
+  const std::string bytes = secret_key.empty() ? to_bytes() : sign_snapshot_bytes(to_bytes(), secret_key);
   write_file(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
 }
 
-Snapshot Snapshot::load(const std::string& path) {
+Snapshot Snapshot::load(const std::string& path, std::string_view required_public_key) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::io, "cannot read snapshot " + path);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw Error(ErrorCode::io, "cannot read snapshot " + path);
-  return from_bytes(bytes, path);
+  return from_bytes(bytes, path, required_public_key);
 }
 
-Snapshot Snapshot::from_bytes(std::string_view bytes, const std::string& path) {
+Snapshot Snapshot::from_bytes(std::string_view file, const std::string& path, std::string_view required_public_key) {
+  const std::string_view bytes = verified_snapshot_bytes(file, required_public_key, path);
   if (bytes.size() < sizeof magic + 4 + 8 || bytes.compare(0, sizeof magic, std::string_view(magic, sizeof magic)) != 0)
     throw Error(ErrorCode::corrupt_snapshot, path + " is not a cxjf snapshot (no CXJFSNAP header)");
   detail::BinaryReader header(bytes.substr(sizeof magic, 4));

@@ -36,10 +36,14 @@ TEST(Cli, AFullDiskFailsTheCommandAndKeepsTheOldFile) {
   EXPECT_NE(score.status, 0);
   EXPECT_NE(score.out.find("No space left on device"), std::string::npos) << score.out;
   // A query's answer to a full standard output.
-  Outcome query = testing::run_cli("query --snapshot " + snap +
-                                   " --request '{\"principal\": {\"role\": \"torch_center\"}, \"kind\": \"overview\"}'"
-                                   " > /dev/full 2>&1; echo status=$?");
-  EXPECT_EQ(query.out.find("status=0"), std::string::npos) << query.out;
+  const std::string request = temp("full_request.json");
+  std::ofstream(request) << R"({"principal": {"role": "torch_center"}, "kind": "overview"})";
+  ASSERT_EQ(cxjf_cli("query --snapshot " + snap + " --request " + request + " --out /dev/null").status, 0);
+  Outcome query = testing::run_cli("query --snapshot " + snap + " --request " + request + " > /dev/full 2> " +
+                                   temp("full_query.err") + "; echo status=$?; cat " + temp("full_query.err"));
+  EXPECT_NE(query.out.find("status=1"), std::string::npos) << query.out;
+  EXPECT_NE(query.out.find("cannot write the answer to standard output: No space left on device"), std::string::npos)
+      << query.out;
   // An upload's results to /dev/full.
   const std::string upload = temp("full_upload.csv");
   ASSERT_EQ(cxjf_cli("template --out " + upload).status, 0);
@@ -50,6 +54,29 @@ TEST(Cli, AFullDiskFailsTheCommandAndKeepsTheOldFile) {
   Outcome dir = cxjf_cli("generate --n 50 --out " + std::string(::testing::TempDir()));
   EXPECT_NE(dir.status, 0);
   EXPECT_NE(dir.out.find("Is a directory"), std::string::npos) << dir.out;
+}
+
+// A deployment that loads only what its scorer signed (docs/snapshot.md).
+TEST(Cli, SignedSnapshotsLoadOnlyWithTheScorersKey) {
+  const std::string sample = temp("signed_sample.csv"), snap = temp("signed.snap"), plain = temp("unsigned.snap");
+  const std::string sec = temp("k.sec"), pub = temp("k.pub"), other_sec = temp("o.sec"), other_pub = temp("o.pub");
+  ASSERT_EQ(cxjf_cli("keys --secret " + sec + " --public " + pub).status, 0);
+  ASSERT_EQ(cxjf_cli("keys --secret " + other_sec + " --public " + other_pub).status, 0);
+  ASSERT_EQ(cxjf_cli("generate --n 200 --out " + sample).status, 0);
+  ASSERT_EQ(cxjf_cli("score --input " + sample + " --out /dev/null --snapshot " + snap + " --sign " + sec).status, 0);
+  ASSERT_EQ(cxjf_cli("score --input " + sample + " --out /dev/null --snapshot " + plain).status, 0);
+  const std::string request_file = temp("signed_request.json");
+  std::ofstream(request_file) << R"({"principal": {"role": "torch_center"}, "kind": "overview"})";
+  const std::string request = " --request " + request_file;
+  EXPECT_EQ(cxjf_cli("query --snapshot " + snap + " --public-key " + pub + request).status, 0);
+  Outcome other = cxjf_cli("query --snapshot " + snap + " --public-key " + other_pub + request);
+  EXPECT_NE(other.status, 0);
+  EXPECT_NE(other.out.find("not by the key this deployment requires"), std::string::npos) << other.out;
+  Outcome unsigned_ = cxjf_cli("query --snapshot " + plain + " --public-key " + pub + request);
+  EXPECT_NE(unsigned_.status, 0);
+  EXPECT_NE(unsigned_.out.find("is not signed"), std::string::npos) << unsigned_.out;
+  // A snapshot signed by the scorer still loads where no key is required.
+  EXPECT_EQ(cxjf_cli("query --snapshot " + snap + request).status, 0);
 }
 
 TEST(Cli, GenerateThenScoreWritesScoresAndASnapshot) {

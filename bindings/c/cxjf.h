@@ -450,6 +450,25 @@ CXJF_API cxjf_status cxjf_snapshot_load(const char* path, cxjf_snapshot* out, ch
  * Errors: CXJF_NULL_ARGUMENT, CXJF_WRONG_HANDLE, CXJF_IO. */
 CXJF_API cxjf_status cxjf_snapshot_save(cxjf_snapshot snapshot, const char* path, char** error);
 
+/* Signed snapshots (docs/snapshot.md, "Signatures"): a deployment that
+ * loads only what its own scoring produced. Keys are text lines made by
+ * `cxjf keys`: "cxjf-ed25519-secret:" or "cxjf-ed25519-public:" and 64
+ * hexadecimal digits. */
+
+/* cxjf_snapshot_load, refusing a file not signed by `public_key`.
+ *   public_key  the scorer's public key text (borrowed). Required.
+ * Errors: as cxjf_snapshot_load; CXJF_CORRUPT_SNAPSHOT when the file is
+ * unsigned, signed by another key or changed after signing;
+ * CXJF_INVALID_ARGUMENT for a malformed key. */
+CXJF_API cxjf_status cxjf_snapshot_load_signed(const char* path, const char* public_key, cxjf_snapshot* out,
+                                               char** error);
+
+/* cxjf_snapshot_save, signing the file with `secret_key`.
+ *   secret_key  the scorer's secret key text (borrowed). Required.
+ * Errors: as cxjf_snapshot_save; CXJF_INVALID_ARGUMENT for a malformed key. */
+CXJF_API cxjf_status cxjf_snapshot_save_signed(cxjf_snapshot snapshot, const char* path, const char* secret_key,
+                                               char** error);
+
 /* Destroys a snapshot and sets *snapshot to NULL. A NULL `snapshot` or
  * *snapshot is accepted and does nothing. No other call may be using the
  * snapshot (see Threads in the introduction).

@@ -722,6 +722,29 @@ CXJF_API cxjf_status cxjf_snapshot_save(cxjf_snapshot snapshot, const char* path
   CXJF_API_END()
 }
 
+CXJF_API cxjf_status cxjf_snapshot_load_signed(const char* path, const char* public_key, cxjf_snapshot* out,
+                                               char** error) {
+  CXJF_API_BEGIN(error)
+  require(out, "cxjf_snapshot_load_signed", "out");
+  *out = nullptr;
+  require(path, "cxjf_snapshot_load_signed", "path");
+  require(public_key, "cxjf_snapshot_load_signed", "public_key");
+  if (!*public_key) fail(CXJF_INVALID_ARGUMENT, "cxjf_snapshot_load_signed: public_key is empty");
+  *out = issue(std::make_unique<cxjf_snapshot_s>(cxjf::Snapshot::load(path, public_key)));
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_snapshot_save_signed(cxjf_snapshot snapshot, const char* path, const char* secret_key,
+                                               char** error) {
+  CXJF_API_BEGIN(error)
+  const cxjf_snapshot_s& s = snapshot_of(snapshot, "cxjf_snapshot_save_signed");
+  require(path, "cxjf_snapshot_save_signed", "path");
+  require(secret_key, "cxjf_snapshot_save_signed", "secret_key");
+  if (!*secret_key) fail(CXJF_INVALID_ARGUMENT, "cxjf_snapshot_save_signed: secret_key is empty");
+  s.snapshot.save(path, secret_key);
+  CXJF_API_END()
+}
+
 CXJF_API cxjf_status cxjf_snapshot_destroy(cxjf_snapshot* snapshot) {
   return destroy(snapshot, "cxjf_snapshot_destroy");
 }

@@ -14,6 +14,7 @@
 #include "cxjf/reference.hpp"
 #include "cxjf/scores.hpp"
 #include "cxjf/snapshot.hpp"
+#include "cxjf/signing.hpp"
 #include "cxjf/principal.hpp"
 #include "cxjf/upload.hpp"
 #include "cxjf/estimate.hpp"

@@ -38,16 +38,19 @@ struct Snapshot {
   /// Indicators, row blocks and rank levels run on `options.threads` threads.
   static Snapshot build(const Model& model, Table table, const BuildOptions& options = {});
 
-  /// Writes the snapshot file (format in docs/snapshot.md).
-  void save(const std::string& path) const;
+  /// Writes the snapshot file (format in docs/snapshot.md), signed with
+  /// `secret_key` when one is given (include/cxjf/signing.hpp).
+  void save(const std::string& path, std::string_view secret_key = {}) const;
   /// Reads a snapshot file. Throws Error(io) when it cannot be read and
-  /// Error(corrupt_snapshot) when it is truncated, foreign or damaged.
-  static Snapshot load(const std::string& path);
-  /// The snapshot file's bytes, as save() writes them.
+  /// Error(corrupt_snapshot) when it is truncated, foreign or damaged, or,
+  /// with a `required_public_key`, not signed by that key.
+  static Snapshot load(const std::string& path, std::string_view required_public_key = {});
+  /// The snapshot file's bytes, as save() writes them unsigned.
   std::string to_bytes() const;
   /// A snapshot from a file's bytes (a blob store, a message), checked as
   /// load() checks a file; `name` is what error messages call it.
-  static Snapshot from_bytes(std::string_view bytes, const std::string& name = "snapshot");
+  static Snapshot from_bytes(std::string_view bytes, const std::string& name = "snapshot",
+                             std::string_view required_public_key = {});
 };
 
 }  // namespace cxjf

@@ -19,6 +19,10 @@ void add_model(CLI::App& app);
 void add_template(CLI::App& app);
 void add_estimate(CLI::App& app);
 void add_query(CLI::App& app);
+void add_keys(CLI::App& app);
+
+/// The text of a key file (cxjf keys), or "" for no path.
+std::string read_key(const std::string& path);
 
 /// "role[:code][+export]", e.g. "province:440000" or "zone:中关村科技园区+export".
 Principal parse_principal(const std::string& text);

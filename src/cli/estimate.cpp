@@ -11,7 +11,7 @@ void add_estimate(CLI::App& app) {
   auto* cmd = app.add_subcommand("estimate", "score an upload against a snapshot (导入测算): actual scores for "
                                              "registered enterprises, estimates for the others");
   struct Args {
-    std::string snapshot, input, out, errors, record, encoding = "auto", principal = "torch_center";
+    std::string snapshot, input, out, errors, record, encoding = "auto", principal = "torch_center", public_key;
     std::string percent_form = "percent";
     bool ledgers = false;
     unsigned threads = 0;
@@ -19,6 +19,8 @@ void add_estimate(CLI::App& app) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--public-key", a->public_key, "load only a snapshot signed by this public key file (cxjf keys)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--input", a->input, "the filled upload template (CSV, UTF-8 or GB18030)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -53,7 +55,7 @@ void add_estimate(CLI::App& app) {
                                      a->limits};
     Snapshot snap = [&] {
       Step step("loading " + a->snapshot);
-      return Snapshot::load(a->snapshot);
+      return Snapshot::load(a->snapshot, read_key(a->public_key));
     }();
     Upload upload = [&] {
       Step step("reading " + a->input);

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cxjf::cli::add_template(app);
   cxjf::cli::add_estimate(app);
   cxjf::cli::add_query(app);
+  cxjf::cli::add_keys(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

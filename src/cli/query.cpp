@@ -15,10 +15,12 @@ void add_query(CLI::App& app) {
   auto* cmd = app.add_subcommand("query", "answer an overview query (企业总览) for a principal: a JSON request "
                                           "against a snapshot, a JSON answer (docs/overview.md)");
   struct Args {
-    std::string snapshot, request, out;
+    std::string snapshot, request, out, public_key;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--public-key", a->public_key, "load only a snapshot signed by this public key file (cxjf keys)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--request", a->request, "request document (JSON); - reads standard input")->required();
   cmd->add_option("--out", a->out, "answer document to write (default: standard output)");
   cmd->callback([a] {
@@ -32,7 +34,7 @@ void add_query(CLI::App& app) {
     }
     Snapshot snap = [&] {
       Step step("loading " + a->snapshot);
-      return Snapshot::load(a->snapshot);
+      return Snapshot::load(a->snapshot, read_key(a->public_key));
     }();
     OverviewIndex index = [&] {
       Step step("indexing " + std::to_string(snap.table.size()) + " enterprises");

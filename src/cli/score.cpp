@@ -50,7 +50,7 @@ void write_scores(std::ostream& out, const Snapshot& snap) {
 void add_score(CLI::App& app) {
   auto* cmd = app.add_subcommand("score", "fit a model on a CSV's registered enterprises, score and rank them");
   struct Args {
-    std::string input, model, out, snapshot, explain;
+    std::string input, model, out, snapshot, explain, sign;
     unsigned threads = 0;
   };
   auto a = std::make_shared<Args>();
@@ -58,6 +58,8 @@ void add_score(CLI::App& app) {
   cmd->add_option("--model", a->model, "model id or file (default torch-2022)");
   cmd->add_option("--out", a->out, "scores CSV to write")->required();
   cmd->add_option("--snapshot", a->snapshot, "snapshot file to write");
+  cmd->add_option("--sign", a->sign, "sign the snapshot with this secret key file (cxjf keys)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--explain", a->explain, "write every enterprise's ledger as JSON lines");
   cmd->add_option("--threads", a->threads, "threads for fit and score (0: one per core; same result on any count)")
       ->capture_default_str();
@@ -78,7 +80,7 @@ void add_score(CLI::App& app) {
     }
     if (!a->snapshot.empty()) {
       Step step("writing snapshot " + a->snapshot);
-      snap.save(a->snapshot);
+      snap.save(a->snapshot, read_key(a->sign));
     }
     if (!a->explain.empty()) {
       Step step("writing ledgers " + a->explain);

@@ -330,6 +330,31 @@ static void test_estimate(void) {
   cxjf_snapshot_destroy(&s);
 }
 
+/* A key pair made once by `cxjf keys`, for this test only. */
+static const char* const test_secret_key = "cxjf-ed25519-secret:a4242725bec1e46937db46962ca53a3c7aa177599a8717ecb6decd03ba766a22";
+static const char* const test_public_key = "cxjf-ed25519-public:8e1c2519e3fc70280962458c031e3eb5e329e80c6758ea8c9105df0a0ce2c931";
+
+static void test_signed_snapshots(void) {
+  cxjf_snapshot s = hand_snapshot(), loaded = NULL;
+  char* error = NULL;
+  CHECK_OK(cxjf_snapshot_save_signed(s, "c_abi_test_signed.snap", test_secret_key, NULL));
+  CHECK_OK(cxjf_snapshot_load_signed("c_abi_test_signed.snap", test_public_key, &loaded, NULL));
+  int64_t n = 0;
+  CHECK_OK(cxjf_snapshot_size(loaded, &n, NULL));
+  CHECK(n == HAND_N);
+  cxjf_snapshot_destroy(&loaded);
+  /* Unsigned: refused by a loader that requires the key, loaded by one that does not. */
+  CHECK_OK(cxjf_snapshot_save(s, "c_abi_test_unsigned.snap", NULL));
+  CHECK(cxjf_snapshot_load_signed("c_abi_test_unsigned.snap", test_public_key, &loaded, &error) ==
+        CXJF_CORRUPT_SNAPSHOT);
+  CHECK(loaded == NULL && contains(error, "is not signed"));
+  cxjf_free(error);
+  CHECK(cxjf_snapshot_load_signed("c_abi_test_unsigned.snap", "cxjf-ed25519-public:00", &loaded, NULL) ==
+        CXJF_INVALID_ARGUMENT);
+  CHECK(cxjf_snapshot_save_signed(s, "c_abi_test_signed.snap", NULL, NULL) == CXJF_NULL_ARGUMENT);
+  cxjf_snapshot_destroy(&s);
+}
+
 static void test_generate(void) {
   cxjf_model model = NULL;
   cxjf_snapshot a = NULL, b = NULL;
@@ -357,6 +382,7 @@ int main(void) {
   test_csv_save_load();
   test_queries();
   test_estimate();
+  test_signed_snapshots();
   test_generate();
   return hand_report("c_abi_test");
 }
