@@ -159,3 +159,23 @@ def test_progress_bar(small_table, capsys):
     cxjf.Snapshot.build(small_table.to_frame(), progress=True)
     err = capsys.readouterr().err
     assert "6.00k/6.00k" in err or "6000/6000" in err
+
+
+def test_signed_snapshots(small_snapshot, tmp_path, cli):
+    # docs/snapshot.md, "Signatures": keys from `cxjf keys`; a loader that
+    # requires the scorer's key refuses an unsigned file and another key's.
+    import subprocess
+
+    for name in ("mine", "theirs"):
+        subprocess.run([cli, "keys", "--secret", str(tmp_path / f"{name}.sec"), "--public",
+                        str(tmp_path / f"{name}.pub")], check=True, capture_output=True)
+    secret = (tmp_path / "mine.sec").read_text()
+    public, other = (tmp_path / "mine.pub").read_text(), (tmp_path / "theirs.pub").read_text()
+    small_snapshot.save(tmp_path / "signed.snap", secret_key=secret)
+    small_snapshot.save(tmp_path / "plain.snap")
+    loaded = cxjf.Snapshot.load(tmp_path / "signed.snap", public_key=public)
+    pd.testing.assert_frame_equal(loaded.to_frame(), small_snapshot.to_frame())
+    with pytest.raises(cxjf.SnapshotError, match="not by the key this deployment requires"):
+        cxjf.Snapshot.load(tmp_path / "signed.snap", public_key=other)
+    with pytest.raises(cxjf.SnapshotError, match="is not signed"):
+        cxjf.Snapshot.load(tmp_path / "plain.snap", public_key=public)

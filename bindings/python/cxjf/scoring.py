@@ -255,12 +255,15 @@ class Snapshot:
         return cls(core)
 
     @classmethod
-    def load(cls, path: Union[str, os.PathLike]) -> "Snapshot":
-        """Reads a snapshot file; SnapshotError when damaged, FileError when unreadable."""
-        return cls(_core.Snapshot.load(os.fspath(path)))
+    def load(cls, path: Union[str, os.PathLike], public_key: str = "") -> "Snapshot":
+        """Reads a snapshot file; SnapshotError when damaged, FileError when unreadable.
+        With `public_key` (the text `cxjf keys` writes), a file not signed
+        by that key is refused too (docs/snapshot.md, "Signatures")."""
+        return cls(_core.Snapshot.load(os.fspath(path), public_key))
 
-    def save(self, path: Union[str, os.PathLike]) -> None:
-        self._core.save(os.fspath(path))
+    def save(self, path: Union[str, os.PathLike], secret_key: str = "") -> None:
+        """Writes the snapshot file, signed with `secret_key` when given."""
+        self._core.save(os.fspath(path), secret_key)
 
     @functools.cached_property
     def model(self) -> Model:

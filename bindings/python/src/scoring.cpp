@@ -110,18 +110,18 @@ void bind_scoring(py::module_& m) {
           "Fits and scores `table`, taking its contents (no copy).")
       .def_static(
           "load",
-          [](const std::string& path) {
+          [](const std::string& path, const std::string& public_key) {
             py::gil_scoped_release release;
-            return Snapshot::load(path);
+            return Snapshot::load(path, public_key);
           },
-          py::arg("path"))
+          py::arg("path"), py::arg("public_key") = "")
       .def(
           "save",
-          [](const Snapshot& s, const std::string& path) {
+          [](const Snapshot& s, const std::string& path, const std::string& secret_key) {
             py::gil_scoped_release release;
-            s.save(path);
+            s.save(path, secret_key);
           },
-          py::arg("path"))
+          py::arg("path"), py::arg("secret_key") = "")
       .def_readonly("model", &Snapshot::model)
       .def_readonly("reference", &Snapshot::reference)
       .def_readonly("table", &Snapshot::table)

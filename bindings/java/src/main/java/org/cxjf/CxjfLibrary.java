@@ -89,6 +89,10 @@ interface CxjfLibrary extends Library {
 
   int cxjf_snapshot_save(Pointer snapshot, String path, PointerByReference error);
 
+  int cxjf_snapshot_load_signed(String path, String publicKey, PointerByReference out, PointerByReference error);
+
+  int cxjf_snapshot_save_signed(Pointer snapshot, String path, String secretKey, PointerByReference error);
+
   int cxjf_snapshot_destroy(PointerByReference snapshot);
 
   int cxjf_snapshot_model(Pointer snapshot, PointerByReference out, PointerByReference error);

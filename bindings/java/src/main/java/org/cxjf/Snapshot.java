@@ -87,11 +87,32 @@ public final class Snapshot extends NativeHandle {
     return new Snapshot(out.getValue());
   }
 
+  /**
+   * Reads a snapshot file signed by {@code publicKey} (the text `cxjf keys`
+   * writes); an unsigned file, one signed by another key or changed after
+   * signing is {@link Status#CORRUPT_SNAPSHOT} (docs/snapshot.md, "Signatures").
+   */
+  public static Snapshot loadSigned(String path, String publicKey) {
+    PointerByReference out = new PointerByReference();
+    PointerByReference error = new PointerByReference();
+    check(LIB.cxjf_snapshot_load_signed(path, publicKey, out, error), error);
+    return new Snapshot(out.getValue());
+  }
+
   /** Writes the snapshot file. */
   public void save(String path) {
     use(h -> {
       PointerByReference error = new PointerByReference();
       check(LIB.cxjf_snapshot_save(h, path, error), error);
+      return null;
+    });
+  }
+
+  /** Writes the snapshot file signed with {@code secretKey} (the text `cxjf keys` writes). */
+  public void saveSigned(String path, String secretKey) {
+    use(h -> {
+      PointerByReference error = new PointerByReference();
+      check(LIB.cxjf_snapshot_save_signed(h, path, secretKey, error), error);
       return null;
     });
   }

@@ -168,4 +168,28 @@ class SnapshotTest {
     assertEquals(Status.CORRUPT_SNAPSHOT, assertThrows(CxjfException.class, () -> Snapshot.load(text.toString())).getStatus());
     assertEquals(Status.IO, assertThrows(CxjfException.class, () -> Snapshot.load("no-such.snap")).getStatus());
   }
+
+  @Test
+  void signedSnapshotsLoadOnlyWithTheScorersKey() throws IOException {
+    // docs/snapshot.md, "Signatures": keys from `cxjf keys`.
+    Path secret = Fixture.WORK.resolve("java-mine.sec"), mine = Fixture.WORK.resolve("java-mine.pub");
+    Path theirsSecret = Fixture.WORK.resolve("java-theirs.sec"), theirs = Fixture.WORK.resolve("java-theirs.pub");
+    Fixture.cliOk("keys", "--secret", secret.toString(), "--public", mine.toString());
+    Fixture.cliOk("keys", "--secret", theirsSecret.toString(), "--public", theirs.toString());
+    Path signed = Fixture.WORK.resolve("java-signed.snap"), plain = Fixture.WORK.resolve("java-plain.snap");
+    try (Snapshot s = Snapshot.load(Fixture.Sample.SNAPSHOT.toString())) {
+      s.saveSigned(signed.toString(), Fixture.read(secret));
+      s.save(plain.toString());
+      try (Snapshot loaded = Snapshot.loadSigned(signed.toString(), Fixture.read(mine))) {
+        assertEquals(s.size(), loaded.size());
+      }
+    }
+    CxjfException other = assertThrows(CxjfException.class,
+        () -> Snapshot.loadSigned(signed.toString(), Fixture.read(theirs)));
+    assertEquals(Status.CORRUPT_SNAPSHOT, other.getStatus());
+    assertTrue(other.getMessage().contains("not by the key this deployment requires"), other.getMessage());
+    CxjfException unsigned = assertThrows(CxjfException.class,
+        () -> Snapshot.loadSigned(plain.toString(), Fixture.read(mine)));
+    assertTrue(unsigned.getMessage().contains("is not signed"), unsigned.getMessage());
+  }
 }
