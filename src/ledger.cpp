@@ -49,8 +49,6 @@ Ledger Explainer::operator()(std::int64_t row, Membership membership) const {
 
 Ledger explain(const Model& model, const Reference& reference, const Table& table, std::int64_t row,
                Membership membership) {
-  if (row < 0 || row >= table.size())
-    throw Error(ErrorCode::invalid_argument, "row " + std::to_string(row) + " is not in the table");
   return Explainer(model, reference, table)(row, membership);
 }
 

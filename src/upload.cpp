@@ -519,6 +519,10 @@ class UploadReader {
                                                    " indicators; an upload reads at most 64");
     source_.assign(static_cast<std::size_t>(attribute_count + k_), -1);
     shift_.assign(static_cast<std::size_t>(k_), 0);
+    // The values the model scores, per multi-valued column (tech fields: none).
+    for (const BonusItem& item : model.bonus)
+      if (!item.qualification.empty()) budget_[1].named.insert(item.qualification);
+    for (const NegativeItem& item : model.negatives) budget_[2].named.insert(item.name_zh);
   }
 
   void read(std::string_view text) {
@@ -838,14 +842,6 @@ class UploadReader {
   void keep_within_budget(std::int64_t line, const std::vector<std::string>& fields, int column,
                           std::vector<std::string>& values) {
     MultiBudget& b = budget_[column == tech_fields_column ? 0 : column == qualifications_column ? 1 : 2];
-    if (!b.ready) {
-      if (column == qualifications_column)
-        for (const BonusItem& item : model_.bonus)
-          if (!item.qualification.empty()) b.named.insert(item.qualification);
-      if (column == negatives_column)
-        for (const NegativeItem& item : model_.negatives) b.named.insert(item.name_zh);
-      b.ready = true;
-    }
     std::vector<std::string> dropped;
     std::size_t kept = 0;
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -900,7 +896,6 @@ class UploadReader {
   std::vector<bool> unnamed_;            // per file column: its header is blank
   std::vector<bool> unnamed_with_data_;  // ...and some row has a value under it
   struct MultiBudget {
-    bool ready = false;
     std::unordered_set<std::string> named;  // values the model scores
     std::unordered_set<std::string> seen;   // distinct values admitted so far
     std::size_t named_seen = 0;

@@ -1,9 +1,11 @@
 // docs/overview.md, "What the public may learn": the public gets national
 // tabulations only; a count of 1 to 9 enterprises is never shown, and no
 // combination of shown numbers isolates a small set. Checked the way an
-// attacker would work: every public answer is collected, and exact linear
-// algebra (independent of the suppression's own peeling) asks whether any
-// small set of enterprises is a combination of what was shown.
+// attacker would work: every public answer is collected, and Gaussian
+// elimination (in doubles, with a tolerance; independent of the
+// suppression's own peeling) asks whether any atom of 1 to 9 enterprises,
+// the smallest sets the shown cells can tell apart, is a combination of
+// what was shown. Sets made of several atoms are not searched.
 #include <gtest/gtest.h>
 
 #include <algorithm>
