@@ -2,7 +2,9 @@
 // indicators, row blocks and rank levels, and an upload's rows in estimation.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstddef>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -63,5 +65,21 @@ class TaskGraph {
   bool failed_ = false;
   std::vector<std::thread> helpers_;
 };
+
+/// Runs body(i) for every i in [0, count) on `threads` workers (the caller
+/// among them) and waits; rethrows the error of the lowest i that threw, the
+/// one a sequential loop would have met first. Each body writes its own
+/// output, so the result does not depend on the thread count.
+template <class Body>
+void parallel_for(unsigned threads, std::size_t count, const Body& body) {
+  if (threads <= 1 || count <= 1) {
+    for (std::size_t i = 0; i < count; ++i) body(i);
+    return;
+  }
+  TaskGraph graph(static_cast<unsigned>(std::min<std::size_t>(threads, count)));
+  for (std::size_t i = 0; i < count; ++i) graph.add([&body, i](unsigned) { body(i); });
+  graph.wait();
+  graph.rethrow();
+}
 
 }  // namespace cxjf::detail

@@ -5,47 +5,10 @@
 #include "commands.hpp"
 #include "cxjf/csv.hpp"
 #include "cxjf/error.hpp"
+#include "cxjf/export.hpp"
 #include "cxjf/snapshot.hpp"
 
 namespace cxjf::cli {
-namespace {
-
-// The shortest text that reads back as the same double (up to 17
-// significant digits), so that base, bonus and deduction in scores.csv are
-// the totals the engine computed, not six-digit approximations.
-std::string round_trip(double v) {
-  char buf[32];
-  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
-}
-
-// scores.csv: one row per registered enterprise in list order, UTF-8 with a
-// byte-order mark so that Excel opens the Chinese text correctly. The score
-// is the published text; base, bonus and deduction the doubles behind it.
-void write_scores(std::ostream& out, const Snapshot& snap) {
-  const Model& m = snap.model;
-  const Scores& s = snap.scores;
-  const Table& t = snap.table;
-  out << "\xEF\xBB\xBF"
-      << "credit_code,name,region_code,stage,peer_group,score,grade,base,bonus,deduction,veto";
-  for (int level = 0; level < rank_level_count; ++level) out << ",rank_" << rank_level_name(static_cast<RankLevel>(level));
-  out << "\n";
-  for (std::int32_t r : s.order) {
-    auto i = static_cast<std::size_t>(r);
-    out << t.credit_code[i] << ',' << csv_field(t.name[i]) << ',' << t.region[i] << ','
-        << m.stages[static_cast<std::size_t>(s.stage[i])].name_zh << ','
-        << csv_field(snap.reference.group_label(m, s.peer_group[i])) << ',' << s.published_text(r) << ','
-        << m.grades[static_cast<std::size_t>(s.grade[i])].id << ',' << round_trip(s.base[i]) << ','
-        << round_trip(s.bonus[i]) << ',' << round_trip(s.deduction[i]) << ',' << static_cast<int>(s.veto[i]);
-    for (int level = 0; level < rank_level_count; ++level) {
-      std::int32_t rank = s.rank[static_cast<std::size_t>(level)][i];
-      out << ',';
-      if (rank > 0) out << rank;
-    }
-    out << '\n';
-  }
-}
-
-}  // namespace
 
 void add_score(CLI::App& app) {
   auto* cmd = app.add_subcommand("score", "fit a model on a CSV's registered enterprises, score and rank them");
@@ -61,7 +24,7 @@ void add_score(CLI::App& app) {
   cmd->add_option("--sign", a->sign, "sign the snapshot with this secret key file (cxjf keys)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--explain", a->explain, "write every enterprise's ledger as JSON lines");
-  cmd->add_option("--threads", a->threads, "threads for fit and score (0: one per core; same result on any count)")
+  cmd->add_option("--threads", a->threads, "threads for reading, fit, score and writing (0: one per core; same result on any count)")
       ->capture_default_str();
   cmd->callback([a] {
     Model model = load_model(a->model);
@@ -76,7 +39,7 @@ void add_score(CLI::App& app) {
     }();
     {
       Step step("writing " + a->out);
-      write_file(a->out, [&](std::ostream& out) { write_scores(out, snap); });
+      write_file(a->out, [&](std::ostream& out) { write_scores_csv(out, snap, a->threads); });
     }
     if (!a->snapshot.empty()) {
       Step step("writing snapshot " + a->snapshot);
@@ -84,16 +47,7 @@ void add_score(CLI::App& app) {
     }
     if (!a->explain.empty()) {
       Step step("writing ledgers " + a->explain);
-      const Explainer explain(snap.model, snap.reference, snap.table);
-      write_file(a->explain, [&](std::ostream& out) {
-        for (std::int32_t r : snap.scores.order) {
-          std::string json = explain(r).to_json(snap.model, snap.reference, snap.table);
-          // One document per line.
-          for (char& c : json)
-            if (c == '\n') c = ' ';
-          out << json << '\n';
-        }
-      });
+      write_file(a->explain, [&](std::ostream& out) { write_ledgers_jsonl(out, snap, a->threads); });
     }
     std::cerr << read << " enterprises read, " << snap.scores.size() << " registered enterprises scored, "
               << read - snap.scores.size() << " unregistered left out\n";
