@@ -16,8 +16,11 @@
 
 #include "binary_io.hpp"
 #include "cxjf/error.hpp"
+#include "cxjf/file.hpp"
 #include "cxjf/regions.hpp"
+#include "code_index.hpp"
 #include "csv_text.hpp"
+#include "task_graph.hpp"
 
 namespace cxjf {
 namespace {
@@ -87,28 +90,35 @@ const std::vector<ColumnName>& attribute_columns() {
   return columns;
 }
 
-Table parse_table_csv(std::string_view text, const Model& model) {
-  if (auto bad = invalid_utf8(text); bad != std::string_view::npos) {
-    auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
-    throw InputError(line, "",
-                     "the file is not UTF-8 (Excel's plain \"CSV\" on Chinese Windows is GBK): save it as "
-                     "\"CSV UTF-8\" (另存为 CSV UTF-8)");
-  }
+namespace {
+
+// What the header row says: which file column feeds each of our columns.
+struct TableHeader {
+  std::vector<std::string> header;  // as written
+  std::vector<int> source;          // per our column, the file column or -1
+  std::size_t body = 0;             // offset of the first record after the header
+  std::int64_t body_line = 0;       // its line
+};
+
+TableHeader read_header(std::string_view text, const Model& model) {
   const auto& attributes = attribute_columns();
   const int k = static_cast<int>(model.indicators.size());
   const int column_count = attribute_count + k;  // attributes first, then indicator i at attribute_count + i
 
   CsvReader reader(text);
   std::int64_t header_line = 0;
-  std::vector<std::string> header;
+  TableHeader h;
+  std::vector<std::string>& header = h.header;
   if (!reader.next(header_line, header))
     throw InputError(1, "", "the file is empty: the first row must name the columns");
+  h.body = reader.position();
+  h.body_line = reader.line();
 
-  // Which file column feeds each of our columns (-1 when absent).
-  std::vector<int> source(static_cast<std::size_t>(column_count), -1);
+  std::vector<int>& source = h.source;
+  source.assign(static_cast<std::size_t>(column_count), -1);
   auto match = [&](std::string_view name) { return match_column(name, model); };
-  for (std::size_t h = 0; h < header.size(); ++h) {
-    std::string_view cell = trim(header[h]);
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    std::string_view cell = trim(header[c]);
     // The whole header first: a name may itself end in brackets.
     int column = match(cell);
     if (column < 0) {
@@ -118,7 +128,7 @@ Table parse_table_csv(std::string_view text, const Model& model) {
           const auto& unit = model.indicators[column - attribute_count].unit;
           // Reading 元 as 万元 would silently scale the score's input by 10,000.
           if (!unit.empty() && !same_unit(split->unit, unit))
-            throw InputError(header_line, header[h],
+            throw InputError(header_line, header[c],
                              "the unit is " + std::string(split->unit) + " but the model expects " + unit +
                                  ": convert the column to " + unit + " (单位应为" + unit + ")");
         }
@@ -127,16 +137,16 @@ Table parse_table_csv(std::string_view text, const Model& model) {
     // Base data must be exact, so unknown columns are refused here; uploads
     // filled in by users are read tolerantly by read_upload (upload.cpp).
     if (column < 0)
-      throw InputError(header_line, header[h],
+      throw InputError(header_line, header[c],
                        cell.empty() ? "a column without a header: remove it or name it"
                                     : "not a column of the template or of " + model_name(model) +
                                           ": remove it or use a template header");
     auto& slot = source[column];
     if (slot >= 0)
-      throw InputError(header_line, header[h],
+      throw InputError(header_line, header[c],
                        "the same column appears twice (also column " + std::to_string(slot + 1) + ", '" +
                            header[slot] + "')");
-    slot = static_cast<int>(h);
+    slot = static_cast<int>(c);
   }
 
   std::string missing;
@@ -148,7 +158,19 @@ Table parse_table_csv(std::string_view text, const Model& model) {
   for (int a : {credit_code_column, name_column, region_column}) require(a, attributes[a].name_zh, attributes[a].id);
   for (int i = 0; i < k; ++i) require(attribute_count + i, model.indicators[i].name_zh, model.indicators[i].id);
   if (!missing.empty()) throw InputError(header_line, "", "missing columns: " + missing);
+  return h;
+}
 
+// Reads the records of `text` (which starts at a record boundary on line
+// `first_line`) until `stop` bytes are consumed, into `builder`; returns the
+// bytes consumed, which a record crossing `stop` takes past it. Throws
+// InputError naming row and column at the first bad record.
+std::size_t read_rows(std::string_view text, std::int64_t first_line, std::size_t stop, const TableHeader& h,
+                      const Model& model, TableBuilder& builder) {
+  const auto& attributes = attribute_columns();
+  const int k = static_cast<int>(model.indicators.size());
+  const std::vector<std::string>& header = h.header;
+  const std::vector<int>& source = h.source;
   // Header as written, by the field name TableBuilder reports.
   auto header_of = [&](const std::string& field) -> std::string {
     for (int a = 0; a < attribute_count; ++a)
@@ -158,10 +180,7 @@ Table parse_table_csv(std::string_view text, const Model& model) {
     return field;
   };
 
-  TableBuilder builder(model);
-  // Newlines bound the row count from above; a cheap pass saves regrowing
-  // every column of a national file several times.
-  builder.reserve(std::count(text.begin(), text.end(), '\n'));
+  CsvReader reader(text, first_line);
   Row row;
   std::vector<std::string> fields;
   std::int64_t line = 0;
@@ -175,7 +194,7 @@ Table parse_table_csv(std::string_view text, const Model& model) {
   };
   std::unordered_multimap<std::uint64_t, Seen> seen;
   std::string arena;
-  while (reader.next(line, fields)) {
+  while (reader.position() < stop && reader.next(line, fields)) {
     // A blank line or a row of empty cells (Excel writes ",,,," for a row
     // someone cleared) holds no enterprise.
     if (std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return trim(f).empty(); })) continue;
@@ -183,20 +202,20 @@ Table parse_table_csv(std::string_view text, const Model& model) {
       throw InputError(line, "",
                        "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(fields.size()));
     auto cell = [&](int column) -> std::string_view {
-      int h = source[column];
-      return h < 0 ? std::string_view() : trim(fields[h]);
+      int c = source[column];
+      return c < 0 ? std::string_view() : trim(fields[c]);
     };
     auto fail = [&](int column, const std::string& message) { throw InputError(line, header[source[column]], message); };
 
     row.credit_code.assign(cell(credit_code_column));
     {
-      const std::uint64_t h = hash_bytes(row.credit_code);
-      const auto [from, to] = seen.equal_range(h);
+      const std::uint64_t key = hash_bytes(row.credit_code);
+      const auto [from, to] = seen.equal_range(key);
       for (auto it = from; it != to; ++it)
         if (std::string_view(arena).substr(it->second.at, it->second.size) == row.credit_code)
           fail(credit_code_column, "credit code " + row.credit_code + " appears again (first at row " +
                                        std::to_string(it->second.line) + ") (统一社会信用代码重复)");
-      seen.emplace(h, Seen{arena.size(), row.credit_code.size(), line});
+      seen.emplace(key, Seen{arena.size(), row.credit_code.size(), line});
       arena += row.credit_code;
     }
     row.name.assign(cell(name_column));
@@ -244,16 +263,121 @@ Table parse_table_csv(std::string_view text, const Model& model) {
       throw InputError(e.row(), e.column().empty() ? std::string() : header_of(e.column()), e.reason());
     }
   }
+  return reader.position();
+}
+
+// The whole file on the calling thread: the reference for every error.
+Table parse_sequential(std::string_view text, const Model& model) {
+  if (auto bad = invalid_utf8(text); bad != std::string_view::npos) {
+    auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+    throw InputError(line, "",
+                     "the file is not UTF-8 (Excel's plain \"CSV\" on Chinese Windows is GBK): save it as "
+                     "\"CSV UTF-8\" (另存为 CSV UTF-8)");
+  }
+  const TableHeader h = read_header(text, model);
+  TableBuilder builder(model);
+  // Newlines bound the row count from above; a cheap pass saves regrowing
+  // every column of a national file several times.
+  const std::string_view body = text.substr(h.body);
+  builder.reserve(std::count(body.begin(), body.end(), '\n'));
+  read_rows(body, h.body_line, body.size(), h, model, builder);
   return builder.build();
 }
 
-Table read_table_csv(const std::string& path, const Model& model) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::io, "cannot read " + path);
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) throw Error(ErrorCode::io, "cannot read " + path);
-  return parse_table_csv(contents.str(), model);
+// The file in record-aligned chunks on several threads, each into its own
+// table, then concatenated. Any doubt (a bad record, a chunk that does not
+// end where the next begins, a code in two chunks, too many multi-values)
+// gives nullopt, and the caller reads the file again on one thread: errors
+// are the rare path, and so they name the same row and column, in the same
+// order, whatever the thread count.
+std::optional<Table> parse_parallel(std::string_view text, const Model& model, unsigned threads,
+                                    std::size_t chunk_bytes) {
+  TableHeader h;
+  try {
+    h = read_header(text, model);
+  } catch (const InputError&) {
+    return std::nullopt;
+  }
+  if (invalid_utf8(text.substr(0, h.body)) != std::string_view::npos) return std::nullopt;
+  const std::vector<std::size_t> bounds = record_chunks(text, h.body, chunk_bytes, threads);
+  const std::size_t chunks = bounds.size() - 1;
+  std::vector<std::optional<Table>> parts(chunks);
+  parallel_for(threads, chunks, [&](std::size_t c) {
+    const std::string_view part = text.substr(bounds[c], bounds[c + 1] - bounds[c]);
+    // Chunks start after a line break, so no UTF-8 sequence spans two.
+    if (invalid_utf8(part) != std::string_view::npos) return;
+    TableBuilder builder(model);
+    builder.reserve(std::count(part.begin(), part.end(), '\n'));
+    try {
+      // The reader sees the rest of the file, so that a record which does not
+      // end at the chunk's end is read past it and shows the split was wrong.
+      if (read_rows(text.substr(bounds[c]), 1, part.size(), h, model, builder) != part.size()) return;
+    } catch (const InputError&) {
+      return;
+    }
+    parts[c] = builder.build();
+  });
+  std::vector<Table> tables;
+  tables.reserve(chunks);
+  for (auto& part : parts) {
+    if (!part) return std::nullopt;
+    tables.push_back(std::move(*part));
+  }
+  Table table;
+  try {
+    table = concatenate(std::move(tables));
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  if (CodeIndex(table.credit_code).first_repeat().first >= 0) return std::nullopt;
+  return table;
+}
+
+}  // namespace
+
+std::vector<std::size_t> detail::record_chunks(std::string_view text, std::size_t begin, std::size_t chunk_bytes,
+                                               unsigned threads) {
+  const std::size_t n = text.size();
+  chunk_bytes = std::max<std::size_t>(chunk_bytes, 1);
+  const std::size_t targets = begin < n ? (n - begin + chunk_bytes - 1) / chunk_bytes : 1;
+  // Quotes per target span, counted in parallel; their running parity says
+  // whether a target offset lies inside a quoted field.
+  std::vector<std::size_t> quotes(targets);
+  parallel_for(threads, targets, [&](std::size_t t) {
+    const std::size_t from = std::min(n, begin + t * chunk_bytes), to = std::min(n, from + chunk_bytes);
+    quotes[t] = static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(from),
+                                                    text.begin() + static_cast<std::ptrdiff_t>(to), '"'));
+  });
+  std::vector<std::size_t> bounds{begin};
+  bool quoted = false;
+  for (std::size_t t = 1; t < targets; ++t) {
+    quoted ^= (quotes[t - 1] & 1) != 0;
+    std::size_t at = begin + t * chunk_bytes;
+    if (at <= bounds.back()) continue;  // a record longer than a chunk
+    bool in = quoted;
+    for (; at < n; ++at) {
+      const char c = text[at];
+      if (c == '"') in = !in;
+      else if (!in && (c == '\n' || c == '\r')) break;
+    }
+    if (at >= n) break;
+    at += (text[at] == '\r' && at + 1 < n && text[at + 1] == '\n') ? 2 : 1;
+    if (at < n && at > bounds.back()) bounds.push_back(at);
+  }
+  bounds.push_back(n);
+  return bounds;
+}
+
+Table parse_table_csv(std::string_view text, const Model& model, const CsvReadOptions& options) {
+  const unsigned threads = resolve_threads(options.threads);
+  const std::size_t chunk_bytes = std::max<std::size_t>(options.chunk_bytes, 1);
+  if (threads > 1 && text.size() >= 2 * chunk_bytes)
+    if (auto table = parse_parallel(text, model, threads, chunk_bytes)) return std::move(*table);
+  return parse_sequential(text, model);
+}
+
+Table read_table_csv(const std::string& path, const Model& model, const CsvReadOptions& options) {
+  return parse_table_csv(read_file(path), model, options);
 }
 
 void write_table_csv(std::ostream& out, const Table& table, const Model& model) {

@@ -33,6 +33,13 @@ class CsvReader {
   explicit CsvReader(std::string_view text) : text_(text) {
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
   }
+  // A reader of text that starts at a record boundary inside a file (no
+  // byte-order mark there), its first record on line `first_line`.
+  CsvReader(std::string_view text, std::int64_t first_line) : text_(text), line_(first_line) {}
+
+  // Bytes of the text consumed so far, and the line the next record starts on.
+  std::size_t position() const { return pos_; }
+  std::int64_t line() const { return line_; }
 
   // Bounds what one record may hold in memory: fields past `max_fields` are
   // read but not kept, and a field is cut at `max_field_bytes`; after next()
@@ -152,6 +159,16 @@ class CsvReader {
   std::size_t found_ = 0, cut_ = std::string_view::npos, record_bytes_ = 0;
   std::string spare_;  // a field past max_fields_
 };
+
+// Splits text[begin, end of text) into chunks of about `chunk_bytes` that
+// start at record boundaries, for reading on several threads: the returned
+// offsets start with `begin` and end with text.size(). A boundary is the
+// first line break after the target offset that lies outside quotes, judged
+// by the parity of the quotes before it (counted on `threads` threads). In a
+// malformed file the parity may lie; a reader must then find that its chunk
+// does not end at the next boundary (see parse_table_csv).
+std::vector<std::size_t> record_chunks(std::string_view text, std::size_t begin, std::size_t chunk_bytes,
+                                       unsigned threads);
 
 // ---------------------------------------------------------------------------
 // Cell syntax.

@@ -32,6 +32,23 @@ int write_stream(std::ofstream& out, const std::function<void(std::ostream&)>& w
 
 }  // namespace
 
+std::string read_file(const std::string& path, std::uint64_t max_bytes,
+                      const std::function<void(std::uint64_t)>& too_large) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) throw Error(ErrorCode::io, "cannot read " + path);
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw Error(ErrorCode::io, "cannot read " + path);
+  if (static_cast<std::uint64_t>(size) > max_bytes) {
+    if (too_large) too_large(static_cast<std::uint64_t>(size));
+    throw Error(ErrorCode::io, path + " is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  in.seekg(0);
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.read(bytes.data(), size);
+  if (in.gcount() != size) throw Error(ErrorCode::io, "cannot read " + path);
+  return bytes;
+}
+
 void write_file(const std::string& path, const std::function<void(std::ostream&)>& write) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {

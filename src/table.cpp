@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <string>
 
 #include "cxjf/credit_code.hpp"
@@ -143,6 +144,84 @@ Row Table::row(std::int64_t i) const {
   if (stage[r] >= 0) out.stage = stage_names[stage[r]];
   out.values.resize(indicator_ids.size());
   for (std::size_t j = 0; j < indicator_ids.size(); ++j) out.values[j] = values(i, static_cast<Eigen::Index>(j));
+  return out;
+}
+
+Table concatenate(std::vector<Table> parts) {
+  Table out;
+  if (parts.empty()) return out;
+  out.indicator_ids = parts.front().indicator_ids;
+  std::size_t n = 0;
+  for (const Table& part : parts) {
+    if (part.indicator_ids != out.indicator_ids)
+      throw Error(ErrorCode::invalid_argument, "the tables to concatenate have different indicator columns");
+    n += static_cast<std::size_t>(part.size());
+  }
+  // Codes of a part's dictionary in the merged one; first appearance order
+  // is kept because the parts are merged in row order.
+  auto merge = [](Dictionary& into, const Dictionary& from) {
+    std::vector<std::int32_t> map(static_cast<std::size_t>(from.size()));
+    for (std::int32_t c = 0; c < from.size(); ++c) map[static_cast<std::size_t>(c)] = into.intern(from[c]);
+    return map;
+  };
+  auto merge_multi = [&](Dictionary& into, const Dictionary& from, const char* column) {
+    std::vector<std::int32_t> map = merge(into, from);
+    if (into.size() > max_multi_values)
+      throw Error(ErrorCode::invalid_argument, std::string("the column ") + column + " would hold more than " +
+                                                   std::to_string(max_multi_values) + " distinct values");
+    return map;
+  };
+  auto recode = [](std::vector<std::int32_t>& into, const std::vector<std::int32_t>& from,
+                   const std::vector<std::int32_t>& map) {
+    for (std::int32_t c : from) into.push_back(c < 0 ? c : map[static_cast<std::size_t>(c)]);
+  };
+  auto rebit = [](std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& from,
+                  const std::vector<std::int32_t>& map) {
+    bool same = true;
+    for (std::size_t b = 0; b < map.size(); ++b) same &= map[b] == static_cast<std::int32_t>(b);
+    if (same) {
+      into.insert(into.end(), from.begin(), from.end());
+      return;
+    }
+    for (std::uint32_t bits : from) {
+      std::uint32_t out_bits = 0;
+      for (std::size_t b = 0; b < map.size(); ++b)
+        if (bits >> b & 1u) out_bits |= 1u << map[b];
+      into.push_back(out_bits);
+    }
+  };
+  for (auto* column : {&out.zone, &out.incubator, &out.stage}) column->reserve(n);
+  for (auto* column : {&out.tech_fields, &out.qualifications, &out.negatives}) column->reserve(n);
+  out.credit_code.reserve(n);
+  out.name.reserve(n);
+  out.region.reserve(n);
+  out.industry.reserve(n);
+  out.founded.reserve(n);
+  out.registered.reserve(n);
+  const std::size_t k = out.indicator_ids.size();
+  out.values.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(k));
+  std::size_t at = 0;
+  for (Table& part : parts) {
+    const auto rows = static_cast<std::size_t>(part.size());
+    std::move(part.credit_code.begin(), part.credit_code.end(), std::back_inserter(out.credit_code));
+    std::move(part.name.begin(), part.name.end(), std::back_inserter(out.name));
+    out.region.insert(out.region.end(), part.region.begin(), part.region.end());
+    recode(out.zone, part.zone, merge(out.zones, part.zones));
+    recode(out.incubator, part.incubator, merge(out.incubators, part.incubators));
+    out.industry.insert(out.industry.end(), part.industry.begin(), part.industry.end());
+    rebit(out.tech_fields, part.tech_fields, merge_multi(out.tech_field_names, part.tech_field_names, "技术领域"));
+    rebit(out.qualifications, part.qualifications,
+          merge_multi(out.qualification_names, part.qualification_names, "企业资质"));
+    rebit(out.negatives, part.negatives, merge_multi(out.negative_names, part.negative_names, "负面清单"));
+    out.founded.insert(out.founded.end(), part.founded.begin(), part.founded.end());
+    out.registered.insert(out.registered.end(), part.registered.begin(), part.registered.end());
+    recode(out.stage, part.stage, merge(out.stage_names, part.stage_names));
+    for (std::size_t j = 0; j < k; ++j)
+      if (rows > 0)
+        std::copy_n(part.values.col(static_cast<Eigen::Index>(j)).data(), rows, out.values.data() + j * n + at);
+    at += rows;
+    part = Table();  // frees the part's memory as the merge goes
+  }
   return out;
 }
 

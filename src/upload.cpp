@@ -1,4 +1,5 @@
 #include "cxjf/upload.hpp"
+#include "cxjf/file.hpp"
 
 #include <iconv.h>
 
@@ -959,17 +960,10 @@ Upload read_upload(std::string_view bytes, const Model& model, const UploadOptio
 }
 
 Upload read_upload_file(const std::string& path, const Model& model, const UploadOptions& options) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw Error(ErrorCode::io, "cannot read " + path);
   // The size first: a file past the limit is refused before it is read.
-  const std::streamoff size = in.tellg();
-  if (size > 0 && static_cast<std::uint64_t>(size) > options.limits.max_bytes)
-    too_large(static_cast<std::size_t>(size), options.limits);
-  in.seekg(0);
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) throw Error(ErrorCode::io, "cannot read " + path);
-  return read_upload(contents.str(), model, options);
+  const std::string bytes = read_file(path, options.limits.max_bytes,
+                                      [&](std::uint64_t size) { too_large(static_cast<std::size_t>(size), options.limits); });
+  return read_upload(bytes, model, options);
 }
 
 Upload read_upload(std::string_view bytes, const Model& model, Encoding encoding) {

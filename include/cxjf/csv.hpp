@@ -41,15 +41,28 @@ struct ColumnName {
 /// qualifications, negatives, founded, registered, stage.
 const std::vector<ColumnName>& attribute_columns();
 
+/// How parse_table_csv splits its work.
+struct CsvReadOptions {
+  /// Threads, the calling one included; 0 means one per hardware thread.
+  unsigned threads = 0;
+  /// Bytes of the file one task reads (a file under two chunks is read on
+  /// the calling thread alone); small values serve tests.
+  std::size_t chunk_bytes = std::size_t{4} << 20;
+};
+
 /// Reads a UTF-8 CSV whose header names each column by its Chinese name
 /// (optionally with the unit in brackets, e.g. "研发费用金额(万元)") or its
 /// English id. Columns: the attribute columns (credit code, name and region
 /// required) and one per indicator of `model` (all required). Multi-valued
 /// cells separate values with ';' '；' or '、'. Numbers are plain decimals;
 /// an empty cell is missing. Throws InputError naming row and column.
-Table parse_table_csv(std::string_view text, const Model& model);
+///
+/// A file of at least two chunks is read on `options.threads` threads in
+/// record-aligned chunks; the table, and any error (its row, column and
+/// reason, the first in file order), are the same on every thread count.
+Table parse_table_csv(std::string_view text, const Model& model, const CsvReadOptions& options = {});
 /// parse_table_csv on a file's contents (Error(io) when unreadable).
-Table read_table_csv(const std::string& path, const Model& model);
+Table read_table_csv(const std::string& path, const Model& model, const CsvReadOptions& options = {});
 /// Writes `table` as CSV with Chinese headers (with units), one row per
 /// enterprise; what parse_table_csv reads back into an equal table.
 void write_table_csv(std::ostream& out, const Table& table, const Model& model);

@@ -1,11 +1,21 @@
-// cxjf: writing output files so that a failure loses nothing.
+// cxjf: reading input files whole, and writing output files so that a
+// failure loses nothing.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <iosfwd>
 #include <string>
 
 namespace cxjf {
+
+/// A file's bytes, read with one allocation. Throws Error(io) naming `path`
+/// when it cannot be read; `too_large(size)` is called, and should throw,
+/// when the file holds more than `max_bytes` (checked before reading).
+std::string read_file(const std::string& path,
+                      std::uint64_t max_bytes = std::numeric_limits<std::uint64_t>::max(),
+                      const std::function<void(std::uint64_t size)>& too_large = {});
 
 /// Writes a file whole or not at all: `write` fills a temporary file beside
 /// `path`, which is flushed, checked and renamed over `path`, so a full

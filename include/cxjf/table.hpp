@@ -79,6 +79,13 @@ struct Table {
   Row row(std::int64_t i) const;
 };
 
+/// The rows of `parts` one after another, as one TableBuilder given them in
+/// that order would build them: dictionary codes and multi-valued bits are
+/// renumbered by first appearance. Throws Error(invalid_argument) when the
+/// parts' indicator columns differ or a multi-valued column would hold more
+/// than max_multi_values values. Empty `parts` gives an empty table.
+Table concatenate(std::vector<Table> parts);
+
 /// Builds a Table row by row, checking each row (credit code check digit,
 /// region code in the region dictionary, industry, stage, multi-valued
 /// fields) and throwing InputError naming the row and field.

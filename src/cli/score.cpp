@@ -30,7 +30,7 @@ void add_score(CLI::App& app) {
     Model model = load_model(a->model);
     Table table = [&] {
       Step step("reading " + a->input);
-      return read_table_csv(a->input, model);
+      return read_table_csv(a->input, model, CsvReadOptions{a->threads});
     }();
     std::int64_t read = table.size();
     Snapshot snap = [&] {
