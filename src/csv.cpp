@@ -92,6 +92,57 @@ const std::vector<ColumnName>& attribute_columns() {
 
 namespace {
 
+// The credit codes read so far, as written: an open-addressing table of
+// 64-bit hashes whose entries point at the codes' text, kept in one arena to
+// tell a true repeat from a collision.
+class SeenCodes {
+ public:
+  // Records `code` read on `line`; returns the line of an earlier row with
+  // the same code, or -1.
+  std::int64_t insert(std::string_view code, std::int64_t line) {
+    if (2 * (entries_.size() + 1) > slots_.size()) grow();
+    const std::uint64_t key = hash_bytes(code) | 1;  // 0 marks an empty slot
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t at = key & mask;; at = (at + 1) & mask) {
+      Slot& slot = slots_[at];
+      if (slot.key == 0) {
+        slot = Slot{key, entries_.size()};
+        entries_.push_back(Entry{arena_.size(), code.size(), line});
+        arena_ += code;
+        return -1;
+      }
+      if (slot.key == key) {
+        const Entry& e = entries_[slot.entry];
+        if (std::string_view(arena_).substr(e.at, e.size) == code) return e.line;
+      }
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    std::size_t entry = 0;
+  };
+  struct Entry {
+    std::size_t at, size;
+    std::int64_t line;
+  };
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(1024, 2 * old.size()), Slot{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.key == 0) continue;
+      std::size_t at = slot.key & mask;
+      while (slots_[at].key != 0) at = (at + 1) & mask;
+      slots_[at] = slot;
+    }
+  }
+  std::vector<Slot> slots_;
+  std::vector<Entry> entries_;
+  std::string arena_;
+};
+
 // What the header row says: which file column feeds each of our columns.
 struct TableHeader {
   std::vector<std::string> header;  // as written
@@ -181,23 +232,17 @@ std::size_t read_rows(std::string_view text, std::int64_t first_line, std::size_
   };
 
   CsvReader reader(text, first_line);
-  Row row;
-  std::vector<std::string> fields;
+  RowView row;
+  std::vector<std::string_view> fields;
   std::int64_t line = 0;
   // A base database holds each enterprise once: the second row of a credit
   // code ends the read at once, whatever follows (a million rows of one code
-  // cost no more than their first two). Codes are kept by hash, with their
-  // text in one arena to tell a true repeat from a collision.
-  struct Seen {
-    std::size_t at, size;  // the code's bytes in `arena`
-    std::int64_t line;
-  };
-  std::unordered_multimap<std::uint64_t, Seen> seen;
-  std::string arena;
+  // cost no more than their first two).
+  SeenCodes seen;
   while (reader.position() < stop && reader.next(line, fields)) {
     // A blank line or a row of empty cells (Excel writes ",,,," for a row
     // someone cleared) holds no enterprise.
-    if (std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return trim(f).empty(); })) continue;
+    if (std::all_of(fields.begin(), fields.end(), [](std::string_view f) { return trim(f).empty(); })) continue;
     if (fields.size() != header.size())
       throw InputError(line, "",
                        "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(fields.size()));
@@ -207,25 +252,18 @@ std::size_t read_rows(std::string_view text, std::int64_t first_line, std::size_
     };
     auto fail = [&](int column, const std::string& message) { throw InputError(line, header[source[column]], message); };
 
-    row.credit_code.assign(cell(credit_code_column));
-    {
-      const std::uint64_t key = hash_bytes(row.credit_code);
-      const auto [from, to] = seen.equal_range(key);
-      for (auto it = from; it != to; ++it)
-        if (std::string_view(arena).substr(it->second.at, it->second.size) == row.credit_code)
-          fail(credit_code_column, "credit code " + row.credit_code + " appears again (first at row " +
-                                       std::to_string(it->second.line) + ") (统一社会信用代码重复)");
-      seen.emplace(key, Seen{arena.size(), row.credit_code.size(), line});
-      arena += row.credit_code;
-    }
-    row.name.assign(cell(name_column));
+    row.credit_code = cell(credit_code_column);
+    if (const std::int64_t first = seen.insert(row.credit_code, line); first >= 0)
+      fail(credit_code_column, "credit code " + std::string(row.credit_code) + " appears again (first at row " +
+                                   std::to_string(first) + ") (统一社会信用代码重复)");
+    row.name = cell(name_column);
     std::string_view region = cell(region_column);
     if (region.size() != 6 || !all_digits(region))
       fail(region_column, "'" + std::string(region) + "' is not a six-digit region code (GB/T 2260, e.g. 440305)");
     row.region = digits_value(region);
-    row.zone.assign(cell(zone_column));
-    row.incubator.assign(cell(incubator_column));
-    row.industry.assign(cell(industry_column));
+    row.zone = cell(zone_column);
+    row.incubator = cell(incubator_column);
+    row.industry = cell(industry_column);
     split_values(cell(tech_fields_column), row.tech_fields, table_separators);
     split_values(cell(qualifications_column), row.qualifications, table_separators);
     split_values(cell(negatives_column), row.negatives, table_separators);
@@ -242,7 +280,7 @@ std::size_t read_rows(std::string_view text, std::int64_t first_line, std::size_
     if (!flag)
       fail(registered_column, "'" + std::string(registered) + "' is not 是 or 否 (1/0 or true/false also work)");
     row.registered = *flag;
-    row.stage.assign(cell(stage_column));
+    row.stage = cell(stage_column);
     row.values.assign(static_cast<std::size_t>(k), missing_value);
     for (int i = 0; i < k; ++i) {
       std::string_view text_value = cell(attribute_count + i);

@@ -79,15 +79,7 @@ class CsvReader {
         read_quoted(field);
       } else {
         std::size_t start = pos_;
-        while (pos_ < n) {
-          char c = text_[pos_];
-          if (c == ',' || c == '\n' || c == '\r') break;
-          if (c == '"')
-            throw InputError(line_, "",
-                             "a '\"' inside an unquoted field: enclose the whole field in quotes and write the quote "
-                             "twice (\"\")");
-          ++pos_;
-        }
+        skip_unquoted();
         field.assign(text_.data() + start, std::min(pos_ - start, max_field_bytes_ + 1));
       }
       if (field.size() > max_field_bytes_) {
@@ -108,8 +100,60 @@ class CsvReader {
     return true;
   }
 
+  // next() without copies, for a reader that keeps the text: unquoted
+  // fields are views into it, quoted ones are unquoted into storage of the
+  // reader's own; both stay valid until the next call. No limits apply.
+  bool next(std::int64_t& line, std::vector<std::string_view>& fields) {
+    const std::size_t n = text_.size();
+    if (pos_ >= n) return false;
+    if (is_break(text_[pos_]) && text_.find_first_not_of("\r\n", pos_) == std::string_view::npos) {
+      pos_ = n;
+      return false;
+    }
+    line = line_;
+    const std::size_t record_start = pos_;
+    fields.clear();
+    for (;;) {
+      if (pos_ < n && text_[pos_] == '"') {
+        if (quoted_.size() <= fields.size()) quoted_.resize(fields.size() + 1);
+        std::string& field = quoted_[fields.size()];
+        read_quoted(field);
+        fields.emplace_back(field);
+      } else {
+        std::size_t start = pos_;
+        skip_unquoted();
+        fields.emplace_back(text_.data() + start, pos_ - start);
+      }
+      if (pos_ >= n) break;
+      if (text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      skip_break();
+      break;
+    }
+    found_ = fields.size();
+    cut_ = std::string_view::npos;
+    record_bytes_ = pos_ - record_start;
+    return true;
+  }
+
  private:
   static bool is_break(char c) { return c == '\n' || c == '\r'; }
+
+  // Moves past an unquoted field, to the comma or line break that ends it.
+  void skip_unquoted() {
+    const std::size_t n = text_.size();
+    while (pos_ < n) {
+      char c = text_[pos_];
+      if (c == ',' || c == '\n' || c == '\r') break;
+      if (c == '"')
+        throw InputError(line_, "",
+                         "a '\"' inside an unquoted field: enclose the whole field in quotes and write the quote "
+                         "twice (\"\")");
+      ++pos_;
+    }
+  }
 
   // CRLF, LF and (old Mac Excel) a lone CR each end one line.
   void skip_break() {
@@ -157,7 +201,8 @@ class CsvReader {
   std::size_t max_fields_ = std::numeric_limits<std::size_t>::max();
   std::size_t max_field_bytes_ = std::numeric_limits<std::size_t>::max() - 1;
   std::size_t found_ = 0, cut_ = std::string_view::npos, record_bytes_ = 0;
-  std::string spare_;  // a field past max_fields_
+  std::string spare_;                // a field past max_fields_
+  std::vector<std::string> quoted_;  // quoted fields of the views next()
 };
 
 // Splits text[begin, end of text) into chunks of about `chunk_bytes` that
@@ -298,8 +343,8 @@ inline constexpr std::string_view table_separators[] = {";", "；", "、"};
 
 // Splits `s` at any of `separators`, trimming each value and dropping empty
 // ones.
-template <std::size_t N>
-void split_values(std::string_view s, std::vector<std::string>& out, const std::string_view (&separators)[N]) {
+template <class Value, std::size_t N>
+void split_values(std::string_view s, std::vector<Value>& out, const std::string_view (&separators)[N]) {
   out.clear();
   std::size_t start = 0;
   std::size_t i = 0;

@@ -64,30 +64,33 @@ std::string region_text(std::int32_t code) {
 
 // A multi-valued field becomes a 32-bit set over its dictionary; checks
 // before anything is interned, so a refused row leaves the builder unchanged.
-void check_multi(const std::vector<std::string>& values, const Dictionary& names, const char* field,
-                 std::int64_t row) {
+template <class Values>
+void check_multi(const Values& values, const Dictionary& names, const char* field, std::int64_t row) {
   std::int32_t next = names.size();
-  std::vector<std::string_view> added;
+  // New values of this row; past 32 the row fails, so a fixed array holds them.
+  std::array<std::string_view, max_multi_values> added;
+  std::size_t count = 0;
   for (const auto& value : values) {
     if (value.empty() || names.find(value) >= 0) continue;
-    if (std::find(added.begin(), added.end(), value) != added.end()) continue;
+    if (std::find(added.begin(), added.begin() + count, std::string_view(value)) != added.begin() + count) continue;
     if (next == max_multi_values)
       throw InputError(row, field,
-                       "'" + value + "' would be distinct value " + std::to_string(next + 1) +
+                       "'" + std::string(value) + "' would be distinct value " + std::to_string(next + 1) +
                            " of this column; a table holds at most 32 (最多32种)");
-    added.push_back(value);
+    added[count++] = value;
     ++next;
   }
 }
 
-std::uint32_t intern_multi(const std::vector<std::string>& values, Dictionary& names) {
+template <class Values>
+std::uint32_t intern_multi(const Values& values, Dictionary& names) {
   std::uint32_t bits = 0;
   for (const auto& value : values)
     if (!value.empty()) bits |= 1u << names.intern(value);
   return bits;
 }
 
-std::int32_t intern_optional(const std::string& value, Dictionary& names) {
+std::int32_t intern_optional(std::string_view value, Dictionary& names) {
   return value.empty() ? -1 : names.intern(value);
 }
 
@@ -259,7 +262,11 @@ void TableBuilder::reserve(std::int64_t n) {
   values_.reserve(count * table_.indicator_ids.size());
 }
 
-void TableBuilder::add(const Row& row, std::int64_t source_row) {
+void TableBuilder::add(const Row& row, std::int64_t source_row) { add_row(row, source_row); }
+void TableBuilder::add(const RowView& row, std::int64_t source_row) { add_row(row, source_row); }
+
+template <class R>
+void TableBuilder::add_row(const R& row, std::int64_t source_row) {
   const std::int64_t at = source_row > 0 ? source_row : size() + 1;
   const std::size_t k = table_.indicator_ids.size();
 
@@ -267,7 +274,7 @@ void TableBuilder::add(const Row& row, std::int64_t source_row) {
   // refused row keeps a consistent builder.
   std::string code = normalize_credit_code(row.credit_code);
   if (auto problem = credit_code_problem(code))
-    throw InputError(at, credit_code_field, "'" + row.credit_code + "': " + *problem);
+    throw InputError(at, credit_code_field, "'" + std::string(row.credit_code) + "': " + *problem);
   if (!Regions::builtin().find(row.region))
     throw InputError(at, region_field,
                      region_text(row.region) + " is not a region code of GB/T 2260 (行政区划代码无效)");
@@ -276,7 +283,7 @@ void TableBuilder::add(const Row& row, std::int64_t source_row) {
     industry = industry_index(row.industry);
     if (industry < 0)
       throw InputError(at, industry_field,
-                       "'" + row.industry + "' is not an industry section: use a letter A-T or a GB/T 4754-2017 "
+                       "'" + std::string(row.industry) + "' is not an industry section: use a letter A-T or a GB/T 4754-2017 "
                                             "section name such as 制造业");
   }
   if (row.founded != 0 && !detail::is_calendar_date(row.founded))
@@ -292,7 +299,7 @@ void TableBuilder::add(const Row& row, std::int64_t source_row) {
       throw InputError(at, table_.indicator_ids[j], "the value is infinite; leave the cell empty when it is missing");
 
   table_.credit_code.push_back(std::move(code));
-  table_.name.push_back(row.name);
+  table_.name.emplace_back(row.name);
   table_.region.push_back(row.region);
   table_.zone.push_back(intern_optional(row.zone, table_.zones));
   table_.incubator.push_back(intern_optional(row.incubator, table_.incubators));

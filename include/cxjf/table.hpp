@@ -47,6 +47,25 @@ struct Row {
   std::vector<double> values;               ///< one per Table indicator, NaN = missing
 };
 
+/// Row with views in place of strings: what a reader that holds the text
+/// gives TableBuilder, so that a national file's cells are not copied twice.
+/// The viewed text must outlive the call to TableBuilder::add.
+struct RowView {
+  std::string_view credit_code;
+  std::string_view name;
+  std::int32_t region = 0;
+  std::string_view zone;
+  std::string_view incubator;
+  std::string_view industry;
+  std::vector<std::string_view> tech_fields;
+  std::vector<std::string_view> qualifications;
+  std::vector<std::string_view> negatives;
+  std::int32_t founded = 0;
+  bool registered = true;
+  std::string_view stage;
+  std::vector<double> values;
+};
+
 /// The enterprises. Build one with TableBuilder or read_table_csv; all
 /// columns have n entries, `values` is n x indicator_ids.size().
 struct Table {
@@ -100,12 +119,16 @@ class TableBuilder {
   /// Appends a row; `source_row` is the row number used in error messages
   /// (0: the row's own 1-based position).
   void add(const Row& row, std::int64_t source_row = 0);
+  /// add() of a row given as views, with the same checks.
+  void add(const RowView& row, std::int64_t source_row = 0);
   /// Number of rows added so far.
   std::int64_t size() const { return static_cast<std::int64_t>(table_.credit_code.size()); }
   /// The finished table (the builder is left empty).
   Table build();
 
  private:
+  template <class R>
+  void add_row(const R& row, std::int64_t source_row);
   Table table_;
   std::vector<double> values_;  // row-major while building, transposed once in build()
 };
