@@ -63,6 +63,10 @@ class BinaryWriter {
     else
       bytes_.append(static_cast<const char*>(data), size);
   }
+  /// Room for `size` more bytes, so that a large write grows the buffer once.
+  void reserve(std::size_t size) {
+    if (!state_) bytes_.reserve(bytes_.size() + size);
+  }
   /// The bytes written (empty when hashing only).
   std::string& bytes() { return bytes_; }
   /// The hash of everything written (hash_only writers).
@@ -113,6 +117,8 @@ class BinaryReader {
     return n;
   }
   bool done() const { return pos_ == bytes_.size(); }
+  /// The bytes not read yet.
+  std::string_view rest() const { return bytes_.substr(pos_); }
 
  private:
   void need(std::size_t n) const {

@@ -164,11 +164,16 @@ std::uint64_t Reference::compute_hash() const {
   return w.digest();
 }
 
-void Reference::save(std::ostream& out) const {
+std::string Reference::to_bytes() const {
   detail::BinaryWriter w;
   write_body(*this, w);
   w.put<std::uint64_t>(content_hash);
-  out.write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
+  return std::move(w.bytes());
+}
+
+void Reference::save(std::ostream& out) const {
+  const std::string bytes = to_bytes();
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 Reference Reference::load(std::istream& in, const Model& model) {

@@ -1,9 +1,12 @@
 #include "cxjf/snapshot.hpp"
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "binary_io.hpp"
+#include "snapshot_format.hpp"
+#include "task_graph.hpp"
 #include "snapshot_check.hpp"
 #include "cxjf/file.hpp"
 #include "cxjf/signing.hpp"
@@ -11,11 +14,11 @@
 namespace cxjf {
 namespace {
 
-// File layout (docs/snapshot.md): magic, format version, then the model JSON,
-// the reference, the table and the scores, each length-prefixed, and a
-// XXH3-64 checksum of everything before it.
-constexpr char magic[8] = {'C', 'X', 'J', 'F', 'S', 'N', 'A', 'P'};
-constexpr std::uint32_t format_version = 1;
+// The sections of a snapshot file (docs/snapshot.md), in file order. Grades,
+// ranks and the list order are not stored: they follow from the scores and
+// are recomputed on load, as the structure checks did anyway.
+enum Section : std::size_t { model_section, reference_section, text_section, columns_section, values_section,
+                             scores_section, section_count };
 
 void put_strings(detail::BinaryWriter& w, const std::vector<std::string>& v) {
   w.put<std::uint64_t>(v.size());
@@ -27,6 +30,43 @@ std::vector<std::string> get_strings(detail::BinaryReader& r) {
   std::vector<std::string> v;
   v.reserve(n);
   for (std::uint64_t i = 0; i < n; ++i) v.push_back(r.get_string());
+  return v;
+}
+
+// A long column of short strings: their lengths, then their bytes end to
+// end, which compresses better and reads faster than length-prefixed ones.
+void put_text_column(detail::BinaryWriter& w, const std::vector<std::string>& v) {
+  std::size_t bytes = 0;
+  for (const auto& s : v) bytes += s.size();
+  w.reserve(16 + 4 * v.size() + bytes);
+  std::vector<std::uint32_t> lengths;
+  lengths.reserve(v.size());
+  std::size_t total = 0;
+  for (const auto& s : v) {
+    if (s.size() > UINT32_MAX) throw Error(ErrorCode::invalid_argument, "a text cell is longer than 4 GiB");
+    lengths.push_back(static_cast<std::uint32_t>(s.size()));
+    total += s.size();
+  }
+  w.put_vector(lengths);
+  w.put<std::uint64_t>(total);
+  for (const auto& s : v) w.put_raw(s.data(), s.size());
+}
+
+std::vector<std::string> get_text_column(detail::BinaryReader& r) {
+  const auto lengths = r.get_vector<std::uint32_t>();
+  const auto total = r.get<std::uint64_t>();
+  std::uint64_t sum = 0;
+  for (std::uint32_t l : lengths) sum += l;
+  if (sum != total) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: a text column's lengths disagree");
+  std::vector<char> bytes(total);
+  r.get_raw(bytes.data(), total);
+  std::vector<std::string> v;
+  v.reserve(lengths.size());
+  std::size_t at = 0;
+  for (std::uint32_t l : lengths) {
+    v.emplace_back(bytes.data() + at, l);
+    at += l;
+  }
   return v;
 }
 
@@ -42,9 +82,11 @@ Dictionary get_dictionary(detail::BinaryReader& r) {
   return d;
 }
 
-void put_table(detail::BinaryWriter& w, const Table& t) {
-  put_strings(w, t.credit_code);
-  put_strings(w, t.name);
+// The table in three sections: its text columns, its other columns, its
+// indicator matrix.
+void put_table(detail::BinaryWriter& text, detail::BinaryWriter& w, detail::BinaryWriter& values, const Table& t) {
+  put_text_column(text, t.credit_code);
+  put_text_column(text, t.name);
   w.put_vector(t.region);
   put_dictionary(w, t.zones);
   w.put_vector(t.zone);
@@ -62,15 +104,16 @@ void put_table(detail::BinaryWriter& w, const Table& t) {
   put_dictionary(w, t.stage_names);
   w.put_vector(t.stage);
   put_strings(w, t.indicator_ids);
-  w.put<std::uint64_t>(static_cast<std::uint64_t>(t.values.rows()));
-  w.put<std::uint64_t>(static_cast<std::uint64_t>(t.values.cols()));
-  w.put_raw(t.values.data(), static_cast<std::size_t>(t.values.size()) * sizeof(double));
+  values.put<std::uint64_t>(static_cast<std::uint64_t>(t.values.rows()));
+  values.put<std::uint64_t>(static_cast<std::uint64_t>(t.values.cols()));
+  values.put_raw(t.values.data(), static_cast<std::size_t>(t.values.size()) * sizeof(double));
 }
 
-Table get_table(detail::BinaryReader& r) {
+Table get_table(detail::BinaryReader& text, detail::BinaryReader& r, detail::BinaryReader& values) {
   Table t;
-  t.credit_code = get_strings(r);
-  t.name = get_strings(r);
+  t.credit_code = get_text_column(text);
+  t.name = get_text_column(text);
+  if (!text.done()) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: trailing bytes after the text");
   t.region = r.get_vector<std::int32_t>();
   t.zones = get_dictionary(r);
   t.zone = r.get_vector<std::int32_t>();
@@ -88,8 +131,9 @@ Table get_table(detail::BinaryReader& r) {
   t.stage_names = get_dictionary(r);
   t.stage = r.get_vector<std::int32_t>();
   t.indicator_ids = get_strings(r);
-  auto rows = r.get<std::uint64_t>();
-  auto cols = r.get<std::uint64_t>();
+  if (!r.done()) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: trailing bytes after the columns");
+  auto rows = values.get<std::uint64_t>();
+  auto cols = values.get<std::uint64_t>();
   const std::size_t n = t.credit_code.size();
   if (rows != n || cols != t.indicator_ids.size() || t.name.size() != n || t.region.size() != n || t.zone.size() != n ||
       t.incubator.size() != n || t.industry.size() != n || t.tech_fields.size() != n || t.qualifications.size() != n ||
@@ -98,7 +142,8 @@ Table get_table(detail::BinaryReader& r) {
   if (cols != 0 && rows > SIZE_MAX / cols / sizeof(double))
     throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: table size is impossible");
   t.values.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-  r.get_raw(t.values.data(), static_cast<std::size_t>(rows * cols) * sizeof(double));
+  values.get_raw(t.values.data(), static_cast<std::size_t>(rows * cols) * sizeof(double));
+  if (!values.done()) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: trailing bytes after the values");
   return t;
 }
 
@@ -115,9 +160,6 @@ void put_scores(detail::BinaryWriter& w, const Scores& s) {
   w.put_vector(s.imputed);
   w.put_vector(s.total);
   w.put_vector(s.published_units);
-  w.put_vector(s.grade);
-  for (const auto& rank : s.rank) w.put_vector(rank);
-  w.put_vector(s.order);
 }
 
 Scores get_scores(detail::BinaryReader& r, std::size_t n) {
@@ -127,6 +169,9 @@ Scores get_scores(detail::BinaryReader& r, std::size_t n) {
   s.peer_group = r.get_vector<std::int32_t>();
   auto cols = r.get<std::uint64_t>();
   if (cols > 1024) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: impossible category count");
+  // Checked before the allocation: n comes from another section.
+  if (n > r.rest().size() / sizeof(double) || (cols > 0 && n * cols > r.rest().size() / sizeof(double)))
+    throw Error(ErrorCode::corrupt_snapshot, "snapshot is truncated or damaged: a section ends early");
   s.category_points.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(cols));
   r.get_raw(s.category_points.data(), n * cols * sizeof(double));
   s.base = r.get_vector<double>();
@@ -136,13 +181,10 @@ Scores get_scores(detail::BinaryReader& r, std::size_t n) {
   s.imputed = r.get_vector<std::uint8_t>();
   s.total = r.get_vector<double>();
   s.published_units = r.get_vector<std::int64_t>();
-  s.grade = r.get_vector<std::int8_t>();
-  for (auto& rank : s.rank) rank = r.get_vector<std::int32_t>();
-  s.order = r.get_vector<std::int32_t>();
-  bool ok = s.stage.size() == n && s.peer_group.size() == n && s.base.size() == n && s.bonus.size() == n &&
-            s.deduction.size() == n && s.veto.size() == n && s.imputed.size() == n && s.total.size() == n &&
-            s.published_units.size() == n && s.grade.size() == n && s.order.size() == n;
-  for (const auto& rank : s.rank) ok &= rank.size() == n;
+  if (!r.done()) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: trailing bytes after the scores");
+  const bool ok = s.stage.size() == n && s.peer_group.size() == n && s.base.size() == n && s.bonus.size() == n &&
+                  s.deduction.size() == n && s.veto.size() == n && s.imputed.size() == n && s.total.size() == n &&
+                  s.published_units.size() == n;
   if (!ok) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: score columns have different lengths");
   return s;
 }
@@ -150,17 +192,17 @@ Scores get_scores(detail::BinaryReader& r, std::size_t n) {
 }  // namespace
 
 std::string Snapshot::to_bytes() const {
-  detail::BinaryWriter w;
-  w.put_raw(magic, sizeof magic);
-  w.put<std::uint32_t>(format_version);
-  w.put_string(model.to_json());
-  std::ostringstream ref_bytes;
-  reference.save(ref_bytes);
-  w.put_string(ref_bytes.str());
-  put_table(w, table);
-  put_scores(w, scores);
-  w.put<std::uint64_t>(detail::hash_bytes(w.bytes()));
-  return std::move(w.bytes());
+  std::vector<detail::SnapshotSection> sections(section_count);
+  sections[model_section].bytes = model.to_json();
+  sections[reference_section] = {reference.to_bytes(), true};
+  detail::BinaryWriter text, columns, values, score_bytes;
+  put_table(text, columns, values, table);
+  put_scores(score_bytes, scores);
+  sections[text_section].bytes = std::move(text.bytes());
+  sections[columns_section].bytes = std::move(columns.bytes());
+  sections[values_section] = {std::move(values.bytes()), true};
+  sections[scores_section] = {std::move(score_bytes.bytes()), true};
+  return detail::encode_snapshot(sections, 0);
 }
 
 void Snapshot::save(const std::string& path, std::string_view secret_key) const {
@@ -169,39 +211,43 @@ void Snapshot::save(const std::string& path, std::string_view secret_key) const 
 }
 
 Snapshot Snapshot::load(const std::string& path, std::string_view required_public_key) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::io, "cannot read snapshot " + path);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error(ErrorCode::io, "cannot read snapshot " + path);
-  return from_bytes(bytes, path, required_public_key);
+  std::unique_ptr<MappedFile> file;
+  try {
+    file = std::make_unique<MappedFile>(path);
+  } catch (const Error&) {
+    throw Error(ErrorCode::io, "cannot read snapshot " + path);
+  }
+  return from_bytes(file->bytes(), path, required_public_key);
 }
 
 Snapshot Snapshot::from_bytes(std::string_view file, const std::string& path, std::string_view required_public_key) {
   const std::string_view bytes = verified_snapshot_bytes(file, required_public_key, path);
-  if (bytes.size() < sizeof magic + 4 + 8 || bytes.compare(0, sizeof magic, std::string_view(magic, sizeof magic)) != 0)
-    throw Error(ErrorCode::corrupt_snapshot, path + " is not a cxjf snapshot (no CXJFSNAP header)");
-  detail::BinaryReader header(bytes.substr(sizeof magic, 4));
-  auto version = header.get<std::uint32_t>();
-  if (version != format_version)
-    throw Error(ErrorCode::corrupt_snapshot, path + " has snapshot format " + std::to_string(version) +
-                                                 "; this cxjf reads format " + std::to_string(format_version));
-  std::string_view body = bytes.substr(0, bytes.size() - 8);
-  detail::BinaryReader trailer(bytes.substr(bytes.size() - 8));
-  if (detail::hash_bytes(body) != trailer.get<std::uint64_t>())
-    throw Error(ErrorCode::corrupt_snapshot, path + " is truncated or damaged (checksum mismatch)");
-  detail::BinaryReader r(body.substr(sizeof magic + 4));
+  const detail::DecodedSnapshot decoded = detail::decode_snapshot(bytes, path, 0);
+  const std::vector<std::string_view>& sections = decoded.sections;
+  if (sections.size() != section_count)
+    throw Error(ErrorCode::corrupt_snapshot, path + " is damaged: it has " + std::to_string(sections.size()) +
+                                                 " sections, a snapshot " + std::to_string(section_count));
   Snapshot snap;
   // Every failure of a part is the file's: a corrupt_snapshot Error.
   try {
     try {
-      snap.model = Model::from_json(r.get_string());
+      snap.model = Model::from_json(std::string(sections[model_section]));
     } catch (const Error& e) {
       throw Error(ErrorCode::corrupt_snapshot, path + " holds an invalid model: " + e.what());
     }
-    snap.reference = Reference::load_bytes(r.get_string(), snap.model);
-    snap.table = get_table(r);
-    snap.scores = get_scores(r, snap.table.credit_code.size());
-    if (!r.done()) throw Error(ErrorCode::corrupt_snapshot, path + " is damaged: trailing bytes");
+    // The reference, the table and the scores are independent parts.
+    detail::parallel_for(detail::resolve_threads(0), 3, [&](std::size_t part) {
+      if (part == 0) {
+        snap.reference = Reference::load_bytes(sections[reference_section], snap.model);
+      } else if (part == 1) {
+        detail::BinaryReader text(sections[text_section]), columns(sections[columns_section]),
+            values(sections[values_section]);
+        snap.table = get_table(text, columns, values);
+      } else {
+        detail::BinaryReader r(sections[scores_section]);
+        snap.scores = get_scores(r, detail::BinaryReader(sections[text_section]).get<std::uint64_t>());
+      }
+    });
     detail::check_snapshot(snap, path);
   } catch (const Error& e) {
     if (e.code() == ErrorCode::corrupt_snapshot) throw;

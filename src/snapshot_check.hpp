@@ -8,8 +8,8 @@
 namespace cxjf::detail {
 
 /// Throws Error(corrupt_snapshot), naming `name`, unless every index of the
-/// snapshot lies in what it indexes and its grades, list order and ranks
-/// are those its scores give.
-void check_snapshot(const Snapshot& snapshot, const std::string& name);
+/// snapshot lies in what it indexes; then computes its grades, list order
+/// and ranks from its scores (the file does not store them).
+void check_snapshot(Snapshot& snapshot, const std::string& name);
 
 }  // namespace cxjf::detail

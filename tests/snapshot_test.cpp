@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "binary_io.hpp"
+#include "snapshot_format.hpp"
 #include "testing.hpp"
 
 namespace cxjf {
@@ -102,6 +103,46 @@ TEST(Snapshot, NewerFormatIsRefusedByVersion) {
   std::remove(path.c_str());
 }
 
+TEST(Snapshot, FormatOneFilesAreRefusedWithHowToRebuild) {
+  std::string bytes = sample_snapshot().to_bytes();
+  bytes[8] = 1;
+  try {
+    Snapshot::from_bytes(bytes, "2023.snap");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::corrupt_snapshot);
+    EXPECT_EQ(std::string(e.what()),
+              "2023.snap has snapshot format 1; this cxjf reads format 2: score the year again with this cxjf (cxjf "
+              "score --snapshot)");
+  }
+}
+
+// A frame claiming to expand past the bound is refused before anything is
+// allocated for it, whatever the checksum says.
+TEST(Snapshot, AFrameClaimingAnImpossibleSizeIsRefused) {
+  std::string bytes = sample_snapshot().to_bytes();
+  // magic, format, section count, the first section's frame count, then
+  // the first frame's raw size.
+  const std::uint64_t huge = std::uint64_t{1} << 50;
+  std::memcpy(bytes.data() + 8 + 4 + 8 + 8, &huge, 8);
+  const std::uint64_t sum = detail::hash_bytes(std::string_view(bytes).substr(0, bytes.size() - 8));
+  std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+  try {
+    Snapshot::from_bytes(bytes, "x.snap");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "x.snap is damaged: a frame's size is impossible");
+  }
+}
+
+// Smaller than the CSV it came from, with every section's numbers intact.
+TEST(Snapshot, TheFileIsCompressed) {
+  const std::string bytes = sample_snapshot().to_bytes();
+  std::size_t raw = 0;
+  for (const auto& section : detail::decode_snapshot(bytes, "s", 1).sections) raw += section.size();
+  EXPECT_LT(bytes.size(), raw / 2);
+}
+
 TEST(Snapshot, MissingFileIsAnIoError) {
   try {
     Snapshot::load(temp_path("does-not-exist.snap"));
@@ -130,15 +171,18 @@ TEST(Snapshot, DuplicateCreditCodesAreRefused) {
 namespace cxjf {
 namespace {
 
-// A crafted file: a changed byte with the checksum made right again. The
-// checksum no longer refuses it, so the structure checks must (or what
-// loads must be consistent and answer every query). Run under
-// AddressSanitizer by make check-sanitize, this also proves no flip reads
-// or writes out of bounds. 3,000 flips spread over the whole file.
+// A crafted file: a changed byte of a section, compressed and checksummed
+// again as a writer would. Neither the checksum nor the decompressor refuses
+// it, so the structure checks must (or what loads must be consistent and
+// answer every query). Run under AddressSanitizer by make check-sanitize,
+// this also proves no flip reads or writes out of bounds. 3,000 flips spread
+// over every section.
 TEST(CraftedSnapshot, EveryFlipIsRefusedOrLoadsConsistent) {
   const Model model = default_model();
   const Snapshot snap = Snapshot::build(model, generate(model, {20, 9, 0}));
-  const std::string bytes = snap.to_bytes();
+  const auto decoded = detail::decode_snapshot(snap.to_bytes(), "s", 1);
+  std::string joined;
+  for (const auto& section : decoded.sections) joined += section;
   const char* requests[] = {
       R"({"principal": {"role": "torch_center"}, "kind": "overview"})",
       R"({"principal": {"role": "public"}, "kind": "overview"})",
@@ -149,11 +193,18 @@ TEST(CraftedSnapshot, EveryFlipIsRefusedOrLoadsConsistent) {
   int refused = 0, loaded = 0;
   for (int k = 0; k < 3000; ++k) {
     state = state * 6364136223846793005ull + 1442695040888963407ull;
-    std::string crafted = bytes;
-    const std::size_t at = 12 + (state >> 33) % (crafted.size() - 20);  // past the header, before the checksum
-    crafted[at] = static_cast<char>(crafted[at] ^ (1u << ((state >> 20) % 8)));
-    const std::uint64_t sum = detail::hash_bytes(std::string_view(crafted).substr(0, crafted.size() - 8));
-    std::memcpy(crafted.data() + crafted.size() - 8, &sum, 8);
+    // The flipped byte's offset in the sections end to end.
+    std::size_t at = (state >> 33) % joined.size();
+    std::vector<detail::SnapshotSection> changed;
+    for (const auto& section : decoded.sections) changed.push_back({std::string(section), false});
+    for (auto& section : changed) {
+      if (at < section.bytes.size()) {
+        section.bytes[at] = static_cast<char>(section.bytes[at] ^ (1u << ((state >> 20) % 8)));
+        break;
+      }
+      at -= section.bytes.size();
+    }
+    const std::string crafted = detail::encode_snapshot(changed, 1);
     try {
       const Snapshot s = Snapshot::from_bytes(crafted, "crafted.snap");
       ++loaded;
@@ -191,12 +242,16 @@ TEST(CraftedSnapshot, InconsistentPartsAreNamed) {
   Snapshot zone = snap;
   zone.table.zone[3] = 5000;
   EXPECT_EQ(refusal(zone), "x.snap is damaged: row 3: a code is out of its dictionary");
-  Snapshot order = snap;
-  std::swap(order.scores.order[0], order.scores.order[39]);
-  EXPECT_EQ(refusal(order), "x.snap is damaged: the list order disagrees with the scores");
-  Snapshot rank = snap;
-  rank.scores.rank[0][7] += 1;
-  EXPECT_EQ(refusal(rank), "x.snap is damaged: the ranks disagree with the scores");
+  // Grades, list order and ranks are not in the file: loading computes them
+  // from the scores, so changing them before saving changes nothing.
+  Snapshot derived = snap;
+  std::swap(derived.scores.order[0], derived.scores.order[39]);
+  derived.scores.rank[0][7] += 1;
+  derived.scores.grade[5] = 0;
+  const Snapshot loaded = Snapshot::from_bytes(derived.to_bytes(), "x.snap");
+  EXPECT_EQ(loaded.scores.order, snap.scores.order);
+  EXPECT_EQ(loaded.scores.rank, snap.scores.rank);
+  EXPECT_EQ(loaded.scores.grade, snap.scores.grade);
   Snapshot stage = snap;
   stage.scores.stage[2] = 9;
   EXPECT_EQ(refusal(stage), "x.snap is damaged: row 2: a stage or peer group is out of range");

@@ -87,6 +87,8 @@ struct Reference {
   /// Writes the compact binary form (little-endian, versioned, ending with
   /// the content hash).
   void save(std::ostream& out) const;
+  /// The bytes save() writes.
+  std::string to_bytes() const;
   /// Reads what save wrote for `model`; throws Error(corrupt_snapshot) when
   /// the bytes are truncated or damaged, or were fitted with another model.
   static Reference load(std::istream& in, const Model& model);

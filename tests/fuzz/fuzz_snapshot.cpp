@@ -1,5 +1,7 @@
 // Snapshot files from outside: the checksum is recomputed after the
 // fuzzer's changes, so that a crafted file reaches the structure's checks.
+// The seed stores its frames uncompressed, so that changes land in the
+// sections' content rather than in what the decompressor refuses.
 // A snapshot that loads must answer queries and estimates without a
 // sanitizer report; one that does not is refused with a cxjf::Error.
 #include <cstring>

@@ -1,0 +1,216 @@
+#include "snapshot_format.hpp"
+
+#include <zstd.h>
+
+#include <cstring>
+#include <memory>
+
+#include "binary_io.hpp"
+#include "cxjf/error.hpp"
+#include "task_graph.hpp"
+
+namespace cxjf::detail {
+namespace {
+
+constexpr char magic[8] = {'C', 'X', 'J', 'F', 'S', 'N', 'A', 'P'};
+// Frames of a few megabytes: enough of them to keep every core busy, each
+// large enough to compress well.
+constexpr std::size_t frame_bytes = std::size_t{4} << 20;
+// zstd's fastest levels: level 1 compresses a national snapshot at several
+// hundred megabytes a second and decompresses faster still; higher levels
+// gain a few percent for several times the time.
+constexpr int zstd_level = 1;
+// A frame may not claim to expand more than this (plus a floor), so that a
+// crafted file cannot make the reader allocate what its bytes could never
+// fill; frames that would compress further are stored as they are.
+constexpr std::uint64_t max_ratio = 1024;
+constexpr std::uint64_t ratio_floor = std::uint64_t{1} << 20;
+
+enum Codec : std::uint8_t { stored = 0, zstd = 1 };
+
+struct Frame {
+  std::uint64_t raw = 0, size = 0;  // bytes before and after compression
+  std::uint8_t codec = stored, shuffled = 0;
+};
+
+// Byte b of every 8-byte word together: out = byte 0 of each word, then
+// byte 1 of each, ...; a tail of fewer than 8 bytes is kept as it is.
+void shuffle(std::string_view in, char* out) {
+  const std::size_t words = in.size() / 8;
+  for (std::size_t i = 0; i < words; ++i)
+    for (std::size_t b = 0; b < 8; ++b) out[b * words + i] = in[i * 8 + b];
+  std::memcpy(out + words * 8, in.data() + words * 8, in.size() - words * 8);
+}
+
+// Reads the eight byte planes side by side and writes whole words, so that
+// every access is sequential.
+void unshuffle(std::string_view in, char* out) {
+  const std::size_t words = in.size() / 8;
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  for (std::size_t i = 0; i < words; ++i) {
+    std::uint64_t word = 0;
+    for (std::size_t b = 0; b < 8; ++b) word |= static_cast<std::uint64_t>(p[b * words + i]) << (8 * b);
+    std::memcpy(out + i * 8, &word, 8);  // little-endian, as the file
+  }
+  std::memcpy(out + words * 8, in.data() + words * 8, in.size() - words * 8);
+}
+
+[[noreturn]] void damaged(const std::string& name, const std::string& what) {
+  throw Error(ErrorCode::corrupt_snapshot, name + " is damaged: " + what);
+}
+
+}  // namespace
+
+std::string encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned threads, bool compress) {
+  // Every frame of every section, in file order.
+  struct Job {
+    std::string_view raw;
+    bool numbers;
+    Frame frame;
+    std::string out;
+  };
+  std::vector<std::vector<std::size_t>> section_jobs(sections.size());
+  std::vector<Job> jobs;
+  for (std::size_t s = 0; s < sections.size(); ++s) {
+    const std::string_view bytes = sections[s].bytes;
+    for (std::size_t at = 0; at < bytes.size() || (at == 0 && bytes.empty()); at += frame_bytes) {
+      section_jobs[s].push_back(jobs.size());
+      jobs.push_back(Job{bytes.substr(at, frame_bytes), sections[s].numbers, {}, {}});
+      if (bytes.empty()) break;
+    }
+  }
+  // Scratch space per worker, reused frame after frame: fresh buffers for
+  // every frame would cost more in page faults than the compression itself.
+  const std::size_t bound = ZSTD_compressBound(frame_bytes);
+  parallel_for(resolve_threads(threads), jobs.size(), [&](std::size_t j) {
+    Job& job = jobs[j];
+    thread_local std::unique_ptr<char[]> shuffled, compressed;
+    if (!shuffled) {
+      shuffled.reset(new char[frame_bytes]);
+      compressed.reset(new char[bound]);
+    }
+    job.frame.raw = job.raw.size();
+    std::string_view input = job.raw;
+    if (job.numbers && compress) {
+      shuffle(job.raw, shuffled.get());
+      input = std::string_view(shuffled.get(), job.raw.size());
+      job.frame.shuffled = 1;
+    }
+    std::size_t size = input.size();
+    if (compress) {
+      size = ZSTD_compress(compressed.get(), bound, input.data(), input.size(), zstd_level);
+      if (ZSTD_isError(size)) throw Error(ErrorCode::internal, std::string("zstd: ") + ZSTD_getErrorName(size));
+    }
+    if (size < input.size() && job.frame.raw <= max_ratio * size + ratio_floor) {
+      job.out.assign(compressed.get(), size);
+      job.frame.codec = zstd;
+    } else {
+      job.out.assign(input);
+      job.frame.codec = stored;
+    }
+    job.frame.size = job.out.size();
+  });
+
+  BinaryWriter w;
+  std::size_t total = 64 + 18 * jobs.size() + 8 * sections.size();
+  for (const Job& job : jobs) total += job.out.size();
+  w.reserve(total);
+  w.put_raw(magic, sizeof magic);
+  w.put<std::uint32_t>(snapshot_format);
+  w.put<std::uint64_t>(sections.size());
+  for (const auto& frames : section_jobs) {
+    w.put<std::uint64_t>(frames.size());
+    for (std::size_t j : frames) {
+      const Frame& f = jobs[j].frame;
+      w.put<std::uint64_t>(f.raw);
+      w.put<std::uint64_t>(f.size);
+      w.put<std::uint8_t>(f.codec);
+      w.put<std::uint8_t>(f.shuffled);
+    }
+  }
+  for (const Job& job : jobs) w.put_raw(job.out.data(), job.out.size());
+  w.put<std::uint64_t>(hash_bytes(w.bytes()));
+  return std::move(w.bytes());
+}
+
+DecodedSnapshot decode_snapshot(std::string_view file, const std::string& name, unsigned threads) {
+  if (file.size() < sizeof magic + 4 || file.compare(0, sizeof magic, std::string_view(magic, sizeof magic)) != 0)
+    throw Error(ErrorCode::corrupt_snapshot, name + " is not a cxjf snapshot (no CXJFSNAP header)");
+  const auto version = BinaryReader(file.substr(sizeof magic, 4)).get<std::uint32_t>();
+  if (version != snapshot_format)
+    throw Error(ErrorCode::corrupt_snapshot,
+                name + " has snapshot format " + std::to_string(version) + "; this cxjf reads format " +
+                    std::to_string(snapshot_format) +
+                    (version < snapshot_format ? ": score the year again with this cxjf (cxjf score --snapshot)" : ""));
+  if (file.size() < sizeof magic + 4 + 8)
+    throw Error(ErrorCode::corrupt_snapshot, name + " is truncated or damaged (checksum mismatch)");
+  const std::string_view body = file.substr(0, file.size() - 8);
+  if (hash_bytes(body) != BinaryReader(file.substr(file.size() - 8)).get<std::uint64_t>())
+    throw Error(ErrorCode::corrupt_snapshot, name + " is truncated or damaged (checksum mismatch)");
+
+  BinaryReader r(body.substr(sizeof magic + 4));
+  const auto section_count = r.get_count(8);
+  std::vector<std::vector<Frame>> directory(section_count);
+  std::uint64_t stored_total = 0;
+  for (auto& frames : directory) {
+    frames.resize(r.get_count(18));
+    for (Frame& f : frames) {
+      f.raw = r.get<std::uint64_t>();
+      f.size = r.get<std::uint64_t>();
+      f.codec = r.get<std::uint8_t>();
+      f.shuffled = r.get<std::uint8_t>();
+      if (f.codec > zstd || f.shuffled > 1) damaged(name, "a frame has an unknown encoding");
+      if (f.size > body.size()) damaged(name, "a frame is longer than the file");
+      if (f.codec == stored ? f.raw != f.size : f.raw > max_ratio * f.size + ratio_floor)
+        damaged(name, "a frame's size is impossible");
+      stored_total += f.size;
+    }
+  }
+  std::string_view data = r.rest();
+  if (stored_total != data.size()) damaged(name, "the frames do not fill the file");
+
+  // Sections sized first, then every frame decoded into its place.
+  struct Job {
+    std::string_view in;
+    Frame frame;
+    std::size_t section, at;
+  };
+  DecodedSnapshot decoded;
+  std::vector<Job> jobs;
+  std::vector<char*> starts(section_count);
+  std::size_t offset = 0;
+  for (std::size_t s = 0; s < section_count; ++s) {
+    std::uint64_t raw = 0;
+    for (const Frame& f : directory[s]) {
+      jobs.push_back(Job{data.substr(offset, f.size), f, s, raw});
+      offset += f.size;
+      raw += f.raw;
+    }
+    // Left uninitialized: the frames fill every byte, on several threads,
+    // so the first touch of each page is spread over the workers too.
+    decoded.buffers.emplace_back(new char[raw]);
+    starts[s] = decoded.buffers.back().get();
+    decoded.sections.emplace_back(starts[s], raw);
+  }
+  parallel_for(resolve_threads(threads), jobs.size(), [&](std::size_t j) {
+    const Job& job = jobs[j];
+    char* out = starts[job.section] + job.at;
+    thread_local std::unique_ptr<char[]> scratch;
+    char* target = out;
+    if (job.frame.shuffled) {
+      if (!scratch) scratch.reset(new char[frame_bytes]);
+      if (job.frame.raw > frame_bytes) damaged(name, "a frame is larger than a writer makes them");
+      target = scratch.get();
+    }
+    if (job.frame.codec == stored) {
+      if (job.frame.raw) std::memcpy(target, job.in.data(), job.frame.raw);
+    } else {
+      const std::size_t got = ZSTD_decompress(target, job.frame.raw, job.in.data(), job.in.size());
+      if (ZSTD_isError(got) || got != job.frame.raw) damaged(name, "a compressed frame does not decode");
+    }
+    if (job.frame.shuffled) unshuffle(std::string_view(target, job.frame.raw), out);
+  });
+  return decoded;
+}
+
+}  // namespace cxjf::detail
