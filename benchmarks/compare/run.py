@@ -317,7 +317,12 @@ def write_results(results: list, out_dir: pathlib.Path, sizes: list[int], reps: 
                 else:
                     cells.append("—")
             lines.append(f"| {op} | " + " | ".join(cells) + " |")
-    (out_dir / "compare.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # The whole job's section is end_to_end.py's: kept as it was.
+    previous = out_dir / "compare.md"
+    tail = ""
+    if previous.exists() and "\n## The whole job\n" in previous.read_text(encoding="utf-8"):
+        tail = "\n## The whole job\n" + previous.read_text(encoding="utf-8").split("\n## The whole job\n", 1)[1]
+    (out_dir / "compare.md").write_text("\n".join(lines) + "\n" + tail, encoding="utf-8")
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     for ax, op in zip(axes, ("fit+score", "overview", "estimation")):
