@@ -40,8 +40,11 @@ class Table:
     # -- in -------------------------------------------------------------------
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, model: ModelLike = None, *, progress: bool = False) -> "Table":
-        """A table from a DataFrame whose columns are named as the CSV's.
+    def from_frame(cls, frame: Any, model: ModelLike = None, *, progress: bool = False) -> "Table":
+        """A table from a frame whose columns are named as the CSV's: a pandas
+        DataFrame, or any frame that speaks the Arrow PyCapsule protocol
+        (``__arrow_c_stream__``: pyarrow tables, polars and DuckDB results),
+        whose buffers are read in place, with no Python object per cell.
 
         Indicator columns may be numeric (NaN = missing) or text (read with
         the CSV's number rules); region codes int or text; 技术领域, 企业资质,
@@ -51,6 +54,13 @@ class Table:
         as in a spreadsheet).
         """
         model = Model.load(model)
+        if not isinstance(frame, pd.DataFrame) and hasattr(frame, "__arrow_c_stream__"):
+            rows = frame.num_rows if hasattr(frame, "num_rows") else len(frame) if hasattr(frame, "__len__") else 0
+            with _progress.phases(rows, progress, "reading rows") as bar:
+                return cls(_core.table_from_arrow(model._core, frame.__arrow_c_stream__(), 2, bar.callback), model)
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"from_frame takes a pandas DataFrame or a frame with __arrow_c_stream__, "
+                            f"not {type(frame).__name__}")
         with _progress.phases(len(frame), progress, "reading rows") as bar:
             return cls(_table_from_frame(frame, model, bar.callback), model)
 

@@ -10,6 +10,7 @@ namespace py = pybind11;
 void bind_errors(py::module_& m);    // errors.cpp: C++ errors -> the cxjf.CxjfError hierarchy
 void bind_model(py::module_& m);     // model.cpp: Model and its parts
 void bind_table(py::module_& m);     // table.cpp: Table, columns in and out, CSV, generate
+void bind_arrow(py::module_& m);     // arrow.cpp: tables from Arrow streams (__arrow_c_stream__)
 void bind_scoring(py::module_& m);   // scoring.cpp: fit, score, Scores, Snapshot, explain
 void bind_estimate(py::module_& m);  // estimate.cpp: uploads, the template, estimate
 void bind_overview(py::module_& m);  // overview.cpp: OverviewIndex and query_json

@@ -14,6 +14,7 @@ PYBIND11_MODULE(_core, m) {
   cxjf::python::bind_errors(m);
   cxjf::python::bind_model(m);
   cxjf::python::bind_table(m);
+  cxjf::python::bind_arrow(m);
   cxjf::python::bind_scoring(m);
   cxjf::python::bind_estimate(m);
   cxjf::python::bind_overview(m);

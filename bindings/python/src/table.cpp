@@ -16,6 +16,8 @@
 #include <unordered_map>
 
 #include "bindings.hpp"
+#include "frame_columns.hpp"
+#include "build_rows.hpp"
 #include "csv_text.hpp"
 #include "cxjf/credit_code.hpp"
 #include "cxjf/csv.hpp"
@@ -26,17 +28,6 @@ namespace cxjf::python {
 namespace {
 
 using namespace cxjf::detail;
-
-// One input column, as the Python layer hands it over: float64, int64, bool
-// or object (None for a missing cell), one-dimensional and contiguous.
-struct Column {
-  char kind = 0;  // 'f', 'i', 'b', 'O'; 0 when the column is absent
-  const void* data = nullptr;
-  PyObject* object(std::size_t i) const { return static_cast<PyObject* const*>(data)[i]; }
-  double f(std::size_t i) const { return static_cast<const double*>(data)[i]; }
-  std::int64_t i64(std::size_t i) const { return static_cast<const std::int64_t*>(data)[i]; }
-  bool b(std::size_t i) const { return static_cast<const bool*>(data)[i]; }
-};
 
 // Text of a cell: str as UTF-8 (no copy: CPython caches it in the object),
 // None as empty, anything else through str(). `owned` keeps converted text.
@@ -64,11 +55,22 @@ struct Builder {
   }
 };
 
-Table table_from_columns(const Model& model, const std::vector<std::string>& headers, const std::vector<py::array>& arrays,
-                         std::int64_t first_row, const py::object& progress) {
-  if (headers.size() != arrays.size())
-    throw Error(ErrorCode::invalid_argument, "one header per column: " + std::to_string(headers.size()) +
-                                                 " headers, " + std::to_string(arrays.size()) + " columns");
+// 是否入统 as text: the CSV's forms, 是/否, 1/0, true/false (any case);
+// empty is 是.
+std::optional<bool> text_flag(std::string_view text) {
+  std::string s(trim(text));
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (s.empty() || s == "是" || s == "1" || s == "true") return true;
+  if (s == "否" || s == "0" || s == "false") return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
+PyObject* Column::object(std::size_t i) const { return static_cast<PyObject* const*>(data)[i]; }
+
+Table table_from_typed(const Model& model, const std::vector<std::string>& headers, const std::vector<Column>& input,
+                       std::size_t n, std::int64_t first_row, const py::object& progress) {
   // The CSV reader checks the header row: unknown and doubled columns,
   // units, missing required columns, with its messages.
   {
@@ -86,26 +88,9 @@ Table table_from_columns(const Model& model, const std::vector<std::string>& hea
     b.source[static_cast<std::size_t>(column)] = static_cast<int>(h);  // parse_table_csv accepted it
   }
 
-  std::size_t n = 0;
-  bool have_n = false;
   std::vector<Column> columns(b.source.size());
-  for (std::size_t c = 0; c < b.source.size(); ++c) {
-    if (b.source[c] < 0) continue;
-    const py::array& a = arrays[static_cast<std::size_t>(b.source[c])];
-    if (a.ndim() != 1) throw Error(ErrorCode::invalid_argument, "column " + headers[b.source[c]] + " is not one-dimensional");
-    char kind = a.dtype().kind();
-    std::size_t size = a.itemsize();
-    bool ok = (kind == 'f' && size == 8) || (kind == 'i' && size == 8) || kind == 'b' || kind == 'O';
-    if (!ok || !(a.flags() & py::array::c_style))
-      throw Error(ErrorCode::invalid_argument, "column " + headers[b.source[c]] +
-                                                   ": pass float64, int64, bool or object arrays, contiguous");
-    if (!have_n) n = static_cast<std::size_t>(a.shape(0));
-    have_n = true;
-    if (static_cast<std::size_t>(a.shape(0)) != n)
-      throw Error(ErrorCode::invalid_argument, "columns differ in length: " + headers[b.source[c]] + " has " +
-                                                   std::to_string(a.shape(0)) + " rows, others " + std::to_string(n));
-    columns[c] = Column{kind == 'b' ? 'b' : kind, a.data()};
-  }
+  for (std::size_t c = 0; c < b.source.size(); ++c)
+    if (b.source[c] >= 0) columns[c] = input[static_cast<std::size_t>(b.source[c])];
 
   // With the GIL held: every Python object becomes C++ data, so that the
   // builder below runs without it.
@@ -115,7 +100,9 @@ Table table_from_columns(const Model& model, const std::vector<std::string>& hea
     const Column& col = columns[c];
     if (!col.kind) return out;
     for (std::size_t i = 0; i < n; ++i) {
-      if (col.kind == 'O') {
+      if (col.kind == 'S') {
+        out[i] = col.view(i);
+      } else if (col.kind == 'O') {
         out[i] = text_of(col.object(i), owned);
       } else {
         owned.push_back(col.kind == 'f'   ? (std::isnan(col.f(i)) ? std::string() : py::str(py::float_(col.f(i))).cast<std::string>())
@@ -163,6 +150,11 @@ Table table_from_columns(const Model& model, const std::vector<std::string>& hea
         double d = col.f(i);
         if (!(d == std::floor(d))) b.fail(i, region_column, "'" + py::str(py::float_(d)).cast<std::string>() + "' is not a six-digit region code (GB/T 2260, e.g. 440305)");
         v = static_cast<std::int64_t>(d);
+      } else if (col.kind == 'S') {
+        std::string_view s = trim(col.view(i));
+        if (s.size() != 6 || !all_digits(s))
+          b.fail(i, region_column, "'" + std::string(s) + "' is not a six-digit region code (GB/T 2260, e.g. 440305)");
+        v = digits_value(s);
       } else {
         PyObject* cell = col.object(i);
         if (PyLong_Check(cell)) {
@@ -189,6 +181,13 @@ Table table_from_columns(const Model& model, const std::vector<std::string>& hea
       }
       if (col.kind == 'f') {
         if (!std::isnan(col.f(i))) founded[i] = static_cast<std::int32_t>(col.f(i));
+        continue;
+      }
+      if (col.kind == 'S') {
+        std::string_view s = trim(col.view(i));
+        founded[i] = parse_date(s);
+        if (founded[i] < 0)
+          b.fail(i, founded_column, "'" + std::string(s) + "' is not a date: write YYYY-MM-DD or YYYYMMDD, e.g. 2015-06-30");
         continue;
       }
       PyObject* cell = col.object(i);
@@ -219,20 +218,16 @@ Table table_from_columns(const Model& model, const std::vector<std::string>& hea
       else if (col.kind == 'i' && (col.i64(i) == 0 || col.i64(i) == 1)) flag = col.i64(i) == 1;
       else if (col.kind == 'f' && std::isnan(col.f(i))) flag = true;
       else if (col.kind == 'f' && (col.f(i) == 0 || col.f(i) == 1)) flag = col.f(i) == 1;
+      else if (col.kind == 'S') flag = text_flag(col.view(i));
       else if (col.kind == 'O') {
         PyObject* cell = col.object(i);
         if (cell == Py_None) flag = true;
         else if (PyBool_Check(cell)) flag = cell == Py_True;
-        else {
-          // The CSV's forms: 是/否, 1/0, true/false (any case); empty is 是.
-          std::string s(trim(text_of(cell, owned)));
-          for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-          if (s.empty() || s == "是" || s == "1" || s == "true") flag = true;
-          else if (s == "否" || s == "0" || s == "false") flag = false;
-        }
+        else flag = text_flag(text_of(cell, owned));
       }
       if (!flag) {
-        std::string shown = col.kind == 'O' ? std::string(text_of(col.object(i), owned))
+        std::string shown = col.kind == 'S' ? std::string(col.view(i))
+                            : col.kind == 'O' ? std::string(text_of(col.object(i), owned))
                             : col.kind == 'i' ? std::to_string(col.i64(i))
                                               : py::str(py::float_(col.f(i))).cast<std::string>();
         b.fail(i, registered_column, "'" + shown + "' is not 是 or 否 (1/0 or true/false also work)");
@@ -257,7 +252,15 @@ Table table_from_columns(const Model& model, const std::vector<std::string>& hea
     for (std::size_t i = 0; i < n; ++i) {
       if (col.kind == 'i') out[i] = static_cast<double>(col.i64(i));
       else if (col.kind == 'b') out[i] = col.b(i) ? 1 : 0;
-      else {
+      else if (col.kind == 'S') {
+        std::string_view s = trim(col.view(i));
+        if (s.empty()) continue;
+        switch (parse_number(s, out[i])) {
+          case NumberStatus::ok: break;
+          case NumberStatus::not_a_number: b.fail(i, c, "'" + std::string(s) + "' is not a number");
+          case NumberStatus::out_of_range: b.fail(i, c, "'" + std::string(s) + "' is out of the range of a double");
+        }
+      } else {
         PyObject* cell = col.object(i);
         if (cell == Py_None) continue;
         if (PyFloat_Check(cell) || PyLong_Check(cell)) {
@@ -288,43 +291,70 @@ Table table_from_columns(const Model& model, const std::vector<std::string>& hea
     return field;
   };
 
-  const bool report = !progress.is_none();
-  constexpr std::size_t chunk = 1 << 16;
-  py::gil_scoped_release release;
-  TableBuilder builder(model);
-  builder.reserve(static_cast<std::int64_t>(n));
-  Row row;
-  row.values.resize(static_cast<std::size_t>(k));
-  for (std::size_t i = 0; i < n; ++i) {
-    row.credit_code.assign(credit[i]);
-    row.name.assign(name[i]);
-    row.region = region[i];
-    row.zone.assign(trim(zone[i]));
-    row.incubator.assign(trim(incubator[i]));
-    row.industry.assign(trim(industry[i]));
-    split_values(multi[0][i], row.tech_fields, table_separators);
-    split_values(multi[1][i], row.qualifications, table_separators);
-    split_values(multi[2][i], row.negatives, table_separators);
-    row.founded = founded[i];
-    row.registered = registered[i] != 0;
-    row.stage.assign(trim(stage[i]));
-    for (int j = 0; j < k; ++j) row.values[j] = values[j][i];
-    try {
-      builder.add(row, first_row + static_cast<std::int64_t>(i));
-    } catch (const InputError& e) {
-      throw InputError(e.row(), e.column().empty() ? std::string() : header_of(e.column()), e.reason());
-    }
-    if (report && (i + 1) % chunk == 0) {
+  // Row by row through TableBuilder (the CSV's checks), in blocks on every
+  // core without the GIL; the first error is the one a sequential build
+  // meets (src/build_rows.hpp).
+  std::function<void(std::int64_t)> done;
+  if (!progress.is_none())
+    done = [&progress](std::int64_t rows) {
       py::gil_scoped_acquire acquire;
-      progress(i + 1);
-    }
+      progress(rows);
+    };
+  std::vector<std::string> ids;
+  for (const auto& indicator : model.indicators) ids.push_back(indicator.id);
+  py::gil_scoped_release release;
+  try {
+    return build_rows(ids, static_cast<std::int64_t>(n), 0, first_row,
+                      [&](std::int64_t r, RowView& row) {
+                        const auto i = static_cast<std::size_t>(r);
+                        row.credit_code = credit[i];
+                        row.name = name[i];
+                        row.region = region[i];
+                        row.zone = trim(zone[i]);
+                        row.incubator = trim(incubator[i]);
+                        row.industry = trim(industry[i]);
+                        split_values(multi[0][i], row.tech_fields, table_separators);
+                        split_values(multi[1][i], row.qualifications, table_separators);
+                        split_values(multi[2][i], row.negatives, table_separators);
+                        row.founded = founded[i];
+                        row.registered = registered[i] != 0;
+                        row.stage = trim(stage[i]);
+                        row.values.resize(static_cast<std::size_t>(k));
+                        for (int j = 0; j < k; ++j) row.values[j] = values[j][i];
+                      },
+                      done);
+  } catch (const InputError& e) {
+    throw InputError(e.row(), e.column().empty() ? std::string() : header_of(e.column()), e.reason());
   }
-  Table table = builder.build();
-  if (report) {
-    py::gil_scoped_acquire acquire;
-    progress(n);
+}
+
+namespace {
+
+// The numpy columns the Python layer hands over: float64, int64, bool or
+// object (None for a missing cell), one-dimensional and contiguous.
+Table table_from_columns(const Model& model, const std::vector<std::string>& headers,
+                         const std::vector<py::array>& arrays, std::int64_t first_row, const py::object& progress) {
+  if (headers.size() != arrays.size())
+    throw Error(ErrorCode::invalid_argument, "one header per column: " + std::to_string(headers.size()) +
+                                                 " headers, " + std::to_string(arrays.size()) + " columns");
+  std::size_t n = 0;
+  std::vector<Column> columns(arrays.size());
+  for (std::size_t h = 0; h < arrays.size(); ++h) {
+    const py::array& a = arrays[h];
+    if (a.ndim() != 1) throw Error(ErrorCode::invalid_argument, "column " + headers[h] + " is not one-dimensional");
+    char kind = a.dtype().kind();
+    std::size_t size = a.itemsize();
+    bool ok = (kind == 'f' && size == 8) || (kind == 'i' && size == 8) || kind == 'b' || kind == 'O';
+    if (!ok || !(a.flags() & py::array::c_style))
+      throw Error(ErrorCode::invalid_argument,
+                  "column " + headers[h] + ": pass float64, int64, bool or object arrays, contiguous");
+    if (h == 0) n = static_cast<std::size_t>(a.shape(0));
+    if (static_cast<std::size_t>(a.shape(0)) != n)
+      throw Error(ErrorCode::invalid_argument, "columns differ in length: " + headers[h] + " has " +
+                                                   std::to_string(a.shape(0)) + " rows, others " + std::to_string(n));
+    columns[h] = Column{kind, a.data()};
   }
-  return table;
+  return table_from_typed(model, headers, columns, n, first_row, progress);
 }
 
 // A read-only numpy array over `size` elements at `data`, kept alive by `owner`.
