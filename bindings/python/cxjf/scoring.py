@@ -239,8 +239,8 @@ class Snapshot:
                 bar.advance(len(data))
             return cls(core)
         model = Model.load(model)
-        if isinstance(data, pd.DataFrame):
-            n = len(data)
+        if isinstance(data, pd.DataFrame) or hasattr(data, "__arrow_c_stream__"):
+            n = len(data) if hasattr(data, "__len__") else 0
             with _progress.phases(2 * n, progress, "reading rows, fit + score") as bar:
                 table = _table_from_frame(data, model, bar.callback)
                 bar.phase("fit + score")

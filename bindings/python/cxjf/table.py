@@ -54,14 +54,8 @@ class Table:
         as in a spreadsheet).
         """
         model = Model.load(model)
-        if not isinstance(frame, pd.DataFrame) and hasattr(frame, "__arrow_c_stream__"):
-            rows = frame.num_rows if hasattr(frame, "num_rows") else len(frame) if hasattr(frame, "__len__") else 0
-            with _progress.phases(rows, progress, "reading rows") as bar:
-                return cls(_core.table_from_arrow(model._core, frame.__arrow_c_stream__(), 2, bar.callback), model)
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"from_frame takes a pandas DataFrame or a frame with __arrow_c_stream__, "
-                            f"not {type(frame).__name__}")
-        with _progress.phases(len(frame), progress, "reading rows") as bar:
+        rows = len(frame) if hasattr(frame, "__len__") else 0
+        with _progress.phases(rows, progress, "reading rows") as bar:
             return cls(_table_from_frame(frame, model, bar.callback), model)
 
     @classmethod
@@ -202,10 +196,48 @@ def generate(n: int = 520_000, seed: int = 42, *, model: ModelLike = None, unreg
 # -- conversion helpers --------------------------------------------------------
 
 
-def _table_from_frame(frame: pd.DataFrame, model: Model, callback: Any) -> _core.Table:
+def _table_from_frame(frame: Any, model: Model, callback: Any) -> _core.Table:
+    """A pandas DataFrame through numpy columns; any other frame with
+    __arrow_c_stream__ through the Arrow C data interface."""
+    if not isinstance(frame, pd.DataFrame):
+        if hasattr(frame, "__arrow_c_stream__"):
+            return _core.table_from_arrow(model._core, frame.__arrow_c_stream__(), 2, callback)
+        raise TypeError(f"from_frame takes a pandas DataFrame or a frame with __arrow_c_stream__, "
+                        f"not {type(frame).__name__}")
+    if _arrow_ready(frame):
+        # pandas' own Arrow export: text columns (pandas' str dtype) are
+        # already Arrow, so no Python string per cell is made.
+        import pyarrow
+
+        arrow = pyarrow.Table.from_pandas(frame, preserve_index=False)  # the index is not a column
+        return _core.table_from_arrow(model._core, arrow.__arrow_c_stream__(), 2, callback)
     headers = [str(c) for c in frame.columns]
     columns = [_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
     return _core.table_from_columns(model._core, headers, columns, 2, callback)
+
+
+def _arrow_ready(frame: pd.DataFrame) -> bool:
+    """Whether a DataFrame goes through Arrow: pyarrow importable, unique
+    string column names, and only numbers, booleans, pandas' string dtypes
+    and categoricals of text. Object columns (which may hold lists, dates or
+    mixed cells) and datetimes take the numpy path, which reads them all."""
+    if not frame.columns.is_unique:
+        return False
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    for name, dtype in frame.dtypes.items():
+        if not isinstance(name, str):
+            return False
+        if isinstance(dtype, pd.CategoricalDtype):
+            if not (pd.api.types.is_string_dtype(dtype.categories.dtype) or len(dtype.categories) == 0):
+                return False
+        elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+            continue
+        elif not (pd.api.types.is_string_dtype(dtype) and dtype != object):
+            return False
+    return True
 
 
 def _categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:

@@ -149,6 +149,13 @@ std::int64_t civil(std::int64_t days) {
   return y * 10000 + m * 100 + d;
 }
 
+// A column's array in one batch: rows [offset, offset + length) of `array`
+// (a batch's own offset applies to its columns).
+struct Part {
+  const ArrowArray* array;
+  std::int64_t offset, length;
+};
+
 // One column over every batch, in the form table_from_typed reads.
 struct Gathered {
   Column column;
@@ -158,47 +165,54 @@ struct Gathered {
   std::vector<std::uint8_t> bools;
 };
 
-void gather(const ArrowSchema& s, const std::vector<const ArrowArray*>& parts, std::size_t n, Gathered& g) {
+void gather(const ArrowSchema& s, const std::vector<Part>& parts, std::size_t n, Gathered& g) {
   const std::string_view f = s.format;
   const std::string name = s.name ? s.name : "";
-  if (s.dictionary) {
+  if (s.dictionary && std::string_view(s.dictionary->format) == "n") {  // a categorical with no categories
+    g.views.assign(n, std::string_view());
+    g.column = Column{'S', g.views.data()};
+  } else if (s.dictionary) {
     if (!is_text(s.dictionary->format))
       unsupported("column " + name + ": an Arrow dictionary of '" + s.dictionary->format + "' (text expected)");
     g.views.reserve(n);
-    for (const ArrowArray* a : parts)
-      for (std::int64_t i = 0; i < a->length; ++i)
-        g.views.push_back(valid(*a, i) ? text_at(*s.dictionary, *a->dictionary, integer_at(s.format, *a, i))
-                                       : std::string_view());
+    for (const Part& p : parts)
+      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i)
+        g.views.push_back(valid(*p.array, i)
+                              ? text_at(*s.dictionary, *p.array->dictionary, integer_at(s.format, *p.array, i))
+                              : std::string_view());
     g.column = Column{'S', g.views.data()};
   } else if (is_text(f)) {
     g.views.reserve(n);
-    for (const ArrowArray* a : parts)
-      for (std::int64_t i = 0; i < a->length; ++i) g.views.push_back(text_at(s, *a, i));
+    for (const Part& p : parts)
+      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) g.views.push_back(text_at(s, *p.array, i));
     g.column = Column{'S', g.views.data()};
   } else if (f == "b") {
     g.bools.reserve(n);
-    for (const ArrowArray* a : parts)
-      for (std::int64_t i = 0; i < a->length; ++i) {
-        const std::int64_t bit = a->offset + i;
+    for (const Part& p : parts)
+      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) {
+        const ArrowArray& a = *p.array;
+        const std::int64_t bit = a.offset + i;
         // A null flag is 是, as an empty cell of the CSV.
-        g.bools.push_back(!valid(*a, i) || ((static_cast<const std::uint8_t*>(a->buffers[1])[bit >> 3] >> (bit & 7)) & 1));
+        g.bools.push_back(!valid(a, i) || ((static_cast<const std::uint8_t*>(a.buffers[1])[bit >> 3] >> (bit & 7)) & 1));
       }
     g.column = Column{'b', g.bools.data()};
   } else if (f == "tdD") {  // date32: days since the epoch
     g.ints.reserve(n);
-    for (const ArrowArray* a : parts)
-      for (std::int64_t i = 0; i < a->length; ++i)
-        g.ints.push_back(valid(*a, i) ? civil(static_cast<const std::int32_t*>(a->buffers[1])[a->offset + i]) : 0);
+    for (const Part& p : parts)
+      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i)
+        g.ints.push_back(valid(*p.array, i) ? civil(static_cast<const std::int32_t*>(p.array->buffers[1])[p.array->offset + i])
+                                            : 0);
     g.column = Column{'i', g.ints.data()};
-  } else if (integral(f) && std::all_of(parts.begin(), parts.end(), [](const ArrowArray* a) { return a->null_count == 0; })) {
+  } else if (integral(f) && std::all_of(parts.begin(), parts.end(), [](const Part& p) { return p.array->null_count == 0; })) {
     g.ints.reserve(n);
-    for (const ArrowArray* a : parts)
-      for (std::int64_t i = 0; i < a->length; ++i) g.ints.push_back(integer_at(f, *a, i));
+    for (const Part& p : parts)
+      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) g.ints.push_back(integer_at(f, *p.array, i));
     g.column = Column{'i', g.ints.data()};
   } else if (numeric(f)) {
     g.doubles.reserve(n);
-    for (const ArrowArray* a : parts)
-      for (std::int64_t i = 0; i < a->length; ++i) g.doubles.push_back(valid(*a, i) ? number_at(f, *a, i) : NAN);
+    for (const Part& p : parts)
+      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i)
+        g.doubles.push_back(valid(*p.array, i) ? number_at(f, *p.array, i) : NAN);
     g.column = Column{'f', g.doubles.data()};
   } else if (f == "n") {  // all null
     g.views.assign(n, std::string_view());
@@ -239,12 +253,11 @@ Table table_from_arrow(const Model& model, const py::capsule& capsule, std::int6
   for (std::size_t c = 0; c < width; ++c) {
     const ArrowSchema& child = *schema.schema.children[c];
     headers[c] = child.name ? child.name : "";
-    std::vector<const ArrowArray*> parts;
+    std::vector<Part> parts;
     for (const auto& batch : batches) {
       const ArrowArray& a = *batch->array.children[c];
-      // A struct batch's offset applies to its children as well.
-      if (batch->array.offset != 0) unsupported("an Arrow batch with an offset: pass the frame itself, not a slice");
-      parts.push_back(&a);
+      if (a.length < batch->array.offset + batch->array.length) unsupported("an Arrow column is shorter than its batch");
+      parts.push_back(Part{&a, batch->array.offset, batch->array.length});
     }
     gather(child, parts, n, gathered[c]);
     columns[c] = gathered[c].column;
