@@ -82,9 +82,9 @@ Dictionary get_dictionary(detail::BinaryReader& r) {
   return d;
 }
 
-// The table in three sections: its text columns, its other columns, its
-// indicator matrix.
-void put_table(detail::BinaryWriter& text, detail::BinaryWriter& w, detail::BinaryWriter& values, const Table& t) {
+// The table in three sections: its text columns, its other columns (with the
+// matrix's shape), its indicator matrix (values_bytes).
+void put_table(detail::BinaryWriter& text, detail::BinaryWriter& w, const Table& t) {
   put_text_column(text, t.credit_code);
   put_text_column(text, t.name);
   w.put_vector(t.region);
@@ -104,9 +104,16 @@ void put_table(detail::BinaryWriter& text, detail::BinaryWriter& w, detail::Bina
   put_dictionary(w, t.stage_names);
   w.put_vector(t.stage);
   put_strings(w, t.indicator_ids);
-  values.put<std::uint64_t>(static_cast<std::uint64_t>(t.values.rows()));
-  values.put<std::uint64_t>(static_cast<std::uint64_t>(t.values.cols()));
-  values.put_raw(t.values.data(), static_cast<std::size_t>(t.values.size()) * sizeof(double));
+  w.put<std::uint64_t>(static_cast<std::uint64_t>(t.values.rows()));
+  w.put<std::uint64_t>(static_cast<std::uint64_t>(t.values.cols()));
+}
+
+// The indicator matrix as the values section holds it: its doubles, in place.
+std::string_view values_bytes(const Table& t) {
+  static const char empty = 0;
+  return t.values.size() ? std::string_view(reinterpret_cast<const char*>(t.values.data()),
+                                            static_cast<std::size_t>(t.values.size()) * sizeof(double))
+                         : std::string_view(&empty, 0);
 }
 
 Table get_table(detail::BinaryReader& text, detail::BinaryReader& r, detail::BinaryReader& values) {
@@ -131,9 +138,8 @@ Table get_table(detail::BinaryReader& text, detail::BinaryReader& r, detail::Bin
   t.stage_names = get_dictionary(r);
   t.stage = r.get_vector<std::int32_t>();
   t.indicator_ids = get_strings(r);
-  if (!r.done()) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: trailing bytes after the columns");
-  auto rows = values.get<std::uint64_t>();
-  auto cols = values.get<std::uint64_t>();
+  auto rows = r.get<std::uint64_t>();
+  auto cols = r.get<std::uint64_t>();
   const std::size_t n = t.credit_code.size();
   if (rows != n || cols != t.indicator_ids.size() || t.name.size() != n || t.region.size() != n || t.zone.size() != n ||
       t.incubator.size() != n || t.industry.size() != n || t.tech_fields.size() != n || t.qualifications.size() != n ||
@@ -141,9 +147,11 @@ Table get_table(detail::BinaryReader& text, detail::BinaryReader& r, detail::Bin
     throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: table columns have different lengths");
   if (cols != 0 && rows > SIZE_MAX / cols / sizeof(double))
     throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: table size is impossible");
+  if (!r.done()) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: trailing bytes after the columns");
+  if (values.rest().size() != rows * cols * sizeof(double))
+    throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: the values section is not the table's size");
   t.values.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
   values.get_raw(t.values.data(), static_cast<std::size_t>(rows * cols) * sizeof(double));
-  if (!values.done()) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: trailing bytes after the values");
   return t;
 }
 
@@ -191,23 +199,49 @@ Scores get_scores(detail::BinaryReader& r, std::size_t n) {
 
 }  // namespace
 
-std::string Snapshot::to_bytes() const {
+namespace {
+
+// The sections of a snapshot, built on every core; the values section views
+// the table's matrix, so `snap` must outlive them.
+std::vector<detail::SnapshotSection> sections_of(const Snapshot& snap) {
   std::vector<detail::SnapshotSection> sections(section_count);
-  sections[model_section].bytes = model.to_json();
-  sections[reference_section] = {reference.to_bytes(), true};
-  detail::BinaryWriter text, columns, values, score_bytes;
-  put_table(text, columns, values, table);
-  put_scores(score_bytes, scores);
-  sections[text_section].bytes = std::move(text.bytes());
-  sections[columns_section].bytes = std::move(columns.bytes());
-  sections[values_section] = {std::move(values.bytes()), true};
-  sections[scores_section] = {std::move(score_bytes.bytes()), true};
-  return detail::encode_snapshot(sections, 0);
+  sections[values_section] = {std::string(), true, values_bytes(snap.table)};
+  detail::parallel_for(detail::resolve_threads(0), 4, [&](std::size_t part) {
+    if (part == 0) {
+      sections[reference_section] = {snap.reference.to_bytes(), true};
+    } else if (part == 1) {
+      detail::BinaryWriter text, columns;
+      put_table(text, columns, snap.table);
+      sections[text_section].bytes = std::move(text.bytes());
+      sections[columns_section].bytes = std::move(columns.bytes());
+    } else if (part == 2) {
+      detail::BinaryWriter w;
+      put_scores(w, snap.scores);
+      sections[scores_section] = {std::move(w.bytes()), true};
+    } else {
+      sections[model_section].bytes = snap.model.to_json();
+    }
+  });
+  return sections;
 }
 
+}  // namespace
+
+std::string Snapshot::to_bytes() const { return detail::encode_snapshot(sections_of(*this), 0); }
+
 void Snapshot::save(const std::string& path, std::string_view secret_key) const {
-  const std::string bytes = secret_key.empty() ? to_bytes() : sign_snapshot_bytes(to_bytes(), secret_key);
-  write_file(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
+  if (!secret_key.empty()) {
+    // A signature covers the whole file, so the file is made whole first.
+    const std::string bytes = sign_snapshot_bytes(to_bytes(), secret_key);
+    write_file(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
+    return;
+  }
+  const auto sections = sections_of(*this);
+  detail::encode_snapshot(sections, 0, true, [&](const std::vector<std::string_view>& pieces) {
+    write_file(path, [&](std::ostream& out) {
+      for (std::string_view piece : pieces) out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    });
+  });
 }
 
 Snapshot Snapshot::load(const std::string& path, std::string_view required_public_key) {

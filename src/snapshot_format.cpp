@@ -61,7 +61,8 @@ void unshuffle(std::string_view in, char* out) {
 
 }  // namespace
 
-std::string encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned threads, bool compress) {
+void encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned threads, bool compress,
+                     const std::function<void(const std::vector<std::string_view>&)>& out) {
   // Every frame of every section, in file order.
   struct Job {
     std::string_view raw;
@@ -72,7 +73,7 @@ std::string encode_snapshot(const std::vector<SnapshotSection>& sections, unsign
   std::vector<std::vector<std::size_t>> section_jobs(sections.size());
   std::vector<Job> jobs;
   for (std::size_t s = 0; s < sections.size(); ++s) {
-    const std::string_view bytes = sections[s].bytes;
+    const std::string_view bytes = sections[s].content();
     for (std::size_t at = 0; at < bytes.size() || (at == 0 && bytes.empty()); at += frame_bytes) {
       section_jobs[s].push_back(jobs.size());
       jobs.push_back(Job{bytes.substr(at, frame_bytes), sections[s].numbers, {}, {}});
@@ -112,9 +113,6 @@ std::string encode_snapshot(const std::vector<SnapshotSection>& sections, unsign
   });
 
   BinaryWriter w;
-  std::size_t total = 64 + 18 * jobs.size() + 8 * sections.size();
-  for (const Job& job : jobs) total += job.out.size();
-  w.reserve(total);
   w.put_raw(magic, sizeof magic);
   w.put<std::uint32_t>(snapshot_format);
   w.put<std::uint64_t>(sections.size());
@@ -128,9 +126,28 @@ std::string encode_snapshot(const std::vector<SnapshotSection>& sections, unsign
       w.put<std::uint8_t>(f.shuffled);
     }
   }
-  for (const Job& job : jobs) w.put_raw(job.out.data(), job.out.size());
-  w.put<std::uint64_t>(hash_bytes(w.bytes()));
-  return std::move(w.bytes());
+  std::vector<std::string_view> pieces{w.bytes()};
+  for (const Job& job : jobs) pieces.push_back(job.out);
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  for (std::string_view piece : pieces) XXH3_64bits_update(state, piece.data(), piece.size());
+  const std::uint64_t sum = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  char trailer[8];
+  std::memcpy(trailer, &sum, 8);
+  pieces.emplace_back(trailer, 8);
+  out(pieces);
+}
+
+std::string encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned threads, bool compress) {
+  std::string file;
+  encode_snapshot(sections, threads, compress, [&](const std::vector<std::string_view>& pieces) {
+    std::size_t size = 0;
+    for (std::string_view piece : pieces) size += piece.size();
+    file.reserve(size);
+    for (std::string_view piece : pieces) file.append(piece);
+  });
+  return file;
 }
 
 DecodedSnapshot decode_snapshot(std::string_view file, const std::string& name, unsigned threads) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ namespace cxjf::detail {
 struct SnapshotSection {
   std::string bytes;
   bool numbers = false;
+  /// When set, the section's bytes are these (memory the caller keeps
+  /// alive, such as a table's matrix) and `bytes` is unused.
+  std::string_view external = {};
+  std::string_view content() const { return external.data() ? external : std::string_view(bytes); }
 };
 
 /// The file's format version.
@@ -27,6 +32,11 @@ inline constexpr std::uint32_t snapshot_format = 2;
 /// `compress` false stores every frame as it is (the fuzzer's seed, whose
 /// changes must reach the sections' content, not the decompressor).
 std::string encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned threads, bool compress = true);
+/// The same file as its pieces in order (header and directory, each frame,
+/// the checksum), given to `out` while they live, so that a writer need not
+/// join them.
+void encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned threads, bool compress,
+                     const std::function<void(const std::vector<std::string_view>&)>& out);
 
 /// A file's sections, decoded: `sections[s]` views `buffers[s]`.
 struct DecodedSnapshot {
