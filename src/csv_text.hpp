@@ -58,14 +58,7 @@ class CsvReader {
   // first physical line into `line`; false when no record is left.
   bool next(std::int64_t& line, std::vector<std::string>& fields) {
     const std::size_t n = text_.size();
-    if (pos_ >= n) return false;
-    // Editors and exporters often leave blank lines at the end; those are not
-    // records. A blank line between records is one (a single empty field),
-    // as RFC 4180 reads it, and the caller decides what it means.
-    if (is_break(text_[pos_]) && text_.find_first_not_of("\r\n", pos_) == std::string_view::npos) {
-      pos_ = n;
-      return false;
-    }
+    if (!more()) return false;
     line = line_;
     const std::size_t record_start = pos_;
     std::size_t count = 0;
@@ -105,11 +98,7 @@ class CsvReader {
   // reader's own; both stay valid until the next call. No limits apply.
   bool next(std::int64_t& line, std::vector<std::string_view>& fields) {
     const std::size_t n = text_.size();
-    if (pos_ >= n) return false;
-    if (is_break(text_[pos_]) && text_.find_first_not_of("\r\n", pos_) == std::string_view::npos) {
-      pos_ = n;
-      return false;
-    }
+    if (!more()) return false;
     line = line_;
     const std::size_t record_start = pos_;
     fields.clear();
@@ -140,6 +129,19 @@ class CsvReader {
 
  private:
   static bool is_break(char c) { return c == '\n' || c == '\r'; }
+
+  // Whether a record is left. Editors and exporters often leave blank lines
+  // at the end; those are not records. A blank line between records is one
+  // (a single empty field), as RFC 4180 reads it, and the caller decides
+  // what it means.
+  bool more() {
+    if (pos_ >= text_.size()) return false;
+    if (is_break(text_[pos_]) && text_.find_first_not_of("\r\n", pos_) == std::string_view::npos) {
+      pos_ = text_.size();
+      return false;
+    }
+    return true;
+  }
 
   // Moves past an unquoted field, to the comma or line break that ends it.
   void skip_unquoted() {

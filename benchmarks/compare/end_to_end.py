@@ -101,13 +101,19 @@ def cxjf_job(csv: pathlib.Path, out: pathlib.Path, snap: pathlib.Path, threads: 
     return r.stderr
 
 
-def pandas_job(csv: pathlib.Path, out: pathlib.Path, md: dict, names: dict[str, str], sections: list[str]) -> None:
+def pandas_frame(csv: pathlib.Path, names: dict[str, str], sections: list[str]) -> pd.DataFrame:
+    """The registered enterprises of the CSV in the shape peer_pandas reads."""
     frame = pd.read_csv(csv, encoding="utf-8-sig", dtype={h: str for h, c in names.items() if c in TEXT})
     frame = frame.rename(columns=names)
     frame = frame[frame["registered"] == "是"].reset_index(drop=True)
     for c in ("qualifications", "negatives"):
         frame[c] = frame[c].fillna("")
     frame["industry"] = pd.Categorical(frame["industry"], categories=sections)
+    return frame
+
+
+def pandas_job(csv: pathlib.Path, out: pathlib.Path, md: dict, names: dict[str, str], sections: list[str]) -> None:
+    frame = pandas_frame(csv, names, sections)
     res = peer_pandas.fit_score(frame, md)
     d = int(md["scale"].get("decimals", 2))
     result = pd.DataFrame({"credit_code": frame["credit_code"], "name": frame["name"],
@@ -187,13 +193,7 @@ def analyst_cxjf(csv: pathlib.Path, model) -> pd.DataFrame:
 
 
 def analyst_pandas(csv: pathlib.Path, md: dict, names: dict[str, str], sections: list[str]) -> pd.DataFrame:
-    frame = pd.read_csv(csv, encoding="utf-8-sig", dtype={h: str for h, c in names.items() if c in TEXT})
-    frame = frame.rename(columns=names)
-    frame = frame[frame["registered"] == "是"].reset_index(drop=True)
-    for c in ("qualifications", "negatives"):
-        frame[c] = frame[c].fillna("")
-    frame["industry"] = pd.Categorical(frame["industry"], categories=sections)
-    return peer_pandas.fit_score(frame, md)
+    return peer_pandas.fit_score(pandas_frame(csv, names, sections), md)
 
 
 # -- the run -------------------------------------------------------------------
