@@ -119,6 +119,13 @@ class BinaryReader {
   bool done() const { return pos_ == bytes_.size(); }
   /// The bytes not read yet.
   std::string_view rest() const { return bytes_.substr(pos_); }
+  /// The next `size` bytes, in place.
+  std::string_view get_view(std::uint64_t size) {
+    need(size);
+    std::string_view v = bytes_.substr(pos_, static_cast<std::size_t>(size));
+    pos_ += static_cast<std::size_t>(size);
+    return v;
+  }
 
  private:
   void need(std::size_t n) const {

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <optional>
 #include <string>
@@ -204,7 +205,9 @@ class CsvReader {
   std::size_t max_field_bytes_ = std::numeric_limits<std::size_t>::max() - 1;
   std::size_t found_ = 0, cut_ = std::string_view::npos, record_bytes_ = 0;
   std::string spare_;                // a field past max_fields_
-  std::vector<std::string> quoted_;  // quoted fields of the views next()
+  // Quoted fields of the views next(): a deque, because growing it must not
+  // move the fields already viewed (a short string lives inside its object).
+  std::deque<std::string> quoted_;
 };
 
 // Splits text[begin, end of text) into chunks of about `chunk_bytes` that

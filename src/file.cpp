@@ -1,7 +1,6 @@
 #include "cxjf/file.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,45 +32,31 @@ int write_stream(std::ofstream& out, const std::function<void(std::ostream&)>& w
 
 }  // namespace
 
-MappedFile::MappedFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(ErrorCode::io, "cannot read " + path + ": " + std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw Error(ErrorCode::io, "cannot read " + path + ": not a regular file");
-  }
-  size_ = static_cast<std::size_t>(st.st_size);
-  if (size_ > 0) {
-    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (p == MAP_FAILED) {
-      const int error = errno;
-      ::close(fd);
-      throw Error(ErrorCode::io, "cannot read " + path + ": " + std::strerror(error));
-    }
-    data_ = static_cast<const char*>(p);
-  }
-  ::close(fd);
-}
-
-MappedFile::~MappedFile() {
-  if (data_) ::munmap(const_cast<char*>(data_), size_);
-}
-
 std::string read_file(const std::string& path, std::uint64_t max_bytes,
                       const std::function<void(std::uint64_t)>& too_large) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::io, "cannot read " + path);
-  const std::streamoff size = in.tellg();
-  if (size < 0) throw Error(ErrorCode::io, "cannot read " + path);
-  if (static_cast<std::uint64_t>(size) > max_bytes) {
-    if (too_large) too_large(static_cast<std::uint64_t>(size));
+  auto refuse = [&](std::uint64_t size) {
+    if (too_large) too_large(size);
     throw Error(ErrorCode::io, path + " is larger than " + std::to_string(max_bytes) + " bytes");
+  };
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size > max_bytes) refuse(size);
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(size));
+    if (static_cast<std::uint64_t>(in.gcount()) != size) throw Error(ErrorCode::io, "cannot read " + path);
+    return bytes;
   }
-  in.seekg(0);
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  in.read(bytes.data(), size);
-  if (in.gcount() != size) throw Error(ErrorCode::io, "cannot read " + path);
+  // A pipe or a terminal has no size: read it as it comes, bounded.
+  std::string bytes;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (bytes.size() > max_bytes) refuse(bytes.size());
+  }
+  if (in.bad()) throw Error(ErrorCode::io, "cannot read " + path);
   return bytes;
 }
 

@@ -1,7 +1,6 @@
 #include "cxjf/snapshot.hpp"
 
 #include <fstream>
-#include <memory>
 #include <sstream>
 
 #include "binary_io.hpp"
@@ -54,17 +53,18 @@ void put_text_column(detail::BinaryWriter& w, const std::vector<std::string>& v)
 
 std::vector<std::string> get_text_column(detail::BinaryReader& r) {
   const auto lengths = r.get_vector<std::uint32_t>();
-  const auto total = r.get<std::uint64_t>();
+  const std::string_view bytes = r.get_view(r.get<std::uint64_t>());  // bounds-checked before anything is made
   std::uint64_t sum = 0;
-  for (std::uint32_t l : lengths) sum += l;
-  if (sum != total) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: a text column's lengths disagree");
-  std::vector<char> bytes(total);
-  r.get_raw(bytes.data(), total);
+  for (std::uint32_t l : lengths) {
+    sum += l;  // at most 2^32 lengths of 2^32 bytes: no overflow in 64 bits
+    if (sum > bytes.size()) break;
+  }
+  if (sum != bytes.size()) throw Error(ErrorCode::corrupt_snapshot, "snapshot is damaged: a text column's lengths disagree");
   std::vector<std::string> v;
   v.reserve(lengths.size());
   std::size_t at = 0;
   for (std::uint32_t l : lengths) {
-    v.emplace_back(bytes.data() + at, l);
+    v.emplace_back(bytes.substr(at, l));
     at += l;
   }
   return v;
@@ -245,13 +245,16 @@ void Snapshot::save(const std::string& path, std::string_view secret_key) const 
 }
 
 Snapshot Snapshot::load(const std::string& path, std::string_view required_public_key) {
-  std::unique_ptr<MappedFile> file;
+  // Read, not mapped: the bytes whose signature is checked must be the bytes
+  // decoded, and a file truncated by another process must give an error,
+  // not a SIGBUS.
+  std::string bytes;
   try {
-    file = std::make_unique<MappedFile>(path);
+    bytes = read_file(path);
   } catch (const Error&) {
     throw Error(ErrorCode::io, "cannot read snapshot " + path);
   }
-  return from_bytes(file->bytes(), path, required_public_key);
+  return from_bytes(bytes, path, required_public_key);
 }
 
 Snapshot Snapshot::from_bytes(std::string_view file, const std::string& path, std::string_view required_public_key) {

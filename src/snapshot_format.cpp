@@ -20,9 +20,10 @@ constexpr std::size_t frame_bytes = std::size_t{4} << 20;
 // hundred megabytes a second and decompresses faster still; higher levels
 // gain a few percent for several times the time.
 constexpr int zstd_level = 1;
-// A frame may not claim to expand more than this (plus a floor), so that a
-// crafted file cannot make the reader allocate what its bytes could never
-// fill; frames that would compress further are stored as they are.
+// A compressed frame may not claim to expand more than this, nor the file as
+// a whole (plus a floor, once), so that a crafted file cannot make the
+// reader allocate what its bytes could never fill; frames that would
+// compress further are stored as they are.
 constexpr std::uint64_t max_ratio = 1024;
 constexpr std::uint64_t ratio_floor = std::uint64_t{1} << 20;
 
@@ -102,7 +103,7 @@ void encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned thre
       size = ZSTD_compress(compressed.get(), bound, input.data(), input.size(), zstd_level);
       if (ZSTD_isError(size)) throw Error(ErrorCode::internal, std::string("zstd: ") + ZSTD_getErrorName(size));
     }
-    if (size < input.size() && job.frame.raw <= max_ratio * size + ratio_floor) {
+    if (size < input.size() && job.frame.raw <= max_ratio * size) {
       job.out.assign(compressed.get(), size);
       job.frame.codec = zstd;
     } else {
@@ -168,7 +169,7 @@ DecodedSnapshot decode_snapshot(std::string_view file, const std::string& name, 
   BinaryReader r(body.substr(sizeof magic + 4));
   const auto section_count = r.get_count(8);
   std::vector<std::vector<Frame>> directory(section_count);
-  std::uint64_t stored_total = 0;
+  std::uint64_t stored_total = 0, raw_total = 0;
   for (auto& frames : directory) {
     frames.resize(r.get_count(18));
     for (Frame& f : frames) {
@@ -178,13 +179,19 @@ DecodedSnapshot decode_snapshot(std::string_view file, const std::string& name, 
       f.shuffled = r.get<std::uint8_t>();
       if (f.codec > zstd || f.shuffled > 1) damaged(name, "a frame has an unknown encoding");
       if (f.size > body.size()) damaged(name, "a frame is longer than the file");
-      if (f.codec == stored ? f.raw != f.size : f.raw > max_ratio * f.size + ratio_floor)
+      // A writer makes frames of at most frame_bytes, compressed ones at
+      // most max_ratio times their size.
+      if (f.raw > frame_bytes || (f.codec == stored ? f.raw != f.size : f.size == 0 || f.raw > max_ratio * f.size))
         damaged(name, "a frame's size is impossible");
       stored_total += f.size;
+      raw_total += f.raw;
+      if (stored_total > body.size()) damaged(name, "the frames do not fill the file");
     }
   }
   std::string_view data = r.rest();
   if (stored_total != data.size()) damaged(name, "the frames do not fill the file");
+  // Checked before any section is allocated.
+  if (raw_total > max_ratio * data.size() + ratio_floor) damaged(name, "a frame's size is impossible");
 
   // Sections sized first, then every frame decoded into its place.
   struct Job {
@@ -216,7 +223,6 @@ DecodedSnapshot decode_snapshot(std::string_view file, const std::string& name, 
     char* target = out;
     if (job.frame.shuffled) {
       if (!scratch) scratch.reset(new char[frame_bytes]);
-      if (job.frame.raw > frame_bytes) damaged(name, "a frame is larger than a writer makes them");
       target = scratch.get();
     }
     if (job.frame.codec == stored) {

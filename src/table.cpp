@@ -158,7 +158,28 @@ Table concatenate(std::vector<Table> parts) {
   for (const Table& part : parts) {
     if (part.indicator_ids != out.indicator_ids)
       throw Error(ErrorCode::invalid_argument, "the tables to concatenate have different indicator columns");
-    n += static_cast<std::size_t>(part.size());
+    // Each part must be whole: every column as long as the codes, every code
+    // within its dictionary (a hand-built Table may not be).
+    const std::size_t rows = static_cast<std::size_t>(part.size());
+    auto codes_fit = [rows](const std::vector<std::int32_t>& codes, const Dictionary& names) {
+      return codes.size() == rows && std::all_of(codes.begin(), codes.end(), [&](std::int32_t c) {
+               return c >= -1 && c < names.size();
+             });
+    };
+    auto bits_fit = [rows](const std::vector<std::uint32_t>& bits, const Dictionary& names) {
+      return bits.size() == rows && names.size() <= max_multi_values &&
+             std::all_of(bits.begin(), bits.end(), [&](std::uint32_t b) { return names.size() == 32 || (b >> names.size()) == 0; });
+    };
+    if (part.name.size() != rows || part.region.size() != rows || part.industry.size() != rows ||
+        part.founded.size() != rows || part.registered.size() != rows ||
+        static_cast<std::size_t>(part.values.rows()) != rows ||
+        static_cast<std::size_t>(part.values.cols()) != out.indicator_ids.size() || !codes_fit(part.zone, part.zones) ||
+        !codes_fit(part.incubator, part.incubators) || !codes_fit(part.stage, part.stage_names) ||
+        !bits_fit(part.tech_fields, part.tech_field_names) || !bits_fit(part.qualifications, part.qualification_names) ||
+        !bits_fit(part.negatives, part.negative_names))
+      throw Error(ErrorCode::invalid_argument, "a table to concatenate is inconsistent: columns of different lengths "
+                                               "or codes outside their dictionaries");
+    n += rows;
   }
   // Codes of a part's dictionary in the merged one; first appearance order
   // is kept because the parts are merged in row order.

@@ -86,6 +86,32 @@ TEST(ParallelCsv, SameTableOnEveryThreadCountAndChunkSize) {
     }
 }
 
+// Every field quoted (pandas' QUOTE_ALL, DuckDB's FORCE_QUOTE): each cell is
+// unquoted into the reader's own storage, which must not move the cells
+// already read when it grows.
+TEST(ParallelCsv, EveryFieldQuotedReadsAsUnquoted) {
+  const std::string text = tricky_csv(400);
+  const Table expected = parse_table_csv(text, default_model(), CsvReadOptions{1});
+  std::string quoted;
+  detail::CsvReader reader(text);
+  std::int64_t line = 0;
+  std::vector<std::string> fields;
+  while (reader.next(line, fields)) {
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      std::string cell = fields[f];
+      std::string escaped;
+      for (char c : cell) escaped += c == '"' ? std::string("\"\"") : std::string(1, c);
+      quoted += (f ? ",\"" : "\"") + escaped + "\"";
+    }
+    quoted += "\r\n";
+  }
+  for (unsigned threads : {1u, 2u})
+    for (std::size_t chunk : {std::size_t{1000}, std::size_t{1} << 22}) {
+      const Table actual = parse_table_csv(quoted, default_model(), CsvReadOptions{threads, chunk});
+      expect_same_table(actual, expected, "quoted, threads " + std::to_string(threads));
+    }
+}
+
 TEST(ParallelCsv, ChunksStartAtRecordBoundaries) {
   const std::string text = tricky_csv(300);
   const auto records = parse_csv(text);

@@ -1,5 +1,5 @@
-// write_file (include/cxjf/file.hpp): whole or not at all, with the
-// system's reason. A full disk is /dev/full in place, and a file-size limit
+// write_file and read_file (include/cxjf/file.hpp): whole or not at all,
+// with the system's reason. A full disk is /dev/full in place, and a file-size limit
 // (RLIMIT_FSIZE) for the temporary file beside a regular one.
 #include <gtest/gtest.h>
 
@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 #include "testing.hpp"
 
@@ -99,6 +100,31 @@ TEST(WriteFile, ADirectoryOrAMissingFolderIsAnErrorWithItsReason) {
   EXPECT_EQ(failure(missing, [](std::ostream& out) { out << "x"; }),
             "cannot write " + missing.string() + ": No such file or directory");
   fs::remove_all(dir.parent_path());
+}
+
+// A pipe (`cxjf score --input <(zcat year.csv.gz)`) has no size: it is
+// read as it comes, and its limit still holds.
+TEST(ReadFile, APipeIsReadAsItComesWithinItsLimit) {
+  const std::string path = ::testing::TempDir() + "cxjf_read_pipe";
+  ::unlink(path.c_str());
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  const std::string text(300000, 'x');
+  // The reader stops early at the limit: the writer then meets a closed pipe.
+  const auto previous = std::signal(SIGPIPE, SIG_IGN);
+  for (std::uint64_t limit : {std::uint64_t{1} << 20, std::uint64_t{1000}}) {
+    std::thread writer([&] {
+      std::ofstream out(path, std::ios::binary);
+      out << text;
+    });
+    if (limit > text.size()) {
+      EXPECT_EQ(read_file(path, limit), text);
+    } else {
+      EXPECT_THROW(read_file(path, limit), Error);
+    }
+    writer.join();
+  }
+  std::signal(SIGPIPE, previous);
+  ::unlink(path.c_str());
 }
 
 }  // namespace

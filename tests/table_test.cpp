@@ -7,6 +7,7 @@
 
 #include "cxjf/credit_code.hpp"
 #include "cxjf/error.hpp"
+#include "testing.hpp"
 
 namespace cxjf {
 namespace {
@@ -233,6 +234,55 @@ TEST(TableBuilder, AtMost32ValuesPerMultiValuedField) {
   EXPECT_EQ(t.qualification_names.size(), 32);
   EXPECT_EQ(t.zones.size(), 0);
   EXPECT_EQ(t.qualifications[1], (1u << 0) | (1u << 30) | (1u << 31));
+}
+
+// concatenate() gives the table one builder would, given the parts' rows in
+// order: dictionaries renumbered by first appearance.
+TEST(Concatenate, EqualsOneBuilderOverAllRows) {
+  const Model& model = default_model();
+  std::vector<Row> rows;
+  for (int k = 0; k < 9; ++k) {
+    Row row;
+    row.credit_code = cxjf::testing::credit_code(k + 1);
+    row.name = "企业" + std::to_string(k);
+    row.region = 110101;
+    row.zone = k % 3 == 0 ? "" : "园区" + std::to_string(k % 4);
+    row.qualifications = {"资质" + std::to_string(k % 5), "资质" + std::to_string((k + 2) % 5)};
+    row.stage = k % 2 ? "成长期" : "";
+    row.values.assign(model.indicators.size(), k * 1.5);
+    rows.push_back(row);
+  }
+  TableBuilder whole(model);
+  for (const Row& row : rows) whole.add(row);
+  const Table expected = whole.build();
+  std::vector<Table> parts;
+  for (auto [from, to] : {std::pair{0, 0}, std::pair{0, 4}, std::pair{4, 5}, std::pair{5, 9}}) {
+    TableBuilder part(model);
+    for (int k = from; k < to; ++k) part.add(rows[static_cast<std::size_t>(k)]);
+    parts.push_back(part.build());
+  }
+  const Table joined = concatenate(std::move(parts));
+  ASSERT_EQ(joined.size(), expected.size());
+  for (std::int64_t i = 0; i < joined.size(); ++i) {
+    const Row a = joined.row(i), b = expected.row(i);
+    EXPECT_EQ(a.credit_code, b.credit_code);
+    EXPECT_EQ(a.zone, b.zone);
+    EXPECT_EQ(a.qualifications, b.qualifications);
+    EXPECT_EQ(a.stage, b.stage);
+    EXPECT_EQ(a.values, b.values);
+  }
+  EXPECT_EQ(joined.zones.values(), expected.zones.values());
+  EXPECT_EQ(joined.qualification_names.values(), expected.qualification_names.values());
+  EXPECT_EQ(joined.qualifications, expected.qualifications);
+  EXPECT_EQ(joined.stage_names.values(), expected.stage_names.values());
+}
+
+TEST(Concatenate, RefusesAnInconsistentPart) {
+  Table bad = cxjf::testing::table_of(default_model(), {std::vector<double>(default_model().indicators.size(), 1.0)});
+  bad.zone[0] = 7;  // no zone 7 in its dictionary
+  std::vector<Table> parts;
+  parts.push_back(std::move(bad));
+  EXPECT_THROW(concatenate(std::move(parts)), Error);
 }
 
 }  // namespace

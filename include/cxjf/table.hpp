@@ -101,8 +101,10 @@ struct Table {
 /// The rows of `parts` one after another, as one TableBuilder given them in
 /// that order would build them: dictionary codes and multi-valued bits are
 /// renumbered by first appearance. Throws Error(invalid_argument) when the
-/// parts' indicator columns differ or a multi-valued column would hold more
-/// than max_multi_values values. Empty `parts` gives an empty table.
+/// parts' indicator columns differ, a part is inconsistent (columns of
+/// different lengths, codes outside their dictionaries) or a multi-valued
+/// column would hold more than max_multi_values values. Empty `parts` gives
+/// an empty table.
 Table concatenate(std::vector<Table> parts);
 
 /// Builds a Table row by row, checking each row (credit code check digit,

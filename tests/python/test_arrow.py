@@ -100,3 +100,22 @@ def test_an_unsupported_column_type_is_named(small_table):
 def test_other_objects_are_refused():
     with pytest.raises(TypeError, match="pandas DataFrame or a frame with __arrow_c_stream__"):
         cxjf.Table.from_frame([1, 2, 3])
+
+
+def test_a_nullable_boolean_column_keeps_its_missing_cells(small_table):
+    frame = small_table.to_frame().head(4).copy()
+    frame["awards"] = pd.array([True, None, False, True], dtype="boolean")
+    for data in (frame, pa.Table.from_pandas(frame, preserve_index=False)):
+        values = cxjf.Table.from_frame(data).to_frame()["awards"].tolist()
+        assert values[0] == 1 and values[2] == 0 and values[3] == 1
+        assert values[1] != values[1]  # NaN: missing, not 1
+
+
+def test_a_boolean_region_or_date_column_is_refused_not_read(small_table):
+    frame = small_table.to_frame().head(3).copy()
+    for column, message in (("region_code", "is not a six-digit region code"), ("founded", "is not a date")):
+        bad = frame.copy()
+        bad[column] = [True, False, True]
+        for data in (bad, pa.Table.from_pandas(bad, preserve_index=False)):
+            with pytest.raises(cxjf.InputError, match=message):
+                cxjf.Table.from_frame(data)

@@ -92,15 +92,19 @@ std::string_view text_at(const ArrowSchema& s, const ArrowArray& a, std::int64_t
     return {static_cast<const char*>(a.buffers[2]) + offsets[at], static_cast<std::size_t>(offsets[at + 1] - offsets[at])};
   }
   // A view: length, then the bytes inline (up to 12) or a prefix, the data
-  // buffer's index and the offset in it.
+  // buffer's index and the offset in it. The last buffer holds the data
+  // buffers' sizes, against which a view is checked.
   const auto* view = static_cast<const char*>(a.buffers[1]) + 16 * at;
   std::int32_t length = 0;
   std::memcpy(&length, view, 4);
+  if (length < 0) unsupported("an Arrow string view has a negative length");
   if (length <= 12) return {view + 4, static_cast<std::size_t>(length)};
   std::int32_t buffer = 0, offset = 0;
   std::memcpy(&buffer, view + 8, 4);
   std::memcpy(&offset, view + 12, 4);
-  if (buffer < 0 || 2 + buffer >= a.n_buffers - 1) unsupported("an Arrow string view names a buffer that is not there");
+  if (buffer < 0 || 2 + buffer >= a.n_buffers - 1 || offset < 0 ||
+      static_cast<std::int64_t>(offset) + length > static_cast<const std::int64_t*>(a.buffers[a.n_buffers - 1])[buffer])
+    unsupported("an Arrow string view points outside its buffers");
   return {static_cast<const char*>(a.buffers[2 + buffer]) + offset, static_cast<std::size_t>(length)};
 }
 
@@ -175,25 +179,43 @@ void gather(const ArrowSchema& s, const std::vector<Part>& parts, std::size_t n,
     if (!is_text(s.dictionary->format))
       unsupported("column " + name + ": an Arrow dictionary of '" + s.dictionary->format + "' (text expected)");
     g.views.reserve(n);
-    for (const Part& p : parts)
-      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i)
-        g.views.push_back(valid(*p.array, i)
-                              ? text_at(*s.dictionary, *p.array->dictionary, integer_at(s.format, *p.array, i))
-                              : std::string_view());
+    for (const Part& p : parts) {
+      const ArrowArray& values = *p.array->dictionary;
+      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) {
+        if (!valid(*p.array, i)) {
+          g.views.emplace_back();
+          continue;
+        }
+        const std::int64_t index = integer_at(s.format, *p.array, i);
+        if (index < 0 || index >= values.length) unsupported("column " + name + ": an Arrow dictionary index is out of range");
+        g.views.push_back(text_at(*s.dictionary, values, index));
+      }
+    }
     g.column = Column{'S', g.views.data()};
   } else if (is_text(f)) {
     g.views.reserve(n);
     for (const Part& p : parts)
       for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) g.views.push_back(text_at(s, *p.array, i));
     g.column = Column{'S', g.views.data()};
+  } else if (f == "b" && std::any_of(parts.begin(), parts.end(), [](const Part& p) { return p.array->null_count != 0; })) {
+    // Nullable: 0, 1 or missing, as a numeric column with NaN reads (a
+    // missing 是否入统 is 是, as an empty cell of the CSV).
+    g.doubles.reserve(n);
+    for (const Part& p : parts)
+      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) {
+        const ArrowArray& a = *p.array;
+        const std::int64_t bit = a.offset + i;
+        g.doubles.push_back(valid(a, i) ? ((static_cast<const std::uint8_t*>(a.buffers[1])[bit >> 3] >> (bit & 7)) & 1)
+                                        : NAN);
+      }
+    g.column = Column{'f', g.doubles.data()};
   } else if (f == "b") {
     g.bools.reserve(n);
     for (const Part& p : parts)
       for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) {
         const ArrowArray& a = *p.array;
         const std::int64_t bit = a.offset + i;
-        // A null flag is 是, as an empty cell of the CSV.
-        g.bools.push_back(!valid(a, i) || ((static_cast<const std::uint8_t*>(a.buffers[1])[bit >> 3] >> (bit & 7)) & 1));
+        g.bools.push_back((static_cast<const std::uint8_t*>(a.buffers[1])[bit >> 3] >> (bit & 7)) & 1);
       }
     g.column = Column{'b', g.bools.data()};
   } else if (f == "tdD") {  // date32: days since the epoch

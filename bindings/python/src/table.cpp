@@ -155,6 +155,9 @@ Table table_from_typed(const Model& model, const std::vector<std::string>& heade
         if (s.size() != 6 || !all_digits(s))
           b.fail(i, region_column, "'" + std::string(s) + "' is not a six-digit region code (GB/T 2260, e.g. 440305)");
         v = digits_value(s);
+      } else if (col.kind == 'b') {
+        b.fail(i, region_column, std::string("'") + (col.b(i) ? "True" : "False") +
+                                     "' is not a six-digit region code (GB/T 2260, e.g. 440305)");
       } else {
         PyObject* cell = col.object(i);
         if (PyLong_Check(cell)) {
@@ -183,6 +186,9 @@ Table table_from_typed(const Model& model, const std::vector<std::string>& heade
         if (!std::isnan(col.f(i))) founded[i] = static_cast<std::int32_t>(col.f(i));
         continue;
       }
+      if (col.kind == 'b')
+        b.fail(i, founded_column, std::string("'") + (col.b(i) ? "True" : "False") +
+                                      "' is not a date: write YYYY-MM-DD or YYYYMMDD, e.g. 2015-06-30");
       if (col.kind == 'S') {
         std::string_view s = trim(col.view(i));
         founded[i] = parse_date(s);
