@@ -36,6 +36,11 @@ const std::string& snapshot() {
     std::remove(scores.c_str());
     return snap;
   }();
+  // Removed when the test process ends, as the other files are when a test ends.
+  static const struct Removal {
+    std::string file;
+    ~Removal() { std::remove(file.c_str()); }
+  } removal{path};
   return path;
 }
 
