@@ -54,25 +54,6 @@ class CodeIndex {
     return found;
   }
 
-  /// The first repeated code as {first row, repeating row}, or {-1, -1}.
-  std::pair<std::int64_t, std::int64_t> first_repeat() const {
-    std::pair<std::int64_t, std::int64_t> repeat{-1, -1};
-    const std::size_t n = keys_.size();
-    for (std::size_t a = 0; a < n;) {
-      std::size_t e = a + 1;
-      while (e < n && keys_[e] == keys_[a]) ++e;
-      for (std::size_t p = a; p < e; ++p)
-        for (std::size_t q = p + 1; q < e; ++q) {
-          std::int64_t first = std::min(rows_[p], rows_[q]), again = std::max(rows_[p], rows_[q]);
-          if (codes_[static_cast<std::size_t>(first)] == codes_[static_cast<std::size_t>(again)] &&
-              (repeat.second < 0 || again < repeat.second))
-            repeat = {first, again};
-        }
-      a = e;
-    }
-    return repeat;
-  }
-
  private:
   const std::vector<std::string>& codes_;
   std::vector<std::uint64_t> keys_;

@@ -18,8 +18,8 @@
 #include "cxjf/error.hpp"
 #include "cxjf/file.hpp"
 #include "cxjf/regions.hpp"
-#include "code_index.hpp"
 #include "csv_text.hpp"
+#include "fit.hpp"
 #include "task_graph.hpp"
 
 namespace cxjf {
@@ -66,16 +66,22 @@ std::vector<CsvRecord> parse_csv(std::string_view text) {
   return records;
 }
 
-std::string csv_field(std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
-  std::string quoted;
-  quoted.reserve(field.size() + 2);
-  quoted.push_back('"');
-  for (char c : field) {
-    if (c == '"') quoted.push_back('"');
-    quoted.push_back(c);
+void append_csv_field(std::string& out, std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(field);
+    return;
   }
-  quoted.push_back('"');
+  out.push_back('"');
+  for (char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+std::string csv_field(std::string_view field) {
+  std::string quoted;
+  append_csv_field(quoted, field);
   return quoted;
 }
 
@@ -215,7 +221,9 @@ TableHeader read_header(std::string_view text, const Model& model) {
 // Reads the records of `text` (which starts at a record boundary on line
 // `first_line`) until `stop` bytes are consumed, into `builder`; returns the
 // bytes consumed, which a record crossing `stop` takes past it. Throws
-// InputError naming row and column at the first bad record.
+// InputError naming row and column at the first bad record (a credit code
+// repeated within `text` is one: the parallel reader checks the joined
+// table for repeats across chunks).
 std::size_t read_rows(std::string_view text, std::int64_t first_line, std::size_t stop, const TableHeader& h,
                       const Model& model, TableBuilder& builder) {
   const auto& attributes = attribute_columns();
@@ -237,7 +245,7 @@ std::size_t read_rows(std::string_view text, std::int64_t first_line, std::size_
   std::int64_t line = 0;
   // A base database holds each enterprise once: the second row of a credit
   // code ends the read at once, whatever follows (a million rows of one code
-  // cost no more than their first two).
+  // cost no more than their first two, in each chunk of a parallel read).
   SeenCodes seen;
   while (reader.position() < stop && reader.next(line, fields)) {
     // A blank line or a row of empty cells (Excel writes ",,,," for a row
@@ -324,7 +332,7 @@ Table parse_sequential(std::string_view text, const Model& model) {
 
 // The file in record-aligned chunks on several threads, each into its own
 // table, then concatenated. Any doubt (a bad record, a chunk that does not
-// end where the next begins, a code in two chunks, too many multi-values)
+// end where the next begins, a repeated code, too many multi-values)
 // gives nullopt, and the caller reads the file again on one thread: errors
 // are the rare path, and so they name the same row and column, in the same
 // order, whatever the thread count.
@@ -367,7 +375,11 @@ std::optional<Table> parse_parallel(std::string_view text, const Model& model, u
   } catch (const Error&) {
     return std::nullopt;
   }
-  if (CodeIndex(table.credit_code).first_repeat().first >= 0) return std::nullopt;
+  try {
+    require_unique_codes(table);  // what Snapshot::build checks: O(n log n) however codes repeat
+  } catch (const InputError&) {
+    return std::nullopt;
+  }
   return table;
 }
 

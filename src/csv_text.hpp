@@ -81,13 +81,7 @@ class CsvReader {
         if (cut_ == std::string_view::npos) cut_ = found_;
       }
       ++found_;
-      if (pos_ >= n) break;
-      if (text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      skip_break();
-      break;
+      if (record_ends()) break;
     }
     fields.resize(count);
     record_bytes_ = pos_ - record_start;
@@ -114,13 +108,7 @@ class CsvReader {
         skip_unquoted();
         fields.emplace_back(text_.data() + start, pos_ - start);
       }
-      if (pos_ >= n) break;
-      if (text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      skip_break();
-      break;
+      if (record_ends()) break;
     }
     found_ = fields.size();
     cut_ = std::string_view::npos;
@@ -141,6 +129,18 @@ class CsvReader {
       pos_ = text_.size();
       return false;
     }
+    return true;
+  }
+
+  // After a field: moves past the comma before the next one (false) or the
+  // line break that ends the record (true; also at the end of the text).
+  bool record_ends() {
+    if (pos_ >= text_.size()) return true;
+    if (text_[pos_] == ',') {
+      ++pos_;
+      return false;
+    }
+    skip_break();
     return true;
   }
 

@@ -384,13 +384,6 @@ namespace {
 const char* status_name(EstimateStatus s) { return s == EstimateStatus::registered ? "registered" : "estimated"; }
 const char* status_zh(EstimateStatus s) { return s == EstimateStatus::registered ? "已入统（实际分值）" : "未入统（预估分值）"; }
 
-std::string units_text(std::int64_t units, std::int32_t decimals) {
-  Scores one;
-  one.decimals = decimals;
-  one.published_units = {units};
-  return one.published_text(0);
-}
-
 std::string number_text(double v) {
   if (std::isnan(v)) return "";
   char buf[32];

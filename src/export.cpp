@@ -2,7 +2,6 @@
 
 #include <array>
 #include <charconv>
-#include <cstring>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -46,35 +45,6 @@ void append_number(std::string& s, T v) {
   s.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, v).ptr);
 }
 
-// Published units as text with `decimals` places: 7058 -> "70.58".
-void append_units(std::string& s, std::int64_t units, std::int32_t decimals) {
-  char buffer[32];
-  const std::uint64_t magnitude = units < 0 ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
-  char* end = std::to_chars(buffer, buffer + sizeof buffer, magnitude).ptr;
-  std::size_t length = static_cast<std::size_t>(end - buffer);
-  const auto places = static_cast<std::size_t>(decimals > 0 ? decimals : 0);
-  if (units < 0) s.push_back('-');
-  if (places == 0) {
-    s.append(buffer, length);
-    return;
-  }
-  if (length <= places) {
-    s.push_back('0');
-    s.push_back('.');
-    s.append(places - length, '0');
-    s.append(buffer, length);
-    return;
-  }
-  s.append(buffer, length - places);
-  s.push_back('.');
-  s.append(buffer + length - places, places);
-}
-
-void append_field(std::string& s, std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) s.append(field);
-  else s.append(csv_field(field));
-}
-
 }  // namespace
 
 void write_scores_csv(std::ostream& out, const Snapshot& snap, unsigned threads) {
@@ -91,9 +61,6 @@ void write_scores_csv(std::ostream& out, const Snapshot& snap, unsigned threads)
   for (std::size_t g = 0; g < snap.reference.groups.size(); ++g)
     labels.push_back(csv_field(snap.reference.group_label(m, static_cast<std::int32_t>(g))));
   const std::string no_group = csv_field(snap.reference.group_label(m, -1));
-  std::vector<std::string_view> stage_names, grade_ids;
-  for (const auto& stage : m.stages) stage_names.push_back(stage.name_zh);
-  for (const auto& grade : m.grades) grade_ids.push_back(grade.id);
   // Rows go out in list order, so every cell is a random access into a
   // column. Formatting row by row waits on those misses one after another;
   // gathering each column of a block first (tight loops of independent
@@ -108,12 +75,12 @@ void write_scores_csv(std::ostream& out, const Snapshot& snap, unsigned threads)
     std::array<std::vector<std::int32_t>, rank_level_count> rank;
   };
   write_blocks(out, n, threads, [&](std::string& text, std::size_t begin, std::size_t end) {
-    thread_local Gathered g;
-    const std::size_t m = end - begin;
+    Gathered g;
+    const std::size_t rows = end - begin;
     const std::int32_t* idx = s.order.data() + begin;
     auto gather = [&](auto& into, const auto& column) {
-      into.resize(m);
-      for (std::size_t j = 0; j < m; ++j) into[j] = column[static_cast<std::size_t>(idx[j])];
+      into.resize(rows);
+      for (std::size_t j = 0; j < rows; ++j) into[j] = column[static_cast<std::size_t>(idx[j])];
     };
     gather(g.code, t.credit_code);
     gather(g.name, t.name);
@@ -127,20 +94,20 @@ void write_scores_csv(std::ostream& out, const Snapshot& snap, unsigned threads)
     gather(g.bonus, s.bonus);
     gather(g.deduction, s.deduction);
     for (int level = 0; level < rank_level_count; ++level) gather(g.rank[level], s.rank[level]);
-    for (std::size_t j = 0; j < m; ++j) {
+    for (std::size_t j = 0; j < rows; ++j) {
       text += g.code[j];
       text += ',';
-      append_field(text, g.name[j]);
+      append_csv_field(text, g.name[j]);
       text += ',';
       append_number(text, g.region[j]);
       text += ',';
-      text += stage_names[static_cast<std::size_t>(g.stage[j])];
+      text += m.stages[static_cast<std::size_t>(g.stage[j])].name_zh;
       text += ',';
       text += g.group[j] < 0 ? no_group : labels[static_cast<std::size_t>(g.group[j])];
       text += ',';
-      append_units(text, g.units[j], s.decimals);
+      text += units_text(g.units[j], s.decimals);  // short: no allocation
       text += ',';
-      text += grade_ids[static_cast<std::size_t>(g.grade[j])];
+      text += m.grades[static_cast<std::size_t>(g.grade[j])].id;
       text += ',';
       append_number(text, g.base[j]);
       text += ',';

@@ -31,7 +31,10 @@ double Scores::published(std::int64_t i) const {
 }
 
 std::string Scores::published_text(std::int64_t i) const {
-  std::int64_t units = published_units[static_cast<std::size_t>(i)];
+  return units_text(published_units[static_cast<std::size_t>(i)], decimals);
+}
+
+std::string units_text(std::int64_t units, std::int32_t decimals) {
   std::string digits = std::to_string(units < 0 ? -units : units);
   if (decimals > 0) {
     if (digits.size() <= static_cast<std::size_t>(decimals))

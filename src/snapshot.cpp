@@ -1,7 +1,5 @@
 #include "cxjf/snapshot.hpp"
 
-#include <fstream>
-#include <sstream>
 
 #include "binary_io.hpp"
 #include "snapshot_format.hpp"
@@ -35,9 +33,6 @@ std::vector<std::string> get_strings(detail::BinaryReader& r) {
 // A long column of short strings: their lengths, then their bytes end to
 // end, which compresses better and reads faster than length-prefixed ones.
 void put_text_column(detail::BinaryWriter& w, const std::vector<std::string>& v) {
-  std::size_t bytes = 0;
-  for (const auto& s : v) bytes += s.size();
-  w.reserve(16 + 4 * v.size() + bytes);
   std::vector<std::uint32_t> lengths;
   lengths.reserve(v.size());
   std::size_t total = 0;
@@ -46,6 +41,7 @@ void put_text_column(detail::BinaryWriter& w, const std::vector<std::string>& v)
     lengths.push_back(static_cast<std::uint32_t>(s.size()));
     total += s.size();
   }
+  w.reserve(16 + 4 * v.size() + total);
   w.put_vector(lengths);
   w.put<std::uint64_t>(total);
   for (const auto& s : v) w.put_raw(s.data(), s.size());
@@ -110,10 +106,7 @@ void put_table(detail::BinaryWriter& text, detail::BinaryWriter& w, const Table&
 
 // The indicator matrix as the values section holds it: its doubles, in place.
 std::string_view values_bytes(const Table& t) {
-  static const char empty = 0;
-  return t.values.size() ? std::string_view(reinterpret_cast<const char*>(t.values.data()),
-                                            static_cast<std::size_t>(t.values.size()) * sizeof(double))
-                         : std::string_view(&empty, 0);
+  return {reinterpret_cast<const char*>(t.values.data()), static_cast<std::size_t>(t.values.size()) * sizeof(double)};
 }
 
 Table get_table(detail::BinaryReader& text, detail::BinaryReader& r, detail::BinaryReader& values) {
@@ -197,37 +190,40 @@ Scores get_scores(detail::BinaryReader& r, std::size_t n) {
   return s;
 }
 
-}  // namespace
+// The sections of a snapshot, built on every core: `bytes` holds what is
+// made for the file, `views` every section in file order (the values section
+// views the table's matrix, so the snapshot must outlive them).
+struct Sections {
+  std::vector<std::string> bytes = std::vector<std::string>(section_count);
+  std::vector<std::string_view> views;
+};
 
-namespace {
-
-// The sections of a snapshot, built on every core; the values section views
-// the table's matrix, so `snap` must outlive them.
-std::vector<detail::SnapshotSection> sections_of(const Snapshot& snap) {
-  std::vector<detail::SnapshotSection> sections(section_count);
-  sections[values_section] = {std::string(), true, values_bytes(snap.table)};
+Sections sections_of(const Snapshot& snap) {
+  Sections s;
   detail::parallel_for(detail::resolve_threads(0), 4, [&](std::size_t part) {
     if (part == 0) {
-      sections[reference_section] = {snap.reference.to_bytes(), true};
+      s.bytes[reference_section] = snap.reference.to_bytes();
     } else if (part == 1) {
       detail::BinaryWriter text, columns;
       put_table(text, columns, snap.table);
-      sections[text_section].bytes = std::move(text.bytes());
-      sections[columns_section].bytes = std::move(columns.bytes());
+      s.bytes[text_section] = std::move(text.bytes());
+      s.bytes[columns_section] = std::move(columns.bytes());
     } else if (part == 2) {
       detail::BinaryWriter w;
       put_scores(w, snap.scores);
-      sections[scores_section] = {std::move(w.bytes()), true};
+      s.bytes[scores_section] = std::move(w.bytes());
     } else {
-      sections[model_section].bytes = snap.model.to_json();
+      s.bytes[model_section] = snap.model.to_json();
     }
   });
-  return sections;
+  s.views.assign(s.bytes.begin(), s.bytes.end());
+  s.views[values_section] = values_bytes(snap.table);
+  return s;
 }
 
 }  // namespace
 
-std::string Snapshot::to_bytes() const { return detail::encode_snapshot(sections_of(*this), 0); }
+std::string Snapshot::to_bytes() const { return detail::encode_snapshot(sections_of(*this).views, 0); }
 
 void Snapshot::save(const std::string& path, std::string_view secret_key) const {
   if (!secret_key.empty()) {
@@ -236,8 +232,8 @@ void Snapshot::save(const std::string& path, std::string_view secret_key) const 
     write_file(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
     return;
   }
-  const auto sections = sections_of(*this);
-  detail::encode_snapshot(sections, 0, true, [&](const std::vector<std::string_view>& pieces) {
+  const Sections sections = sections_of(*this);
+  detail::encode_snapshot(sections.views, 0, true, [&](const std::vector<std::string_view>& pieces) {
     write_file(path, [&](std::ostream& out) {
       for (std::string_view piece : pieces) out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
     });
@@ -268,7 +264,7 @@ Snapshot Snapshot::from_bytes(std::string_view file, const std::string& path, st
   // Every failure of a part is the file's: a corrupt_snapshot Error.
   try {
     try {
-      snap.model = Model::from_json(std::string(sections[model_section]));
+      snap.model = Model::from_json(sections[model_section]);
     } catch (const Error& e) {
       throw Error(ErrorCode::corrupt_snapshot, path + " holds an invalid model: " + e.what());
     }

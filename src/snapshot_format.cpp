@@ -20,41 +20,18 @@ constexpr std::size_t frame_bytes = std::size_t{4} << 20;
 // hundred megabytes a second and decompresses faster still; higher levels
 // gain a few percent for several times the time.
 constexpr int zstd_level = 1;
-// A compressed frame may not claim to expand more than this, nor the file as
-// a whole (plus a floor, once), so that a crafted file cannot make the
-// reader allocate what its bytes could never fill; frames that would
+// A compressed frame may not claim to expand more than this, so a file never
+// claims more than max_ratio times its size and a crafted one cannot make
+// the reader allocate what its bytes could never fill; frames that would
 // compress further are stored as they are.
 constexpr std::uint64_t max_ratio = 1024;
-constexpr std::uint64_t ratio_floor = std::uint64_t{1} << 20;
 
 enum Codec : std::uint8_t { stored = 0, zstd = 1 };
 
 struct Frame {
   std::uint64_t raw = 0, size = 0;  // bytes before and after compression
-  std::uint8_t codec = stored, shuffled = 0;
+  std::uint8_t codec = stored;
 };
-
-// Byte b of every 8-byte word together: out = byte 0 of each word, then
-// byte 1 of each, ...; a tail of fewer than 8 bytes is kept as it is.
-void shuffle(std::string_view in, char* out) {
-  const std::size_t words = in.size() / 8;
-  for (std::size_t i = 0; i < words; ++i)
-    for (std::size_t b = 0; b < 8; ++b) out[b * words + i] = in[i * 8 + b];
-  std::memcpy(out + words * 8, in.data() + words * 8, in.size() - words * 8);
-}
-
-// Reads the eight byte planes side by side and writes whole words, so that
-// every access is sequential.
-void unshuffle(std::string_view in, char* out) {
-  const std::size_t words = in.size() / 8;
-  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-  for (std::size_t i = 0; i < words; ++i) {
-    std::uint64_t word = 0;
-    for (std::size_t b = 0; b < 8; ++b) word |= static_cast<std::uint64_t>(p[b * words + i]) << (8 * b);
-    std::memcpy(out + i * 8, &word, 8);  // little-endian, as the file
-  }
-  std::memcpy(out + words * 8, in.data() + words * 8, in.size() - words * 8);
-}
 
 [[noreturn]] void damaged(const std::string& name, const std::string& what) {
   throw Error(ErrorCode::corrupt_snapshot, name + " is damaged: " + what);
@@ -62,52 +39,43 @@ void unshuffle(std::string_view in, char* out) {
 
 }  // namespace
 
-void encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned threads, bool compress,
+void encode_snapshot(const std::vector<std::string_view>& sections, unsigned threads, bool compress,
                      const std::function<void(const std::vector<std::string_view>&)>& out) {
   // Every frame of every section, in file order.
   struct Job {
     std::string_view raw;
-    bool numbers;
     Frame frame;
     std::string out;
   };
   std::vector<std::vector<std::size_t>> section_jobs(sections.size());
   std::vector<Job> jobs;
   for (std::size_t s = 0; s < sections.size(); ++s) {
-    const std::string_view bytes = sections[s].content();
+    const std::string_view bytes = sections[s];
     for (std::size_t at = 0; at < bytes.size() || (at == 0 && bytes.empty()); at += frame_bytes) {
       section_jobs[s].push_back(jobs.size());
-      jobs.push_back(Job{bytes.substr(at, frame_bytes), sections[s].numbers, {}, {}});
+      jobs.push_back(Job{bytes.substr(at, frame_bytes), {}, {}});
       if (bytes.empty()) break;
     }
   }
-  // Scratch space per worker, reused frame after frame: fresh buffers for
+  // Scratch space per worker, reused frame after frame: a fresh buffer for
   // every frame would cost more in page faults than the compression itself.
   const std::size_t bound = ZSTD_compressBound(frame_bytes);
-  parallel_for(resolve_threads(threads), jobs.size(), [&](std::size_t j) {
+  threads = resolve_threads(threads);
+  std::vector<std::unique_ptr<char[]>> scratch(threads);
+  parallel_for(threads, jobs.size(), [&](std::size_t j, unsigned worker) {
     Job& job = jobs[j];
-    thread_local std::unique_ptr<char[]> shuffled, compressed;
-    if (!shuffled) {
-      shuffled.reset(new char[frame_bytes]);
-      compressed.reset(new char[bound]);
-    }
     job.frame.raw = job.raw.size();
-    std::string_view input = job.raw;
-    if (job.numbers && compress) {
-      shuffle(job.raw, shuffled.get());
-      input = std::string_view(shuffled.get(), job.raw.size());
-      job.frame.shuffled = 1;
-    }
-    std::size_t size = input.size();
+    std::size_t size = job.raw.size();
     if (compress) {
-      size = ZSTD_compress(compressed.get(), bound, input.data(), input.size(), zstd_level);
+      if (!scratch[worker]) scratch[worker].reset(new char[bound]);
+      size = ZSTD_compress(scratch[worker].get(), bound, job.raw.data(), job.raw.size(), zstd_level);
       if (ZSTD_isError(size)) throw Error(ErrorCode::internal, std::string("zstd: ") + ZSTD_getErrorName(size));
     }
-    if (size < input.size() && job.frame.raw <= max_ratio * size) {
-      job.out.assign(compressed.get(), size);
+    if (size < job.raw.size() && job.frame.raw <= max_ratio * size) {
+      job.out.assign(scratch[worker].get(), size);
       job.frame.codec = zstd;
     } else {
-      job.out.assign(input);
+      job.out.assign(job.raw);
       job.frame.codec = stored;
     }
     job.frame.size = job.out.size();
@@ -124,7 +92,6 @@ void encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned thre
       w.put<std::uint64_t>(f.raw);
       w.put<std::uint64_t>(f.size);
       w.put<std::uint8_t>(f.codec);
-      w.put<std::uint8_t>(f.shuffled);
     }
   }
   std::vector<std::string_view> pieces{w.bytes()};
@@ -140,7 +107,7 @@ void encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned thre
   out(pieces);
 }
 
-std::string encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned threads, bool compress) {
+std::string encode_snapshot(const std::vector<std::string_view>& sections, unsigned threads, bool compress) {
   std::string file;
   encode_snapshot(sections, threads, compress, [&](const std::vector<std::string_view>& pieces) {
     std::size_t size = 0;
@@ -169,29 +136,24 @@ DecodedSnapshot decode_snapshot(std::string_view file, const std::string& name, 
   BinaryReader r(body.substr(sizeof magic + 4));
   const auto section_count = r.get_count(8);
   std::vector<std::vector<Frame>> directory(section_count);
-  std::uint64_t stored_total = 0, raw_total = 0;
+  std::uint64_t stored_total = 0;
   for (auto& frames : directory) {
-    frames.resize(r.get_count(18));
+    frames.resize(r.get_count(17));
     for (Frame& f : frames) {
       f.raw = r.get<std::uint64_t>();
       f.size = r.get<std::uint64_t>();
       f.codec = r.get<std::uint8_t>();
-      f.shuffled = r.get<std::uint8_t>();
-      if (f.codec > zstd || f.shuffled > 1) damaged(name, "a frame has an unknown encoding");
-      if (f.size > body.size()) damaged(name, "a frame is longer than the file");
+      if (f.codec > zstd) damaged(name, "a frame has an unknown encoding");
       // A writer makes frames of at most frame_bytes, compressed ones at
       // most max_ratio times their size.
-      if (f.raw > frame_bytes || (f.codec == stored ? f.raw != f.size : f.size == 0 || f.raw > max_ratio * f.size))
+      if (f.raw > frame_bytes || (f.codec == stored ? f.raw != f.size : f.raw > max_ratio * f.size))
         damaged(name, "a frame's size is impossible");
       stored_total += f.size;
-      raw_total += f.raw;
       if (stored_total > body.size()) damaged(name, "the frames do not fill the file");
     }
   }
   std::string_view data = r.rest();
   if (stored_total != data.size()) damaged(name, "the frames do not fill the file");
-  // Checked before any section is allocated.
-  if (raw_total > max_ratio * data.size() + ratio_floor) damaged(name, "a frame's size is impossible");
 
   // Sections sized first, then every frame decoded into its place.
   struct Job {
@@ -201,7 +163,6 @@ DecodedSnapshot decode_snapshot(std::string_view file, const std::string& name, 
   };
   DecodedSnapshot decoded;
   std::vector<Job> jobs;
-  std::vector<char*> starts(section_count);
   std::size_t offset = 0;
   for (std::size_t s = 0; s < section_count; ++s) {
     std::uint64_t raw = 0;
@@ -213,25 +174,17 @@ DecodedSnapshot decode_snapshot(std::string_view file, const std::string& name, 
     // Left uninitialized: the frames fill every byte, on several threads,
     // so the first touch of each page is spread over the workers too.
     decoded.buffers.emplace_back(new char[raw]);
-    starts[s] = decoded.buffers.back().get();
-    decoded.sections.emplace_back(starts[s], raw);
+    decoded.sections.emplace_back(decoded.buffers.back().get(), raw);
   }
   parallel_for(resolve_threads(threads), jobs.size(), [&](std::size_t j) {
     const Job& job = jobs[j];
-    char* out = starts[job.section] + job.at;
-    thread_local std::unique_ptr<char[]> scratch;
-    char* target = out;
-    if (job.frame.shuffled) {
-      if (!scratch) scratch.reset(new char[frame_bytes]);
-      target = scratch.get();
-    }
+    char* out = decoded.buffers[job.section].get() + job.at;
     if (job.frame.codec == stored) {
-      if (job.frame.raw) std::memcpy(target, job.in.data(), job.frame.raw);
+      if (job.frame.raw) std::memcpy(out, job.in.data(), job.frame.raw);
     } else {
-      const std::size_t got = ZSTD_decompress(target, job.frame.raw, job.in.data(), job.in.size());
+      const std::size_t got = ZSTD_decompress(out, job.frame.raw, job.in.data(), job.in.size());
       if (ZSTD_isError(got) || got != job.frame.raw) damaged(name, "a compressed frame does not decode");
     }
-    if (job.frame.shuffled) unshuffle(std::string_view(target, job.frame.raw), out);
   });
   return decoded;
 }

@@ -13,29 +13,18 @@
 
 namespace cxjf::detail {
 
-/// A section's bytes, and whether they are mostly 8-byte numbers: those are
-/// byte-shuffled before compression (the high bytes of doubles of one scale
-/// repeat, the low ones do not), which compresses them far better.
-struct SnapshotSection {
-  std::string bytes;
-  bool numbers = false;
-  /// When set, the section's bytes are these (memory the caller keeps
-  /// alive, such as a table's matrix) and `bytes` is unused.
-  std::string_view external = {};
-  std::string_view content() const { return external.data() ? external : std::string_view(bytes); }
-};
-
 /// The file's format version.
-inline constexpr std::uint32_t snapshot_format = 2;
+inline constexpr std::uint32_t snapshot_format = 3;
 
-/// The file: magic, format, the frame directory, the frames, the checksum.
-/// `compress` false stores every frame as it is (the fuzzer's seed, whose
-/// changes must reach the sections' content, not the decompressor).
-std::string encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned threads, bool compress = true);
+/// The file of `sections` (bytes the caller keeps alive): magic, format, the
+/// frame directory, the frames, the checksum. `compress` false stores every
+/// frame as it is (the fuzzer's seed, whose changes must reach the sections'
+/// content, not the decompressor).
+std::string encode_snapshot(const std::vector<std::string_view>& sections, unsigned threads, bool compress = true);
 /// The same file as its pieces in order (header and directory, each frame,
 /// the checksum), given to `out` while they live, so that a writer need not
 /// join them.
-void encode_snapshot(const std::vector<SnapshotSection>& sections, unsigned threads, bool compress,
+void encode_snapshot(const std::vector<std::string_view>& sections, unsigned threads, bool compress,
                      const std::function<void(const std::vector<std::string_view>&)>& out);
 
 /// A file's sections, decoded: `sections[s]` views `buffers[s]`.

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace cxjf::detail {
@@ -69,15 +70,21 @@ class TaskGraph {
 /// Runs body(i) for every i in [0, count) on `threads` workers (the caller
 /// among them) and waits; rethrows the error of the lowest i that threw, the
 /// one a sequential loop would have met first. Each body writes its own
-/// output, so the result does not depend on the thread count.
+/// output, so the result does not depend on the thread count. A body taking
+/// (i, worker) also gets the index of the worker running it, below
+/// `threads`, for scratch space of its own.
 template <class Body>
 void parallel_for(unsigned threads, std::size_t count, const Body& body) {
+  auto run = [&body](std::size_t i, unsigned worker) {
+    if constexpr (std::is_invocable_v<const Body&, std::size_t, unsigned>) body(i, worker);
+    else body(i);
+  };
   if (threads <= 1 || count <= 1) {
-    for (std::size_t i = 0; i < count; ++i) body(i);
+    for (std::size_t i = 0; i < count; ++i) run(i, 0);
     return;
   }
   TaskGraph graph(static_cast<unsigned>(std::min<std::size_t>(threads, count)));
-  for (std::size_t i = 0; i < count; ++i) graph.add([&body, i](unsigned) { body(i); });
+  for (std::size_t i = 0; i < count; ++i) graph.add([&run, i](unsigned worker) { run(i, worker); });
   graph.wait();
   graph.rethrow();
 }

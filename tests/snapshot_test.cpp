@@ -103,39 +103,51 @@ TEST(Snapshot, NewerFormatIsRefusedByVersion) {
   std::remove(path.c_str());
 }
 
-TEST(Snapshot, FormatOneFilesAreRefusedWithHowToRebuild) {
-  std::string bytes = sample_snapshot().to_bytes();
-  bytes[8] = 1;
-  try {
-    Snapshot::from_bytes(bytes, "2023.snap");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::corrupt_snapshot);
-    EXPECT_EQ(std::string(e.what()),
-              "2023.snap has snapshot format 1; this cxjf reads format 2: score the year again with this cxjf (cxjf "
-              "score --snapshot)");
+// Formats 1 (uncompressed) and 2 (byte-shuffled frames) are refused with how
+// to rebuild them.
+TEST(Snapshot, OlderFormatsAreRefusedWithHowToRebuild) {
+  for (char format : {1, 2}) {
+    std::string bytes = sample_snapshot().to_bytes();
+    bytes[8] = format;
+    try {
+      Snapshot::from_bytes(bytes, "2023.snap");
+      FAIL();
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::corrupt_snapshot);
+      EXPECT_EQ(std::string(e.what()), "2023.snap has snapshot format " + std::to_string(format) +
+                                           "; this cxjf reads format 3: score the year again with this cxjf (cxjf "
+                                           "score --snapshot)");
+    }
   }
 }
 
-// A frame claiming to expand past the bound is refused before anything is
-// allocated for it, whatever the checksum says.
+// A frame claiming more than a writer makes (over 4 MiB, or over 1024 times
+// its compressed size) is refused before anything is allocated for it,
+// whatever the checksum says.
 TEST(Snapshot, AFrameClaimingAnImpossibleSizeIsRefused) {
-  std::string bytes = sample_snapshot().to_bytes();
-  // magic, format, section count, the first section's frame count, then
-  // the first frame's raw size.
-  const std::uint64_t huge = std::uint64_t{1} << 50;
-  std::memcpy(bytes.data() + 8 + 4 + 8 + 8, &huge, 8);
-  const std::uint64_t sum = detail::hash_bytes(std::string_view(bytes).substr(0, bytes.size() - 8));
-  std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
-  try {
-    Snapshot::from_bytes(bytes, "x.snap");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "x.snap is damaged: a frame's size is impossible");
+  // The first frame is the model's JSON, compressed to a few kilobytes: 4 MiB
+  // from it would be a ratio over 1024.
+  for (std::uint64_t claimed : {std::uint64_t{1} << 50, std::uint64_t{4} << 20}) {
+    std::string bytes = sample_snapshot().to_bytes();
+    // magic, format, section count, the first section's frame count, then
+    // the first frame's raw size and its size.
+    std::uint64_t size = 0;
+    std::memcpy(&size, bytes.data() + 8 + 4 + 8 + 8 + 8, 8);
+    ASSERT_LT(size * 1024, claimed);
+    std::memcpy(bytes.data() + 8 + 4 + 8 + 8, &claimed, 8);
+    const std::uint64_t sum = detail::hash_bytes(std::string_view(bytes).substr(0, bytes.size() - 8));
+    std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+    try {
+      Snapshot::from_bytes(bytes, "x.snap");
+      FAIL();
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), "x.snap is damaged: a frame's size is impossible");
+    }
   }
 }
 
-// Smaller than the CSV it came from, with every section's numbers intact.
+// Compressed to less than half of its sections' bytes (a national snapshot:
+// docs/snapshot.md).
 TEST(Snapshot, TheFileIsCompressed) {
   const std::string bytes = sample_snapshot().to_bytes();
   std::size_t raw = 0;
@@ -195,16 +207,16 @@ TEST(CraftedSnapshot, EveryFlipIsRefusedOrLoadsConsistent) {
     state = state * 6364136223846793005ull + 1442695040888963407ull;
     // The flipped byte's offset in the sections end to end.
     std::size_t at = (state >> 33) % joined.size();
-    std::vector<detail::SnapshotSection> changed;
-    for (const auto& section : decoded.sections) changed.push_back({std::string(section), false});
+    std::vector<std::string> changed(decoded.sections.begin(), decoded.sections.end());
     for (auto& section : changed) {
-      if (at < section.bytes.size()) {
-        section.bytes[at] = static_cast<char>(section.bytes[at] ^ (1u << ((state >> 20) % 8)));
+      if (at < section.size()) {
+        section[at] = static_cast<char>(section[at] ^ (1u << ((state >> 20) % 8)));
         break;
       }
-      at -= section.bytes.size();
+      at -= section.size();
     }
-    const std::string crafted = detail::encode_snapshot(changed, 1);
+    const std::string crafted =
+        detail::encode_snapshot(std::vector<std::string_view>(changed.begin(), changed.end()), 1);
     try {
       const Snapshot s = Snapshot::from_bytes(crafted, "crafted.snap");
       ++loaded;

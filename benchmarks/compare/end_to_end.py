@@ -51,6 +51,7 @@ import estimation  # noqa: E402
 import exact  # noqa: E402
 import peer_duckdb  # noqa: E402
 import peer_pandas  # noqa: E402
+from run import Checks, first_row_difference  # noqa: E402
 
 ROOT = HERE.parents[1]
 SEED = 42
@@ -173,18 +174,6 @@ def read_scores(path: pathlib.Path) -> pd.DataFrame:
     return f[["credit_code", "score", "rank_national", "rank_province"]].sort_values("credit_code").reset_index(drop=True)
 
 
-def difference(ref: pd.DataFrame, got: pd.DataFrame) -> str | None:
-    if len(ref) != len(got):
-        return f"{len(got)} rows, cxjf has {len(ref)}"
-    for col in ref.columns:
-        a, b = ref[col].to_numpy(), got[col].to_numpy()
-        bad = np.flatnonzero(a != b)
-        if len(bad):
-            i = int(bad[0])
-            return f"{len(bad)} rows differ in {col}; first {ref['credit_code'].iloc[i]}: cxjf {a[i]!r}, peer {b[i]!r}"
-    return None
-
-
 # -- the analyst's path --------------------------------------------------------
 
 def analyst_cxjf(csv: pathlib.Path, model) -> pd.DataFrame:
@@ -228,16 +217,11 @@ def main() -> int:
     model = cxjf.Model.default()
     md = model.to_dict()
     sections = industries()
-    failed = passed = 0
+    checks = Checks()
+    report = checks.report
 
-    def report(name: str, problem: str | None) -> None:
-        nonlocal failed, passed
-        print(f"  {'ok  ' if problem is None else 'FAIL'}  {name}" + ("" if problem is None else f": {problem}"),
-              flush=True)
-        if problem is None:
-            passed += 1
-        else:
-            failed += 1
+    def difference(ref: pd.DataFrame, got: pd.DataFrame) -> str | None:
+        return first_row_difference(ref, got, list(ref.columns))
 
     with tempfile.TemporaryDirectory(prefix="cxjf-e2e-") as tmp:
         d = pathlib.Path(tmp)
@@ -283,9 +267,9 @@ def main() -> int:
                                   "units": theirs["units"].astype(np.int64)}).sort_values("credit_code").reset_index(
                                       drop=True)
         report("analyst: cxjf from a pandas frame == pandas peer (scores)", difference(ref_units, got_units))
-        if args.quick or failed:
-            print(f"\n{passed} passed, {failed} failed")
-            return 1 if failed else 0
+        if args.quick or checks.failed:
+            print(f"\n{checks.passed} passed, {checks.failed} failed")
+            return 1 if checks.failed else 0
 
         timed = dict(jobs)
         timed["cxjf estimate"] = lambda: subprocess.run(estimate, check=True, capture_output=True)
@@ -309,8 +293,8 @@ def main() -> int:
         print(f"  snapshot {snap.stat().st_size / 1e6:.1f} MB, CSV {csv.stat().st_size / 1e6:.1f} MB")
         if args.write:
             write(n, args.repetitions, med, phase_med, snap.stat().st_size, csv.stat().st_size)
-    print(f"\n{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    print(f"\n{checks.passed} passed, {checks.failed} failed")
+    return 1 if checks.failed else 0
 
 
 def write(n: int, reps: int, med: dict, phase_med: dict, snap_bytes: int, csv_bytes: int) -> None:

@@ -30,6 +30,8 @@ std::vector<CsvRecord> parse_csv(std::string_view text);
 
 /// Quotes `field` when it contains a comma, quote, CR or LF.
 std::string csv_field(std::string_view field);
+/// Appends csv_field(field) to `out` (no copy when no quoting is needed).
+void append_csv_field(std::string& out, std::string_view field);
 
 /// The fixed (non-indicator) columns of the template, as
 /// {English id, Chinese header}.

@@ -54,6 +54,11 @@ struct Scores {
   std::string published_text(std::int64_t i) const;
 };
 
+/// Published units as text with `decimals` places: (7058, 2) -> "70.58",
+/// (5, 2) -> "0.05". What Scores::published_text, scores.csv and the
+/// estimation results write.
+std::string units_text(std::int64_t units, std::int32_t decimals);
+
 /// Scores every row of `table` as a member of the population `reference` was
 /// fitted on (a registered row's percentile counts include itself), and ranks
 /// the rows among themselves. Throws Error(invalid_argument) when the model

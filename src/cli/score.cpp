@@ -1,5 +1,3 @@
-#include <charconv>
-#include <fstream>
 #include <iostream>
 
 #include "commands.hpp"

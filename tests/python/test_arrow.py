@@ -24,6 +24,17 @@ def test_pyarrow_table_equals_the_pandas_path(small_table):
     assert_tables_equal(cxjf.Table.from_frame(arrow), small_table)
 
 
+def test_both_paths_of_a_pandas_frame_build_the_same_table(small_table):
+    # Plain dtypes go through pyarrow; an object column sends the frame
+    # through the numpy columns instead (table.py, _arrow_ready).
+    frame = small_table.to_frame()
+    assert cxjf.table._arrow_ready(frame)
+    numpy_path = frame.astype({"name": object})
+    assert not cxjf.table._arrow_ready(numpy_path)
+    assert_tables_equal(cxjf.Table.from_frame(frame), small_table)
+    assert_tables_equal(cxjf.Table.from_frame(numpy_path), small_table)
+
+
 def test_many_batches_of_uneven_sizes_and_every_text_layout(small_table):
     frame = small_table.to_frame()
     arrow = pa.Table.from_pandas(frame, preserve_index=False)

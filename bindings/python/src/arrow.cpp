@@ -160,6 +160,19 @@ struct Part {
   std::int64_t offset, length;
 };
 
+// Calls f(array, i) for every row of a column, batch after batch.
+template <class F>
+void each_row(const std::vector<Part>& parts, const F& f) {
+  for (const Part& p : parts)
+    for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) f(*p.array, i);
+}
+
+// Row i of a boolean array (bit-packed).
+bool bit_at(const ArrowArray& a, std::int64_t i) {
+  const std::int64_t bit = a.offset + i;
+  return (static_cast<const std::uint8_t*>(a.buffers[1])[bit >> 3] >> (bit & 7)) & 1;
+}
+
 // One column over every batch, in the form table_from_typed reads.
 struct Gathered {
   Column column;
@@ -172,73 +185,56 @@ struct Gathered {
 void gather(const ArrowSchema& s, const std::vector<Part>& parts, std::size_t n, Gathered& g) {
   const std::string_view f = s.format;
   const std::string name = s.name ? s.name : "";
-  if (s.dictionary && std::string_view(s.dictionary->format) == "n") {  // a categorical with no categories
+  const bool nulls = std::any_of(parts.begin(), parts.end(), [](const Part& p) { return p.array->null_count != 0; });
+  if (f == "n" || (s.dictionary && std::string_view(s.dictionary->format) == "n")) {
+    // All null, or a categorical with no categories: empty cells.
     g.views.assign(n, std::string_view());
     g.column = Column{'S', g.views.data()};
   } else if (s.dictionary) {
     if (!is_text(s.dictionary->format))
       unsupported("column " + name + ": an Arrow dictionary of '" + s.dictionary->format + "' (text expected)");
     g.views.reserve(n);
-    for (const Part& p : parts) {
-      const ArrowArray& values = *p.array->dictionary;
-      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) {
-        if (!valid(*p.array, i)) {
-          g.views.emplace_back();
-          continue;
-        }
-        const std::int64_t index = integer_at(s.format, *p.array, i);
-        if (index < 0 || index >= values.length) unsupported("column " + name + ": an Arrow dictionary index is out of range");
-        g.views.push_back(text_at(*s.dictionary, values, index));
+    each_row(parts, [&](const ArrowArray& a, std::int64_t i) {
+      if (!valid(a, i)) {
+        g.views.emplace_back();
+        return;
       }
-    }
+      const std::int64_t index = integer_at(s.format, a, i);
+      if (index < 0 || index >= a.dictionary->length)
+        unsupported("column " + name + ": an Arrow dictionary index is out of range");
+      g.views.push_back(text_at(*s.dictionary, *a.dictionary, index));
+    });
     g.column = Column{'S', g.views.data()};
   } else if (is_text(f)) {
     g.views.reserve(n);
-    for (const Part& p : parts)
-      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) g.views.push_back(text_at(s, *p.array, i));
+    each_row(parts, [&](const ArrowArray& a, std::int64_t i) { g.views.push_back(text_at(s, a, i)); });
     g.column = Column{'S', g.views.data()};
-  } else if (f == "b" && std::any_of(parts.begin(), parts.end(), [](const Part& p) { return p.array->null_count != 0; })) {
+  } else if (f == "b" && nulls) {
     // Nullable: 0, 1 or missing, as a numeric column with NaN reads (a
     // missing 是否入统 is 是, as an empty cell of the CSV).
     g.doubles.reserve(n);
-    for (const Part& p : parts)
-      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) {
-        const ArrowArray& a = *p.array;
-        const std::int64_t bit = a.offset + i;
-        g.doubles.push_back(valid(a, i) ? ((static_cast<const std::uint8_t*>(a.buffers[1])[bit >> 3] >> (bit & 7)) & 1)
-                                        : NAN);
-      }
+    each_row(parts, [&](const ArrowArray& a, std::int64_t i) { g.doubles.push_back(valid(a, i) ? bit_at(a, i) : NAN); });
     g.column = Column{'f', g.doubles.data()};
   } else if (f == "b") {
     g.bools.reserve(n);
-    for (const Part& p : parts)
-      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) {
-        const ArrowArray& a = *p.array;
-        const std::int64_t bit = a.offset + i;
-        g.bools.push_back((static_cast<const std::uint8_t*>(a.buffers[1])[bit >> 3] >> (bit & 7)) & 1);
-      }
+    each_row(parts, [&](const ArrowArray& a, std::int64_t i) { g.bools.push_back(bit_at(a, i)); });
     g.column = Column{'b', g.bools.data()};
   } else if (f == "tdD") {  // date32: days since the epoch
     g.ints.reserve(n);
-    for (const Part& p : parts)
-      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i)
-        g.ints.push_back(valid(*p.array, i) ? civil(static_cast<const std::int32_t*>(p.array->buffers[1])[p.array->offset + i])
-                                            : 0);
+    each_row(parts, [&](const ArrowArray& a, std::int64_t i) {
+      g.ints.push_back(valid(a, i) ? civil(static_cast<const std::int32_t*>(a.buffers[1])[a.offset + i]) : 0);
+    });
     g.column = Column{'i', g.ints.data()};
-  } else if (integral(f) && std::all_of(parts.begin(), parts.end(), [](const Part& p) { return p.array->null_count == 0; })) {
+  } else if (integral(f) && !nulls) {
     g.ints.reserve(n);
-    for (const Part& p : parts)
-      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i) g.ints.push_back(integer_at(f, *p.array, i));
+    each_row(parts, [&](const ArrowArray& a, std::int64_t i) { g.ints.push_back(integer_at(f, a, i)); });
     g.column = Column{'i', g.ints.data()};
   } else if (numeric(f)) {
     g.doubles.reserve(n);
-    for (const Part& p : parts)
-      for (std::int64_t i = p.offset; i < p.offset + p.length; ++i)
-        g.doubles.push_back(valid(*p.array, i) ? number_at(f, *p.array, i) : NAN);
+    each_row(parts, [&](const ArrowArray& a, std::int64_t i) {
+      g.doubles.push_back(valid(a, i) ? number_at(f, a, i) : NAN);
+    });
     g.column = Column{'f', g.doubles.data()};
-  } else if (f == "n") {  // all null
-    g.views.assign(n, std::string_view());
-    g.column = Column{'S', g.views.data()};
   } else {
     unsupported("column " + name + " has Arrow type '" + std::string(f) +
                 "': pass text, numbers, booleans or dates (cast it first)");
