@@ -412,4 +412,34 @@ inline int match_column(std::string_view name, const Model& model) {
   return -1;
 }
 
+// Powers of ten of the amount units a header or a cell may name, relative to 元.
+inline int amount_power(std::string_view unit) {
+  if (unit == "元") return 0;
+  if (unit == "万元") return 4;
+  if (unit == "亿元") return 8;
+  return -1;
+}
+
+// The upload template's example row carries this code; a row with it is the
+// example left in place, not an enterprise.
+inline constexpr std::string_view example_credit_code = "91350100M000100Y43";
+
+// Whether an upload must have this column: the key, the name and the region
+// (peers and ranks), every scored indicator, and the input-only indicators the
+// stage rule or a bonus item reads.
+inline bool column_required(int column, const Model& model) {
+  switch (column) {
+    case credit_code_column:
+    case name_column:
+    case region_column: return true;
+    default: break;
+  }
+  if (column < attribute_count) return false;
+  const auto& indicator = model.indicators[static_cast<std::size_t>(column - attribute_count)];
+  if (!indicator.weights.empty() || !indicator.category.empty()) return true;
+  if (model.stage_rule.basis == StageBasis::revenue && model.stage_rule.indicator == indicator.id) return true;
+  return std::any_of(model.bonus.begin(), model.bonus.end(),
+                     [&](const BonusItem& b) { return b.indicator == indicator.id; });
+}
+
 }  // namespace cxjf::detail

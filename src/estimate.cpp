@@ -379,10 +379,17 @@ EstimationRecord Estimator::estimate(Upload upload, const Principal& principal, 
   return record;
 }
 
-namespace {
+std::string cell_reference(const CellError& error) {
+  if (error.column_number <= 0) return {};
+  std::string letters;
+  for (std::int64_t c = error.column_number; c > 0; c = (c - 1) / 26)
+    letters.insert(letters.begin(), static_cast<char>('A' + (c - 1) % 26));
+  return letters + std::to_string(error.row);
+}
 
-const char* status_name(EstimateStatus s) { return s == EstimateStatus::registered ? "registered" : "estimated"; }
-const char* status_zh(EstimateStatus s) { return s == EstimateStatus::registered ? "已入统（实际分值）" : "未入统（预估分值）"; }
+
+const char* estimate_status_name(EstimateStatus s) { return s == EstimateStatus::registered ? "registered" : "estimated"; }
+const char* estimate_status_zh(EstimateStatus s) { return s == EstimateStatus::registered ? "已入统（实际分值）" : "未入统（预估分值）"; }
 
 std::string number_text(double v) {
   if (std::isnan(v)) return "";
@@ -391,7 +398,6 @@ std::string number_text(double v) {
   return buf;
 }
 
-}  // namespace
 
 std::string EstimationRecord::to_json(const Snapshot& snap, bool ledgers) const {
   const Model& model = snap.model;
@@ -403,6 +409,8 @@ std::string EstimationRecord::to_json(const Snapshot& snap, bool ledgers) const 
   doc["snapshot_hash"] = snapshot_hash;
   doc["principal"] = principal;
   doc["encoding"] = encoding_name(encoding);
+  if (!upload.sheet.empty()) doc["sheet"] = upload.sheet;
+  doc["header_row"] = upload.header_row;
   doc["counts"] = {{"rows_read", counts.rows_read}, {"scored", counts.scored},       {"registered", counts.registered},
                    {"estimated", counts.estimated}, {"rejected", counts.rejected},   {"duplicates", counts.duplicates},
                    {"bad_cells", counts.bad_cells}};
@@ -413,7 +421,7 @@ std::string EstimationRecord::to_json(const Snapshot& snap, bool ledgers) const 
     rj["row"] = r.source_row;
     rj["credit_code"] = table.credit_code[i];
     rj["name"] = table.name[i];
-    rj["status"] = status_name(r.status);
+    rj["status"] = estimate_status_name(r.status);
     rj["score"] = units_text(r.published_units, model.scale.decimals);
     rj["grade"] = model.grades[static_cast<std::size_t>(r.grade)].id;
     rj["stage"] = model.stages[static_cast<std::size_t>(r.ledger.stage)].name_zh;
@@ -447,8 +455,8 @@ std::string EstimationRecord::to_json(const Snapshot& snap, bool ledgers) const 
   doc["rejected"] = rejected_json;
   nlohmann::ordered_json errors_json = nlohmann::ordered_json::array();
   for (const CellError& e : upload.errors)
-    errors_json.push_back({{"row", e.row}, {"column", e.column}, {"raw", e.raw}, {"reason_zh", e.reason_zh},
-                           {"reason_en", e.reason_en}});
+    errors_json.push_back({{"row", e.row}, {"column", e.column}, {"cell", cell_reference(e)}, {"raw", e.raw},
+                           {"reason_zh", e.reason_zh}, {"reason_en", e.reason_en}});
   doc["errors"] = errors_json;
   doc["unknown_columns"] = upload.unknown_columns;
   return doc.dump(2);
@@ -468,50 +476,6 @@ std::string differences_text(const Model& model, const EstimateRow& row) {
             (std::isnan(d.uploaded) ? "—" : number_text(d.uploaded)) + " → " +
             (std::isnan(d.stored) ? "—" : number_text(d.stored));
   return text;
-}
-
-void EstimationRecord::write_results_csv(std::ostream& out, const Snapshot& snap) const {
-  const Model& model = snap.model;
-  const Table& table = upload.table;
-  out << "\xEF\xBB\xBF"
-      << "row,credit_code,name,status,状态,score,grade,stage,peer_group";
-  for (RankLevel level : estimate_rank_levels) out << ",rank_" << rank_level_name(level);
-  out << ",duplicate,bad_cells_treated_as_missing,differences\r\n";
-  for (const EstimateRow& r : rows) {
-    auto i = static_cast<std::size_t>(r.table_row);
-    out << r.source_row << ',' << table.credit_code[i] << ',' << csv_field(table.name[i]) << ',' << status_name(r.status) << ','
-        << status_zh(r.status) << ',' << units_text(r.published_units, model.scale.decimals) << ','
-        << model.grades[static_cast<std::size_t>(r.grade)].id << ','
-        << model.stages[static_cast<std::size_t>(r.ledger.stage)].name_zh << ','
-        << csv_field(snap.reference.group_label(model, r.ledger.peer_group));
-    for (std::int32_t rank : r.rank) {
-      out << ',';
-      if (rank > 0) out << rank;
-    }
-    out << ',' << (r.duplicate ? "1" : "0") << ',' << csv_field(bad_cells_text(model, r)) << ','
-        << csv_field(differences_text(model, r)) << "\r\n";
-  }
-}
-
-void EstimationRecord::write_errors_csv(std::ostream& out) const {
-  out << "\xEF\xBB\xBF"
-      << "row,kind,column,raw,reason_zh,reason_en\r\n";
-  // One report in row order: rejected rows and bad cells interleaved.
-  std::size_t e = 0, r = 0;
-  const auto& errors = upload.errors;
-  const auto& rejected = upload.rejected;
-  while (e < errors.size() || r < rejected.size()) {
-    bool cell = r >= rejected.size() || (e < errors.size() && errors[e].row <= rejected[r].row);
-    if (cell) {
-      const CellError& x = errors[e++];
-      out << x.row << ",cell," << csv_field(x.column) << ',' << csv_field(x.raw) << ',' << csv_field(x.reason_zh) << ','
-          << csv_field(x.reason_en) << "\r\n";
-    } else {
-      const RejectedRow& x = rejected[r++];
-      out << x.row << ",rejected_row,统一社会信用代码," << csv_field(x.credit_code) << ',' << csv_field(x.reason_zh) << ','
-          << csv_field(x.reason_en) << "\r\n";
-    }
-  }
 }
 
 }  // namespace cxjf

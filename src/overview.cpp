@@ -1365,14 +1365,6 @@ ListedEnterprise OverviewIndex::Impl::listed(std::int32_t row, RankLevel level) 
 
 namespace {
 
-// The national lists in their published order (DOMAIN.md §6), so that
-// charts keep their order whatever order the data listed them in.
-constexpr std::array<std::string_view, 8> standard_tech_fields = {
-    "电子信息", "生物与新医药", "航空航天", "新材料", "高技术服务", "新能源与节能", "资源与环境", "先进制造与自动化"};
-constexpr std::array<std::string_view, 9> standard_qualifications = {
-    "高新技术企业", "科技型中小企业", "创新型中小企业", "专精特新中小企业", "专精特新“小巨人”企业",
-    "制造业单项冠军", "瞪羚企业", "独角兽企业", "上市企业"};
-
 // Codes of a dictionary: those on the standard list first, in its order,
 // then the others in dictionary order.
 template <std::size_t N>

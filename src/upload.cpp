@@ -10,11 +10,13 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unordered_set>
 
 #include "csv_text.hpp"
+#include "xlsx/reader.hpp"
 #include "cxjf/credit_code.hpp"
 #include "cxjf/csv.hpp"
 #include "cxjf/error.hpp"
@@ -26,9 +28,6 @@ namespace {
 using namespace detail;
 
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
-// The template's example row carries this code; a row with it is the example
-// left in place, not an enterprise.
-constexpr std::string_view example_credit_code = "91350100M000100Y43";
 
 // ---------------------------------------------------------------------------
 // Encoding.
@@ -47,12 +46,6 @@ std::int64_t row_at(std::string_view bytes, std::size_t offset) {
 // Files that are not CSV at all get a message saying what they are, instead
 // of "missing columns" or an encoding error on row 1.
 void refuse_non_text(std::string_view bytes) {
-  if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4) ||
-      bytes.substr(0, 4) == std::string_view("\xD0\xCF\x11\xE0", 4))
-    throw InputError(0, "",
-                     "this is an Excel workbook (.xlsx or .xls), not a CSV file: in Excel choose Save As, "
-                     "\"CSV UTF-8 (Comma delimited)\", and upload that file (这是Excel工作簿，不是CSV文件：请另存为"
-                     "“CSV UTF-8（逗号分隔）”后上传)");
   if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")
     throw InputError(0, "",
                      "the file is UTF-16 (Excel's \"Unicode Text\"), not CSV: save it as \"CSV UTF-8 (Comma "
@@ -179,13 +172,6 @@ std::string header_key(std::string_view header) {
   return key;
 }
 
-// Powers of ten of the amount units a header may name, relative to 元.
-int amount_power(std::string_view unit) {
-  if (unit == "元") return 0;
-  if (unit == "万元") return 4;
-  if (unit == "亿元") return 8;
-  return -1;
-}
 
 bool is_percent_unit(std::string_view unit) { return same_unit(unit, "%"); }
 
@@ -266,17 +252,34 @@ NumberCell read_number(std::string_view raw, std::string_view unit, int shift, P
   if (none_marker(s)) return cell;
   cell.kind = CellKind::bad;
   auto text = [raw] { return std::string(raw); };  // for messages only
+  // A unit written after the number: %, ‰, or an amount in 元, 万元, 亿元.
+  enum class Written { none, percent, permille, amount } written = Written::none;
+  int cell_power = 0;  // of an amount unit, relative to 元
   if (!s.empty() && s.back() == '%') {
-    cell.percent_sign = true;
+    written = Written::percent;
     s = trim(s.substr(0, s.size() - 1));
+  } else if (ends_with(s, "‰")) {
+    written = Written::permille;
+    s = trim(s.substr(0, s.size() - std::string_view("‰").size()));
+  } else {
+    for (std::string_view u : {"万元", "亿元", "元"})
+      if (ends_with(s, u)) {
+        written = Written::amount;
+        cell_power = amount_power(u);
+        s = trim(s.substr(0, s.size() - u.size()));
+        break;
+      }
   }
+  cell.percent_sign = written == Written::percent;
   auto numeric = [](char c) {
     return (c >= '0' && c <= '9') || c == '.' || c == ',' || c == '+' || c == '-' || c == 'e' || c == 'E';
   };
   if (s.empty() || !std::all_of(s.begin(), s.end(), numeric)) {
-    cell.reason = {"'" + text() + "' is not a number: write only the number, in the unit of the header (e.g. 1234.5); "
-                                "leave the cell empty or write — when there is no value",
-                   "“" + text() + "”不是数字：请只填写数字，单位以表头为准（如1234.5）；没有数据请留空或填“—”"};
+    cell.reason = {"'" + text() + "' is not a number: write the number in the unit of the header (e.g. 1234.5), or "
+                                "with one of the units 元, 万元, 亿元, %, ‰ after it; leave the cell empty or write — "
+                                "when there is no value",
+                   "“" + text() + "”不是数字：请填写数字，单位以表头为准（如1234.5），或在数字后写明单位元、万元、亿元、%、‰；"
+                                "没有数据请留空或填“—”"};
     return cell;
   }
   std::string plain;
@@ -292,17 +295,30 @@ NumberCell read_number(std::string_view raw, std::string_view unit, int shift, P
     s = plain;
   }
   const bool percent_column = is_percent_unit(unit);
-  if (cell.percent_sign && !percent_column) {
-    std::string in = unit.empty() ? std::string("plain numbers") : std::string(unit);
-    cell.reason = {"'" + text() + "' is a percentage, but this column takes " + in + ": write the value without '%'",
-                   "“" + text() + "”是百分数，但该列单位为" + (unit.empty() ? std::string("数值") : std::string(unit)) +
-                       "：请去掉“%”"};
+  const std::string in = unit.empty() ? std::string("plain numbers") : std::string(unit);
+  const std::string in_zh = unit.empty() ? std::string("数值") : std::string(unit);
+  if ((written == Written::percent || written == Written::permille) && !percent_column) {
+    cell.reason = {"'" + text() + "' is a percentage, but this column takes " + in + ": write the value without '" +
+                       (written == Written::percent ? "%" : "‰") + "'",
+                   "“" + text() + "”是百分数，但该列单位为" + in_zh + "：请去掉“" +
+                       (written == Written::percent ? "%" : "‰") + "”"};
     return cell;
   }
-  double value = 0;
+  const int column_power = amount_power(unit);
+  if (written == Written::amount && column_power < 0) {
+    cell.reason = {"'" + text() + "' is an amount of money, but this column takes " + in + ": write the value in " + in,
+                   "“" + text() + "”是金额，但该列单位为" + in_zh + "：请按" + in_zh + "填写"};
+    return cell;
+  }
+  // The cell's own unit replaces the header's: 1.6286亿元 in a 万元 column
+  // is 16286 whatever the header says.
+  int total_shift = shift;
+  if (written == Written::amount) total_shift = cell_power - column_power;
+  else if (written == Written::permille) total_shift = -1;
   // A fraction is shifted two places in its decimal text, so 0.07 is exactly 7.
-  const bool fraction = percent_column && !cell.percent_sign && form == PercentForm::fraction;
-  NumberStatus status = parse_shifted(s, fraction ? shift + 2 : shift, value);
+  else if (percent_column && written == Written::none && form == PercentForm::fraction) total_shift = shift + 2;
+  double value = 0;
+  NumberStatus status = parse_shifted(s, total_shift, value);
   if (status == NumberStatus::not_a_number) {
     cell.reason = {"'" + text() + "' is not a number: write digits with at most one decimal point, e.g. 1234.5",
                    "“" + text() + "”不是数字：请填写数字，如1234.5"};
@@ -491,22 +507,100 @@ std::optional<std::string> read_industry(std::string_view raw, std::string& scra
 // people type between qualifications.
 constexpr std::string_view upload_separators[] = {";", "；", "、", ",", "，"};
 
-// Whether an upload must have this column: the key, the name and the region
-// (peers and ranks), every scored indicator, and the input-only indicators the
-// stage rule or a bonus item reads.
-bool column_required(int column, const Model& model) {
-  switch (column) {
-    case credit_code_column:
-    case name_column:
-    case region_column: return true;
-    default: break;
+// ---- Rows, from a CSV file or a worksheet.
+
+// One row as the upload reader takes it.
+struct SourceRow {
+  std::int64_t line = 0;                 // spreadsheet row
+  std::vector<std::string> fields;       // cell text, column by column
+  std::vector<xlsx::CellKind> kinds;     // per field for a worksheet; empty for CSV
+  std::size_t bytes = 0;                 // as written (CSV); 0 for a worksheet
+  std::size_t found = 0;                 // cells found, kept or not
+  std::size_t cut = std::string_view::npos;  // first cell cut at the byte limit
+};
+
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  virtual bool next(SourceRow& row) = 0;
+};
+
+class CsvRows : public RowSource {
+ public:
+  CsvRows(std::string_view text, const UploadLimits& limits) : reader_(text) {
+    reader_.limit(limits.max_columns + 1, limits.max_cell_bytes);
   }
-  if (column < attribute_count) return false;
-  const auto& indicator = model.indicators[static_cast<std::size_t>(column - attribute_count)];
-  if (!indicator.weights.empty() || !indicator.category.empty()) return true;
-  if (model.stage_rule.basis == StageBasis::revenue && model.stage_rule.indicator == indicator.id) return true;
-  return std::any_of(model.bonus.begin(), model.bonus.end(),
-                     [&](const BonusItem& b) { return b.indicator == indicator.id; });
+  bool next(SourceRow& row) override {
+    if (!reader_.next(row.line, row.fields)) return false;
+    row.bytes = reader_.record_bytes();
+    row.found = reader_.fields_found();
+    row.cut = reader_.cut_field();
+    return true;
+  }
+
+ private:
+  CsvReader reader_;
+};
+
+class SheetRows : public RowSource {
+ public:
+  explicit SheetRows(const xlsx::Sheet& sheet, const UploadLimits& limits) : sheet_(sheet), limits_(limits) {}
+  bool next(SourceRow& row) override {
+    if (i_ == sheet_.rows.size()) return false;
+    const xlsx::Row& r = sheet_.rows[i_++];
+    const std::size_t width = r.cells.empty() ? 0 : static_cast<std::size_t>(r.cells.back().column) + 1;
+    row.line = r.number;
+    row.fields.assign(width, std::string());
+    row.kinds.assign(width, xlsx::CellKind::text);
+    row.bytes = 0;
+    row.found = r.wide ? limits_.max_columns + 1 : width;
+    row.cut = std::string_view::npos;
+    for (const xlsx::Cell& c : r.cells) {
+      const auto k = static_cast<std::size_t>(c.column);
+      row.fields[k] = c.text;
+      row.kinds[k] = c.kind;
+      if (c.cut && row.cut == std::string_view::npos) row.cut = k;
+    }
+    return true;
+  }
+
+ private:
+  const xlsx::Sheet& sheet_;
+  const UploadLimits& limits_;
+  std::size_t i_ = 0;
+};
+
+bool blank(const std::vector<std::string>& fields) {
+  return std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return trim(f).empty(); });
+}
+
+// The template column a header key (header_key of the cell) names, or -1;
+// `split` gets its name and unit, views of `key`, when it has a unit.
+int header_column(const std::string& key, const Model& model, std::optional<NameAndUnit>* split = nullptr) {
+  if (key.empty()) return -1;
+  int column = match_column(key, model);
+  if (column >= 0) return column;
+  std::optional<NameAndUnit> parts = split_unit(key);
+  if (parts) column = match_column(parts->name, model);
+  if (split) *split = std::move(parts);
+  return column;
+}
+
+// A row names this many distinct template columns at least to be taken for
+// the header when none is given: a title row ("2024年创新积分测算表"), a
+// merged group header or an instructions line names fewer.
+constexpr int header_min_columns = 3;
+// The header is looked for among the first non-blank rows, this many.
+constexpr int header_search_rows = 30;
+
+// How many distinct template columns the cells of a row name.
+int columns_named(const std::vector<std::string>& fields, const Model& model) {
+  std::vector<int> seen;
+  for (const auto& f : fields) {
+    const int c = header_column(header_key(f), model);
+    if (c >= 0 && std::find(seen.begin(), seen.end(), c) == seen.end()) seen.push_back(c);
+  }
+  return static_cast<int>(seen.size());
 }
 
 // The reader of one upload: the header's mapping, then row by row.
@@ -526,55 +620,72 @@ class UploadReader {
     for (const NegativeItem& item : model.negatives) budget_[2].named.insert(item.name_zh);
   }
 
-  void read(std::string_view text) {
-    CsvReader reader(text);
-    reader.limit(limits_.max_columns + 1, limits_.max_cell_bytes);
-    std::vector<std::string> fields;
-    std::int64_t line = 0;
-    // Blank lines above the header are not the header.
-    bool have_header = false;
-    while (reader.next(line, fields))
-      if (!blank(fields)) {
-        have_header = true;
+  // Reads the rows of `source`. The header is row `header_row` when given;
+  // otherwise the first row naming enough template columns among the first
+  // non-blank rows, or failing that the first non-blank row. Rows above the
+  // header are titles, not data.
+  void read(RowSource& source, std::int64_t header_row) {
+    std::vector<SourceRow> ahead;
+    std::size_t header = std::string_view::npos;
+    for (SourceRow row; source.next(row);) {
+      if (header_row > 0 ? row.line > header_row : ahead.size() >= static_cast<std::size_t>(header_search_rows)) {
+        ahead.push_back(std::move(row));
         break;
       }
-    if (!have_header) throw InputError(1, "", "the file is empty: the first row must be the template's header (文件为空)");
-    if (const auto problem = too_big(reader); !problem.first.empty())
-      throw InputError(line, "", "the header " + problem.first);
-    map_header(line, fields);
-    unnamed_with_data_.assign(header_.size(), false);
-    builder_.reserve(std::min<std::int64_t>(std::count(text.begin(), text.end(), '\n'), limits_.max_rows));
-    while (reader.next(line, fields)) {
-      if (blank(fields) || is_id_row(fields)) continue;
-      if (upload_.rows_read >= limits_.max_rows)
-        throw InputError(line, "", "the upload has more than " + std::to_string(limits_.max_rows) +
-                                       " data rows: split it into several uploads (上传数据行数超过上限" +
-                                       std::to_string(limits_.max_rows) + "行，请分批上传)");
-      if (auto problem = too_big(reader); !problem.first.empty()) {
-        ++upload_.rows_read;
-        reject(line, fields, "the row " + problem.first, std::move(problem.second));
-        continue;
+      if (blank(row.fields)) continue;
+      ahead.push_back(row);
+      if (header_row > 0 ? row.line == header_row : columns_named(row.fields, model_) >= header_min_columns) {
+        header = ahead.size() - 1;
+        break;
       }
-      read_row(line, fields);
     }
+    if (header_row > 0 && header == std::string_view::npos)
+      throw InputError(header_row, "",
+                       "row " + std::to_string(header_row) + ", given as the header, is empty (指定的表头行为空)");
+    if (ahead.empty() || (header == std::string_view::npos && blank(ahead.front().fields)))
+      throw InputError(1, "", "the file is empty: it must have the template's header row (文件为空)");
+    if (header == std::string_view::npos) header = 0;
+    const SourceRow& head = ahead[header];
+    upload_.header_row = head.line;
+    if (const auto problem = too_big(head); !problem.first.empty())
+      throw InputError(head.line, "", "the header " + problem.first);
+    map_header(head.line, head.fields);
+    unnamed_with_data_.assign(header_.size(), false);
+    for (std::size_t i = header + 1; i < ahead.size(); ++i) data_row(ahead[i]);
+    for (SourceRow row; source.next(row);) data_row(row);
     finish();
   }
 
  private:
-  // What makes the record just read exceed a limit (English, with the
-  // Chinese after it in brackets, and Chinese alone), or empty.
-  std::pair<std::string, std::string> too_big(const CsvReader& reader) const {
-    if (reader.record_bytes() > limits_.max_row_bytes) {
-      const std::string n = std::to_string(reader.record_bytes()), limit = std::to_string(limits_.max_row_bytes);
+  void data_row(const SourceRow& row) {
+    if (blank(row.fields) || is_id_row(row.fields)) return;
+    if (upload_.rows_read >= limits_.max_rows)
+      throw InputError(row.line, "", "the upload has more than " + std::to_string(limits_.max_rows) +
+                                         " data rows: split it into several uploads (上传数据行数超过上限" +
+                                         std::to_string(limits_.max_rows) + "行，请分批上传)");
+    if (auto problem = too_big(row); !problem.first.empty()) {
+      ++upload_.rows_read;
+      reject(row.line, row.fields, "the row " + problem.first, std::move(problem.second));
+      return;
+    }
+    kinds_ = &row.kinds;
+    read_row(row.line, row.fields);
+  }
+
+  // What makes a row exceed a limit (English, with the Chinese after it in
+  // brackets, and Chinese alone), or empty.
+  std::pair<std::string, std::string> too_big(const SourceRow& row) const {
+    if (row.bytes > limits_.max_row_bytes) {
+      const std::string n = std::to_string(row.bytes), limit = std::to_string(limits_.max_row_bytes);
       return {"holds " + n + " bytes, more than the limit of " + limit + " (行过长)",
               "本行" + n + "字节，超过上限" + limit + "字节"};
     }
-    if (reader.fields_found() > limits_.max_columns) {
+    if (row.found > limits_.max_columns) {
       const std::string limit = std::to_string(limits_.max_columns);
       return {"has more than " + limit + " cells (单元格数超过上限)", "单元格数超过上限" + limit + "个"};
     }
-    if (reader.cut_field() != std::string_view::npos) {
-      const std::size_t c = reader.cut_field();
+    if (row.cut != std::string_view::npos) {
+      const std::size_t c = row.cut;
       const std::string name = c < header_.size() ? " (" + header_[c] + ")" : "";
       const std::string column = std::to_string(c + 1), limit = std::to_string(limits_.max_cell_bytes);
       return {"has a cell in column " + column + name + " of more than " + limit + " bytes (单元格过长)",
@@ -583,24 +694,19 @@ class UploadReader {
     return {};
   }
 
-  static bool blank(const std::vector<std::string>& fields) {
-    return std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return trim(f).empty(); });
-  }
-
   void map_header(std::int64_t line, const std::vector<std::string>& fields) {
     header_ = fields;
     column_of_.assign(header_.size(), -1);
     unnamed_.assign(header_.size(), false);
     bool any = false;
     for (std::size_t h = 0; h < header_.size(); ++h) {
-      std::string key = header_key(header_[h]);
+      const std::string key = header_key(header_[h]);
       if (key.empty()) {
         unnamed_[h] = true;
         continue;
       }
-      int column = match_column(key, model_);
       std::optional<NameAndUnit> split;
-      if (column < 0 && (split = split_unit(key))) column = match_column(split->name, model_);
+      const int column = header_column(key, model_, &split);
       if (column < 0) continue;
       any = true;
       auto& slot = source_[static_cast<std::size_t>(column)];
@@ -637,8 +743,9 @@ class UploadReader {
     if (model_.stage_rule.basis == StageBasis::age && source_[stage_column] < 0 && source_[founded_column] < 0)
       require(founded + " or " + stage, founded_id + " or " + stage_id, founded + "或" + stage);
     if (missing_en.empty()) return;
-    std::string message = any ? "" : "no cell of this row is a column of the template: the first row must be the "
-                                     "template's header row (cxjf template) (首行应为模板表头); ";
+    std::string message = any ? "" : "no cell of this row is a column of the template: the header row must hold the "
+                                     "template's column names (cxjf template); if the header is further down, say "
+                                     "which row it is (表头行应为模板列名，表头不在此行时请指定表头行号); ";
     throw InputError(line, "",
                      message + "missing columns: " + missing_en + "; add them with the template's headers (缺少必需的列：" +
                          missing_zh + "；请按模板补齐)");
@@ -681,10 +788,29 @@ class UploadReader {
     return fields[static_cast<std::size_t>(h)];
   }
 
+  // What the workbook cell under `column` held (text for CSV).
+  xlsx::CellKind kind(int column) const {
+    const int h = source_[static_cast<std::size_t>(column)];
+    if (!kinds_ || h < 0 || static_cast<std::size_t>(h) >= kinds_->size()) return xlsx::CellKind::text;
+    return (*kinds_)[static_cast<std::size_t>(h)];
+  }
+
+  // A formula whose value was never computed (a workbook written by a
+  // program rather than saved by Excel) has nothing to read.
+  std::optional<Reason> uncomputed(int column, std::string_view cell) const {
+    if (kind(column) != xlsx::CellKind::formula) return std::nullopt;
+    const std::string text(cell);
+    return Reason{"the cell holds the formula '" + text + "' but no computed value: open the workbook in Excel or "
+                  "LibreOffice and save it again, or paste the values instead of formulas",
+                  "单元格为公式“" + text + "”但没有计算结果：请在Excel或WPS中打开并重新保存，或改为粘贴数值"};
+  }
+
   void cell_error(std::int64_t line, int column, std::string_view raw_text, Reason reason) {
     int h = source_[static_cast<std::size_t>(column)];
-    row_errors_.push_back({h, CellError{line, header_[static_cast<std::size_t>(h)], std::string(raw_text),
-                                        std::move(reason.en), std::move(reason.zh)}});
+    CellError error{line, header_[static_cast<std::size_t>(h)], std::string(raw_text), std::move(reason.en),
+                    std::move(reason.zh)};
+    error.column_number = h + 1;
+    row_errors_.push_back({h, std::move(error)});
   }
 
   void reject_because(int column, const Reason& reason) {
@@ -719,7 +845,21 @@ class UploadReader {
     row_errors_.clear();
     reject_en_.clear();
     reject_zh_.clear();
-    if (auto problem = check_credit_code(raw(fields, credit_code_column), row_.credit_code, scratch_)) {
+    std::optional<Reason> code_problem;
+    if (kind(credit_code_column) == xlsx::CellKind::number) {
+      const std::string text(raw(fields, credit_code_column));
+      code_problem = Reason{
+          "the credit code '" + text + "' is stored as a number in the workbook: Excel keeps 15 digits of a number, "
+          "so the code's last digits are lost; format the column as text (Format Cells > Text) and type the code "
+          "again",
+          "统一社会信用代码“" + text + "”在工作簿中存为数字，Excel只保留15位有效数字，末尾几位已丢失：请将该列设为文本格式"
+          "（设置单元格格式→文本）后重新录入"};
+    } else if (auto formula = uncomputed(credit_code_column, raw(fields, credit_code_column))) {
+      code_problem = std::move(formula);
+    } else {
+      code_problem = check_credit_code(raw(fields, credit_code_column), row_.credit_code, scratch_);
+    }
+    if (auto& problem = code_problem) {
       cell_error(line, credit_code_column, raw(fields, credit_code_column), *problem);
       reject_because(credit_code_column, *problem);
     } else if (row_.credit_code == example_credit_code) {
@@ -806,7 +946,13 @@ class UploadReader {
       if (source_[static_cast<std::size_t>(column)] < 0) continue;
       const auto& indicator = model_.indicators[static_cast<std::size_t>(j)];
       std::string_view cell = raw(fields, column);
-      NumberCell number = read_number(cell, indicator.unit, shift_[static_cast<std::size_t>(j)], percent_form_, scratch_);
+      NumberCell number;
+      if (auto formula = uncomputed(column, cell)) {
+        number.kind = CellKind::bad;
+        number.reason = std::move(*formula);
+      } else {
+        number = read_number(cell, indicator.unit, shift_[static_cast<std::size_t>(j)], percent_form_, scratch_);
+      }
       if (number.kind == CellKind::bad) {
         bad |= std::uint64_t{1} << j;
         number.reason.en += "; the cell is treated as missing";
@@ -904,6 +1050,7 @@ class UploadReader {
   std::array<MultiBudget, 3> budget_;  // tech fields, qualifications, negatives
 
   // Per row, reused.
+  const std::vector<xlsx::CellKind>* kinds_ = nullptr;  // of the row being read; empty for CSV
   Row row_;
   std::vector<std::pair<int, CellError>> row_errors_;  // with their file column, to sort
   std::string reject_en_, reject_zh_;
@@ -950,12 +1097,110 @@ namespace {
 }
 }  // namespace
 
+namespace {
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "'" : ", '") + n + "'";
+  return list;
+}
+
+// The row a sheet's header would be on, found as read() finds it, or 0.
+std::int64_t header_row_of(const xlsx::Sheet& sheet, const Model& model) {
+  int seen = 0;
+  for (const xlsx::Row& row : sheet.rows) {
+    if (++seen > header_search_rows) break;
+    std::vector<std::string> fields;
+    for (const auto& c : row.cells) fields.push_back(c.text);
+    if (columns_named(fields, model) >= header_min_columns) return row.number;
+  }
+  return 0;
+}
+
+// The worksheet to read: the one asked for, or the one whose rows hold the
+// template's header. None or two such sheets are refused, naming them.
+const xlsx::Sheet& choose_sheet(const xlsx::Workbook& book, const Model& model, const UploadOptions& options) {
+  std::vector<std::string> names;
+  for (const auto& sheet : book.sheets) names.push_back(sheet.name);
+  if (!options.sheet.empty() || options.sheet_index > 0) {
+    for (std::size_t i = 0; i < book.sheets.size(); ++i)
+      if (book.sheets[i].loaded) return book.sheets[i];
+    const std::string asked = options.sheet.empty() ? "number " + std::to_string(options.sheet_index)
+                                                    : "'" + options.sheet + "'";
+    throw InputError(0, "", "the workbook has no sheet " + asked + "; its sheets are " + quoted_list(names) +
+                                " (工作簿中没有指定的工作表，现有工作表：" + quoted_list(names) + ")");
+  }
+  std::vector<const xlsx::Sheet*> matching;
+  for (const auto& sheet : book.sheets)
+    if (header_row_of(sheet, model) > 0) matching.push_back(&sheet);
+  if (matching.size() == 1) return *matching.front();
+  if (matching.size() > 1) {
+    std::vector<std::string> both;
+    for (const auto* sheet : matching) both.push_back(sheet->name);
+    throw InputError(0, "", "the sheets " + quoted_list(both) + " all have the template's header row: say which one "
+                            "to read (--sheet), or delete the others (多个工作表均含模板表头：" + quoted_list(both) +
+                            "，请指定要读取的工作表)");
+  }
+  // No header anywhere: a single sheet with rows gets the usual errors of
+  // its first row; several are refused, naming them.
+  std::vector<const xlsx::Sheet*> filled;
+  for (const auto& sheet : book.sheets)
+    if (!sheet.rows.empty()) filled.push_back(&sheet);
+  if (filled.size() == 1) return *filled.front();
+  throw InputError(0, "", "no sheet of the workbook has the template's header row (统一社会信用代码, 企业名称, 行政区划代码, "
+                          "...); its sheets are " + quoted_list(names) + ": fill the template's sheet (cxjf template) "
+                          "or say which sheet and header row to read (工作簿中没有含模板表头的工作表，现有工作表：" +
+                          quoted_list(names) + ")");
+}
+
+// An InputError of a worksheet: the same row and column, the sheet named
+// first in the message.
+InputError in_sheet(const InputError& e, const std::string& sheet) {
+  return InputError(e.row(), e.column(), "sheet '" + sheet + "' (工作表“" + sheet + "”): " + e.reason());
+}
+
+Upload read_workbook(std::string_view bytes, const Model& model, const UploadOptions& options) {
+  const UploadLimits& limits = options.limits;
+  xlsx::Limits book_limits;
+  book_limits.max_unpacked_bytes = limits.max_unpacked_bytes;
+  book_limits.max_cells = limits.max_cells;
+  book_limits.max_columns = limits.max_columns;
+  book_limits.max_cell_bytes = limits.max_cell_bytes;
+  const xlsx::Workbook book = xlsx::read(bytes, book_limits, [&](const std::string& name, std::size_t index) {
+    if (!options.sheet.empty()) return name == options.sheet;
+    if (options.sheet_index > 0) return index + 1 == static_cast<std::size_t>(options.sheet_index);
+    return true;
+  });
+  const xlsx::Sheet& sheet = choose_sheet(book, model, options);
+  Upload upload;
+  upload.encoding = Encoding::utf8;
+  upload.sheet = sheet.name;
+  SheetRows rows(sheet, limits);
+  try {
+    UploadReader(model, upload, options.percent_form, limits).read(rows, options.header_row);
+  } catch (const InputError& e) {
+    throw in_sheet(e, sheet.name);
+  }
+  return upload;
+}
+
+}  // namespace
+
 Upload read_upload(std::string_view bytes, const Model& model, const UploadOptions& options) {
+  if (bytes.size() > options.limits.max_bytes) too_large(bytes.size(), options.limits);
+  if (xlsx::is_zip(bytes)) return read_workbook(bytes, model, options);
+  if (xlsx::is_encrypted_package(bytes))
+    throw InputError(0, "", "the workbook is protected by a password: remove the password (File > Info > Protect "
+                            "Workbook) and save it again (工作簿设有密码，请取消密码后重新保存)");
+  if (xlsx::is_compound_file(bytes))
+    throw InputError(0, "", "this is an Excel 97-2003 workbook (.xls), which cxjf does not read: in Excel choose "
+                            "Save As, \"Excel Workbook (*.xlsx)\" or \"CSV UTF-8\", and upload that file "
+                            "(这是旧版.xls工作簿：请另存为.xlsx或“CSV UTF-8（逗号分隔）”后上传)");
   Upload upload;
   std::string storage;
-  if (bytes.size() > options.limits.max_bytes) too_large(bytes.size(), options.limits);
   std::string_view text = decode(bytes, options.encoding, upload.encoding, storage);
-  UploadReader(model, upload, options.percent_form, options.limits).read(text);
+  CsvRows rows(text, options.limits);
+  UploadReader(model, upload, options.percent_form, options.limits).read(rows, options.header_row);
   return upload;
 }
 
@@ -967,53 +1212,15 @@ Upload read_upload_file(const std::string& path, const Model& model, const Uploa
 }
 
 Upload read_upload(std::string_view bytes, const Model& model, Encoding encoding) {
-  return read_upload(bytes, model, UploadOptions{encoding, PercentForm::percent, {}});
+  UploadOptions options;
+  options.encoding = encoding;
+  return read_upload(bytes, model, options);
 }
 
 Upload read_upload_file(const std::string& path, const Model& model, Encoding encoding) {
-  return read_upload_file(path, model, UploadOptions{encoding, PercentForm::percent, {}});
-}
-
-std::string upload_template_csv(const Model& model) {
-  std::string header, ids, example;
-  auto add = [](std::string& line, std::string_view field) {
-    if (!line.empty()) line += ',';
-    line += csv_field(field);
-  };
-  // 是否入统 is left out: whether an enterprise is registered is what
-  // estimation looks up, not something the uploader states.
-  for (int a = 0; a < attribute_count; ++a) {
-    if (a == registered_column) continue;
-    const auto& column = attribute_columns()[static_cast<std::size_t>(a)];
-    add(header, column.name_zh);
-    add(ids, column.id);
-    std::string_view value;
-    switch (a) {
-      case credit_code_column: value = example_credit_code; break;
-      case name_column: value = "示例科技有限公司（示例行）"; break;
-      case region_column: value = "350102"; break;
-      case zone_column: value = "福州高新技术产业开发区"; break;
-      case industry_column: value = "C"; break;
-      case tech_fields_column: value = "电子信息;先进制造与自动化"; break;
-      case qualifications_column: value = "高新技术企业;科技型中小企业"; break;
-      case founded_column: value = "2015-06-30"; break;
-      case stage_column:
-        // Only a model that takes the stage from the data needs one; any
-        // other assigns it, and a stage given here would override that.
-        if (model.stage_rule.basis == StageBasis::data && !model.stages.empty()) value = model.stages[0].name_zh;
-        break;
-      default: break;
-    }
-    add(example, value);
-  }
-  for (const auto& indicator : model.indicators) {
-    add(header, indicator_header(indicator));
-    add(ids, indicator.id);
-    const std::string& unit = indicator.unit;
-    add(example, unit == "万元" ? "1234.5" : unit == "元" ? "12345000" : unit == "亿元" ? "0.12"
-                 : is_percent_unit(unit) ? "12.5" : "3");
-  }
-  return std::string(utf8_bom) + header + "\r\n" + ids + "\r\n" + example + "\r\n";
+  UploadOptions options;
+  options.encoding = encoding;
+  return read_upload_file(path, model, options);
 }
 
 }  // namespace cxjf

@@ -157,9 +157,9 @@ void expect_fixture_rows(const Upload& u) {
   EXPECT_EQ(u.errors[0].row, 5);
   EXPECT_EQ(u.errors[0].column, "统一社会信用代码");
   expect_error(u.errors[1], 6, "研发费用金额（万元）", "12,5万",
-               "'12,5万' is not a number: write only the number, in the unit of the header (e.g. 1234.5); leave the "
+               "'12,5万' is not a number: write the number in the unit of the header (e.g. 1234.5), or with one of the units 元, 万元, 亿元, %, ‰ after it; leave the "
                "cell empty or write — when there is no value; the cell is treated as missing",
-               "“12,5万”不是数字：请只填写数字，单位以表头为准（如1234.5）；没有数据请留空或填“—”；本格按缺失处理");
+               "“12,5万”不是数字：请填写数字，单位以表头为准（如1234.5），或在数字后写明单位元、万元、亿元、%、‰；没有数据请留空或填“—”；本格按缺失处理");
   EXPECT_EQ(u.unknown_columns, (std::vector<std::string>{"备注"}));
 }
 
@@ -213,11 +213,23 @@ TEST(UploadEncoding, UndecodableTextNamesTheRow) {
                      "UTF-8（逗号分隔）”)");
 }
 
-TEST(UploadEncoding, WorkbooksAndUtf16AreNamed) {
+TEST(UploadEncoding, DamagedOldAndEncryptedWorkbooksAndUtf16AreNamed) {
   expect_input_error([] { read(std::string("PK\x03\x04rest", 8)); }, 0,
-                     "this is an Excel workbook (.xlsx or .xls), not a CSV file: in Excel choose Save As, \"CSV UTF-8 "
-                     "(Comma delimited)\", and upload that file (这是Excel工作簿，不是CSV文件：请另存为“CSV UTF-8（逗号分隔）”"
-                     "后上传)");
+                     "the workbook is damaged or incomplete: its archive cannot be read (Not a zip archive); save it "
+                     "again from Excel or LibreOffice and upload it whole (工作簿已损坏或不完整，无法读取：请用Excel或WPS"
+                     "重新保存后完整上传)");
+  const std::string compound("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
+  expect_input_error([&] { read(compound + std::string(504, '\0')); }, 0,
+                     "this is an Excel 97-2003 workbook (.xls), which cxjf does not read: in Excel choose Save As, "
+                     "\"Excel Workbook (*.xlsx)\" or \"CSV UTF-8\", and upload that file (这是旧版.xls工作簿：请另存为"
+                     ".xlsx或“CSV UTF-8（逗号分隔）”后上传)");
+  // Excel stores a workbook with a password as a compound file holding the
+  // stream "EncryptedPackage" (MS-OFFCRYPTO), named in UTF-16LE.
+  std::string encrypted = compound + std::string(120, '\0');
+  for (char c : std::string("EncryptedPackage")) encrypted += std::string{c, '\0'};
+  expect_input_error([&] { read(encrypted); }, 0,
+                     "the workbook is protected by a password: remove the password (File > Info > Protect Workbook) "
+                     "and save it again (工作簿设有密码，请取消密码后重新保存)");
   expect_input_error([] { read(std::string("\xFF\xFEs\0", 4)); }, 0,
                      "the file is UTF-16 (Excel's \"Unicode Text\"), not CSV: save it as \"CSV UTF-8 (Comma "
                      "delimited)\" (文件为UTF-16编码：请另存为“CSV UTF-8（逗号分隔）”)");
@@ -260,10 +272,34 @@ TEST(UploadHeader, MissingColumnsAreAllListed) {
                      "营业收入(万元)；请按模板补齐)");
 }
 
+TEST(UploadHeader, TitleRowsAboveTheHeaderAreSkipped) {
+  // Two title rows and a blank one: the header is row 4, the data row 5.
+  Upload u = read("企业创新积分测算表,,,\n填报单位：某区科技局\n\n" + header + "\n" + code_a + ",甲,440305,1,2,3,4\n");
+  EXPECT_EQ(u.header_row, 4);
+  ASSERT_EQ(u.table.size(), 1);
+  EXPECT_EQ(u.source_row[0], 5);
+  EXPECT_EQ(u.rows_read, 1);
+  EXPECT_EQ(value(u, 0, revenue), 4);
+}
+
+TEST(UploadHeader, TheHeaderRowCanBeGiven) {
+  UploadOptions options;
+  options.header_row = 2;
+  Upload u = read_upload("标题,,,\n" + header + "\n" + code_a + ",甲,440305,1,2,3,4\n", model(), options);
+  EXPECT_EQ(u.header_row, 2);
+  ASSERT_EQ(u.table.size(), 1);
+  options.header_row = 9;
+  expect_input_error([&] { read_upload(header + "\n", model(), options); }, 9,
+                     "row 9: row 9, given as the header, is empty (指定的表头行为空)");
+}
+
 TEST(UploadHeader, ATitleRowInsteadOfTheHeaderIsNamed) {
-  expect_input_error([] { read("企业创新积分测算表,,,\n" + header + "\n"); }, 1,
-                     "row 1: no cell of this row is a column of the template: the first row must be the template's "
-                     "header row (cxjf template) (首行应为模板表头); missing columns: 统一社会信用代码 (credit_code), "
+  // No row names three template columns: the first row is taken for the
+  // header, and the message says what a header must hold.
+  expect_input_error([] { read("企业创新积分测算表,,,\n代码,名称\n"); }, 1,
+                     "row 1: no cell of this row is a column of the template: the header row must hold the template's "
+                     "column names (cxjf template); if the header is further down, say which row it is (表头行应为模板"
+                     "列名，表头不在此行时请指定表头行号); missing columns: 统一社会信用代码 (credit_code), "
                      "企业名称 (name), 行政区划代码 (region_code), 研发费用金额(万元) (rd_expense), "
                      "研发费用占营业收入的比例(%) (rd_intensity), 发明专利申请量(件) (patents), 营业收入(万元) (revenue); "
                      "add them with the template's headers (缺少必需的列：统一社会信用代码、企业名称、行政区划代码、"
@@ -409,13 +445,13 @@ TEST(UploadValue, BadCellsAreReportedAndTreatedAsMissing) {
   ASSERT_EQ(u.errors.size(), 5u);
   const std::string column = "研发费用金额(万元)";
   expect_error(u.errors[0], 2, column, "12,5万",
-               "'12,5万' is not a number: write only the number, in the unit of the header (e.g. 1234.5); leave the "
+               "'12,5万' is not a number: write the number in the unit of the header (e.g. 1234.5), or with one of the units 元, 万元, 亿元, %, ‰ after it; leave the "
                "cell empty or write — when there is no value; the cell is treated as missing",
-               "“12,5万”不是数字：请只填写数字，单位以表头为准（如1234.5）；没有数据请留空或填“—”；本格按缺失处理");
+               "“12,5万”不是数字：请填写数字，单位以表头为准（如1234.5），或在数字后写明单位元、万元、亿元、%、‰；没有数据请留空或填“—”；本格按缺失处理");
   expect_error(u.errors[1], 3, column, "abc",
-               "'abc' is not a number: write only the number, in the unit of the header (e.g. 1234.5); leave the cell "
+               "'abc' is not a number: write the number in the unit of the header (e.g. 1234.5), or with one of the units 元, 万元, 亿元, %, ‰ after it; leave the cell "
                "empty or write — when there is no value; the cell is treated as missing",
-               "“abc”不是数字：请只填写数字，单位以表头为准（如1234.5）；没有数据请留空或填“—”；本格按缺失处理");
+               "“abc”不是数字：请填写数字，单位以表头为准（如1234.5），或在数字后写明单位元、万元、亿元、%、‰；没有数据请留空或填“—”；本格按缺失处理");
   expect_error(u.errors[2], 4, column, "12,5",
                "'12,5' is not a number: a comma may only separate thousands (1,234.5), and the decimal point is '.'; "
                "the cell is treated as missing",
@@ -737,7 +773,7 @@ TEST(UploadRows, BlankRowsAndIdRowsAreNotData) {
 
 TEST(UploadRows, AnEmptyFile) {
   expect_input_error([] { read(""); }, 1,
-                     "row 1: the file is empty: the first row must be the template's header (文件为空)");
+                     "row 1: the file is empty: it must have the template's header row (文件为空)");
   Upload u = read(header + "\n");
   EXPECT_EQ(u.rows_read, 0);
   EXPECT_EQ(u.table.size(), 0);

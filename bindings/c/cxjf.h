@@ -273,6 +273,19 @@ CXJF_API cxjf_status cxjf_model_to_json(cxjf_model model, char** json, char** er
  * Errors: CXJF_NULL_ARGUMENT, CXJF_WRONG_HANDLE, CXJF_OUT_OF_MEMORY. */
 CXJF_API cxjf_status cxjf_model_upload_template(cxjf_model model, char** csv, char** error);
 
+/* The model's upload template as an Excel workbook (.xlsx): a sheet 填写说明
+ * (how to fill it), the sheet 上传模板 with the CSV template's rows, the
+ * credit-code and region columns formatted as text, drop-down lists for
+ * industry, stage, technology fields and qualifications (docs/upload.md).
+ *   bytes   receives the workbook (library-allocated, NUL-terminated; free
+ *           with cxjf_free). Required.
+ *   size    receives its size in bytes. Optional (NULL); the workbook holds
+ *           NUL bytes, so a caller that keeps it needs the size.
+ * Errors: CXJF_NULL_ARGUMENT, CXJF_WRONG_HANDLE, CXJF_IO when the workbook
+ * cannot be written (libxlsxwriter writes through a temporary file in
+ * $TMPDIR or /tmp). */
+CXJF_API cxjf_status cxjf_model_upload_template_xlsx(cxjf_model model, char** bytes, size_t* size, char** error);
+
 /* Destroys a model and sets *model to NULL. A NULL `model` or *model is
  * accepted and does nothing. Snapshots scored with the model stay valid.
  * Errors: CXJF_WRONG_HANDLE when *model is not a live model (nothing is freed). */
@@ -715,7 +728,10 @@ typedef enum cxjf_encoding {
 
 /* Estimates an upload given as bytes.
  *   snapshot      the snapshot (borrowed). Required.
- *   upload        the file's bytes (borrowed); need not be NUL-terminated.
+ *   upload        the file's bytes (borrowed); need not be NUL-terminated: an
+ *                 Excel workbook (.xlsx) or CSV, told apart by content. Of a
+ *                 workbook the sheet holding the template's header is read,
+ *                 the header found below any title rows (docs/upload.md).
  *                 Required unless size is 0.
  *   size          number of bytes.
  *   encoding      a cxjf_encoding; CXJF_ENCODING_AUTO unless you know better.
@@ -748,6 +764,19 @@ typedef enum cxjf_encoding {
 CXJF_API cxjf_status cxjf_estimate(cxjf_snapshot snapshot, const char* upload, size_t size, cxjf_encoding encoding,
                                    const char* role, const char* code, uint32_t options, char** record_json,
                                    char** results_csv, char** errors_csv, char** error);
+
+/* cxjf_estimate with the results as one Excel workbook (.xlsx): the sheets
+ * 结果 (the results rows), 错误 (the error report, with each bad cell's sheet
+ * and cell) and 记录 (the record's facts and counts).
+ *   results_xlsx  receives the workbook (library-allocated, NUL-terminated;
+ *                 free with cxjf_free). Optional.
+ *   results_size  receives its size in bytes (the workbook holds NUL bytes).
+ *                 Optional.
+ *   The other parameters and the errors are those of cxjf_estimate. */
+CXJF_API cxjf_status cxjf_estimate_workbook(cxjf_snapshot snapshot, const char* upload, size_t size,
+                                            cxjf_encoding encoding, const char* role, const char* code,
+                                            uint32_t options, char** record_json, char** results_xlsx,
+                                            size_t* results_size, char** error);
 
 /* What one upload may cost (docs/upload.md, "Limits"): past max_bytes or
  * max_rows the upload fails with CXJF_INVALID_INPUT; a row past max_columns,

@@ -379,10 +379,11 @@ cxjf::Principal principal_of(const char* role, const char* code, const char* fun
 cxjf_status estimate(cxjf_snapshot snapshot, bool from_file, const char* bytes, size_t size, const char* path,
                      cxjf_encoding encoding,
                      const char* role, const char* code, uint32_t options, char** record_json, char** results_csv,
-                     char** errors_csv, char** error, const char* function) {
+                     char** errors_csv, char** results_xlsx, size_t* xlsx_size, char** error, const char* function) {
   CXJF_API_BEGIN(error)
-  for (char** out : {record_json, results_csv, errors_csv})
+  for (char** out : {record_json, results_csv, errors_csv, results_xlsx})
     if (out) *out = nullptr;
+  if (xlsx_size) *xlsx_size = 0;
   cxjf_snapshot_s& s = snapshot_of(snapshot, function);
   if (from_file) require(path, function, "path");
   else if (size > 0) require(bytes, function, "upload");
@@ -394,16 +395,18 @@ cxjf_status estimate(cxjf_snapshot snapshot, bool from_file, const char* bytes, 
     fail(CXJF_INVALID_ARGUMENT, std::string(function) + ": options " + std::to_string(options) +
                                     " has bits this library does not know; use 0, CXJF_ESTIMATE_LEDGERS or "
                                     "CXJF_ESTIMATE_FRACTIONS");
-  const cxjf::UploadOptions read_options{
-      static_cast<cxjf::Encoding>(encoding),
-      (options & CXJF_ESTIMATE_FRACTIONS) ? cxjf::PercentForm::fraction : cxjf::PercentForm::percent,
-      s.upload_limits()};
+  cxjf::UploadOptions read_options;
+  read_options.encoding = static_cast<cxjf::Encoding>(encoding);
+  read_options.percent_form =
+      (options & CXJF_ESTIMATE_FRACTIONS) ? cxjf::PercentForm::fraction : cxjf::PercentForm::percent;
+  read_options.limits = s.upload_limits();
   const cxjf::Snapshot& snap = s.snapshot;
   cxjf::Upload upload = from_file ? cxjf::read_upload_file(path, snap.model, read_options)
                                   : cxjf::read_upload(std::string_view(bytes ? bytes : "", size), snap.model, read_options);
   const cxjf::EstimationRecord record = s.estimation().estimate(std::move(upload), principal);
   // All outputs or none: hold them until every one is made.
-  Owned record_out, results_out, errors_out;
+  Owned record_out, results_out, errors_out, xlsx_out;
+  std::size_t xlsx_bytes = 0;
   if (record_json) record_out.reset(copy_out(record.to_json(snap, (options & CXJF_ESTIMATE_LEDGERS) != 0)));
   if (results_csv) {
     std::ostringstream out;
@@ -415,7 +418,14 @@ cxjf_status estimate(cxjf_snapshot snapshot, bool from_file, const char* bytes, 
     record.write_errors_csv(out);
     errors_out.reset(copy_out(out.str()));
   }
+  if (results_xlsx) {
+    const std::string bytes = record.results_xlsx(snap);
+    xlsx_out.reset(copy_out(bytes));
+    xlsx_bytes = bytes.size();
+  }
   if (record_json) *record_json = record_out.release();
+  if (results_xlsx) *results_xlsx = xlsx_out.release();
+  if (xlsx_size) *xlsx_size = xlsx_bytes;
   if (results_csv) *results_csv = results_out.release();
   if (errors_csv) *errors_csv = errors_out.release();
   CXJF_API_END()
@@ -514,6 +524,17 @@ CXJF_API cxjf_status cxjf_model_upload_template(cxjf_model model, char** csv, ch
   require(csv, "cxjf_model_upload_template", "csv");
   *csv = nullptr;
   *csv = copy_out(cxjf::upload_template_csv(model_of(model, "cxjf_model_upload_template")));
+  CXJF_API_END()
+}
+
+CXJF_API cxjf_status cxjf_model_upload_template_xlsx(cxjf_model model, char** bytes, size_t* size, char** error) {
+  CXJF_API_BEGIN(error)
+  require(bytes, "cxjf_model_upload_template_xlsx", "bytes");
+  *bytes = nullptr;
+  if (size) *size = 0;
+  const std::string workbook = cxjf::upload_template_xlsx(model_of(model, "cxjf_model_upload_template_xlsx"));
+  *bytes = copy_out(workbook);
+  if (size) *size = workbook.size();
   CXJF_API_END()
 }
 
@@ -937,14 +958,22 @@ CXJF_API cxjf_status cxjf_estimate(cxjf_snapshot snapshot, const char* upload, s
                                    const char* role, const char* code, uint32_t options, char** record_json,
                                    char** results_csv, char** errors_csv, char** error) {
   return estimate(snapshot, false, upload, size, nullptr, encoding, role, code, options, record_json, results_csv, errors_csv,
-                  error, "cxjf_estimate");
+                  nullptr, nullptr, error, "cxjf_estimate");
+}
+
+CXJF_API cxjf_status cxjf_estimate_workbook(cxjf_snapshot snapshot, const char* upload, size_t size,
+                                            cxjf_encoding encoding, const char* role, const char* code,
+                                            uint32_t options, char** record_json, char** results_xlsx,
+                                            size_t* results_size, char** error) {
+  return estimate(snapshot, false, upload, size, nullptr, encoding, role, code, options, record_json, nullptr, nullptr,
+                  results_xlsx, results_size, error, "cxjf_estimate_workbook");
 }
 
 CXJF_API cxjf_status cxjf_estimate_file(cxjf_snapshot snapshot, const char* path, cxjf_encoding encoding,
                                         const char* role, const char* code, uint32_t options, char** record_json,
                                         char** results_csv, char** errors_csv, char** error) {
   return estimate(snapshot, true, nullptr, 0, path, encoding, role, code, options, record_json,
-                  results_csv, errors_csv, error, "cxjf_estimate_file");
+                  results_csv, errors_csv, nullptr, nullptr, error, "cxjf_estimate_file");
 }
 
 

@@ -25,6 +25,11 @@ enum class EstimateStatus : unsigned char {
   estimated,   ///< not in the snapshot: scored as a newcomer
 };
 
+/// "registered" or "estimated".
+const char* estimate_status_name(EstimateStatus status);
+/// "已入统（实际分值）" or "未入统（预估分值）".
+const char* estimate_status_zh(EstimateStatus status);
+
 /// Levels at which a row is ranked against the base database.
 inline constexpr std::array<RankLevel, 6> estimate_rank_levels = {
     RankLevel::national, RankLevel::province, RankLevel::city,
@@ -88,9 +93,18 @@ struct EstimationRecord {
   /// The results as CSV (UTF-8 with a byte-order mark), one line per scored row.
   void write_results_csv(std::ostream& out, const Snapshot& snapshot) const;
   /// The error report as CSV (UTF-8 with a byte-order mark): every bad cell
-  /// and every rejected row, with row, column, raw value and reasons.
+  /// and every rejected row, with row, column, raw value, reasons, and the
+  /// worksheet and cell (D7) where the upload was a workbook.
   void write_errors_csv(std::ostream& out) const;
+  /// Results, error report and the record's facts as one Excel workbook
+  /// (.xlsx bytes) with the sheets 结果, 错误 and 记录: the same rows as the
+  /// two CSV files, with Chinese headers, scores and ranks as numbers.
+  std::string results_xlsx(const Snapshot& snapshot) const;
 };
+
+/// A bad cell's place as a spreadsheet names it ("D7"); empty when its
+/// column is not known.
+std::string cell_reference(const CellError& error);
 
 /// A row's bad cells treated as missing, as results.csv writes them:
 /// indicator names joined by "; " (empty when none).

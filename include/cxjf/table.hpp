@@ -5,6 +5,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -23,6 +24,16 @@ inline constexpr double missing_value = std::numeric_limits<double>::quiet_NaN()
 inline constexpr int industry_count = 20;
 /// Chinese name of industry section `index` (0 = 'A'), e.g. "制造业" for 2.
 std::string_view industry_name(int index);
+
+/// The eight technology fields of the national high-tech lists, in their
+/// published order (DOMAIN.md §6): charts keep this order, and the upload
+/// template offers it as a drop-down list.
+inline constexpr std::array<std::string_view, 8> standard_tech_fields = {
+    "电子信息", "生物与新医药", "航空航天", "新材料", "高技术服务", "新能源与节能", "资源与环境", "先进制造与自动化"};
+/// The usual enterprise qualifications, in the same way.
+inline constexpr std::array<std::string_view, 9> standard_qualifications = {
+    "高新技术企业", "科技型中小企业", "创新型中小企业", "专精特新中小企业", "专精特新“小巨人”企业",
+    "制造业单项冠军", "瞪羚企业", "独角兽企业", "上市企业"};
 /// Section index of a letter ("C", "c") or a Chinese name ("制造业"), or -1.
 int industry_index(std::string_view text);
 

@@ -1,7 +1,8 @@
 // cxjf: reading an estimation upload (导入测算) as users fill it in Excel:
-// UTF-8 with or without a byte-order mark or GB18030, Chinese or English
-// headers with or without units, percentages and amounts in the forms people
-// type, credit codes mangled by Excel. Nothing is lost: every data row ends up
+// an Excel workbook (.xlsx) or CSV in UTF-8 with or without a byte-order
+// mark or GB18030, Chinese or English headers with or without units, title
+// rows above the header, percentages and amounts in the forms people type
+// (units in the cell included), credit codes mangled by Excel. Nothing is lost: every data row ends up
 // either in the table or among the rejected rows, and every bad cell is
 // reported with its row, column, raw text and reason.
 #pragma once
@@ -53,22 +54,36 @@ struct UploadLimits {
   std::size_t max_columns = 256;                  ///< cells of the header, or of a row
   std::size_t max_cell_bytes = 4096;              ///< one cell, after unquoting
   std::size_t max_row_bytes = 65536;              ///< one row (or the header) as written, line breaks in quotes included
+  /// A workbook's XML, decompressed, all parts together (512 MiB): counted
+  /// as it is unpacked, so a zip bomb stops here instead of filling memory.
+  std::uint64_t max_unpacked_bytes = std::uint64_t{512} << 20;
+  std::int64_t max_cells = 10000000;              ///< non-empty cells of a workbook's sheets read
 };
 
-/// How an upload is read.
+/// How an upload is read. The kind of file (workbook or CSV) is told by its
+/// content, never by its name.
 struct UploadOptions {
-  Encoding encoding = Encoding::automatic;         ///< the file's encoding, or detect it
+  Encoding encoding = Encoding::automatic;         ///< a CSV file's encoding, or detect it
   PercentForm percent_form = PercentForm::percent; ///< bare numbers of % columns
   UploadLimits limits;                             ///< what it may cost
+  /// The worksheet of a workbook to read, by name; empty: the sheet whose
+  /// rows hold the template's header (docs/upload.md, "Workbooks").
+  std::string sheet;
+  int sheet_index = 0;           ///< or by its tab's position, 1 = the first; 0: as above
+  /// The spreadsheet row of the header; 0: the first row naming at least
+  /// three template columns among the first 30 non-blank rows (rows above
+  /// it are titles), or the first non-blank row when none does.
+  std::int64_t header_row = 0;
 };
 
 /// One bad cell.
 struct CellError {
-  std::int64_t row = 0;    ///< spreadsheet row (the header is row 1)
+  std::int64_t row = 0;    ///< spreadsheet row, as Excel numbers it
   std::string column;      ///< the header as written in the file
   std::string raw;         ///< the cell's text
   std::string reason_en;   ///< what is wrong and how to fix it
   std::string reason_zh;   ///< the same in Chinese
+  std::int32_t column_number = 0;  ///< 1-based column in the file (1 = A)
 };
 
 /// A data row that could not be used at all (no usable credit code, say).
@@ -82,7 +97,9 @@ struct RejectedRow {
 
 /// An upload, read.
 struct Upload {
-  Encoding encoding = Encoding::utf8;      ///< the encoding read (detected or forced)
+  Encoding encoding = Encoding::utf8;      ///< the encoding read (detected or forced); UTF-8 for a workbook
+  std::string sheet;                       ///< the worksheet read; empty for CSV
+  std::int64_t header_row = 0;             ///< the spreadsheet row of the header
   std::int64_t rows_read = 0;              ///< data rows in the file (blank lines excluded)
   Table table;                             ///< usable rows, in file order
   std::vector<std::int64_t> source_row;    ///< spreadsheet row of each table row
@@ -95,9 +112,12 @@ struct Upload {
   std::vector<std::string> unknown_columns;///< headers matching no column (ignored)
 };
 
-/// Reads an upload from bytes. Throws InputError only for problems with the
-/// file as a whole: undecodable text, no header, missing required columns
-/// (all listed). Row and cell problems are collected in the Upload.
+/// Reads an upload from bytes: an Excel workbook (.xlsx) or CSV, told apart
+/// by content. Throws InputError only for problems with the file as a
+/// whole: undecodable text, a damaged, encrypted or old (.xls) workbook, no
+/// sheet or two sheets with the template's header, no header, missing
+/// required columns (all listed), a limit passed; a workbook's errors name
+/// the sheet. Row and cell problems are collected in the Upload.
 Upload read_upload(std::string_view bytes, const Model& model, const UploadOptions& options);
 /// read_upload on a file's contents (Error(io) when unreadable).
 Upload read_upload_file(const std::string& path, const Model& model, const UploadOptions& options);
@@ -110,5 +130,13 @@ Upload read_upload_file(const std::string& path, const Model& model, Encoding en
 /// Chinese headers with units (e.g. "研发费用金额(万元)"), a second header
 /// row of English ids marked as such, and one example row.
 std::string upload_template_csv(const Model& model);
+
+/// The upload template of `model` as an Excel workbook (.xlsx bytes): a
+/// sheet 填写说明 (how to fill it, every column's unit and meaning), the
+/// sheet 上传模板 with the rows of the CSV template (Chinese headers with
+/// units, English ids, the example row), the credit-code and region columns
+/// formatted as text, drop-down lists for industry, stage, technology fields
+/// and qualifications, the header frozen, widths that fit the headers.
+std::string upload_template_xlsx(const Model& model);
 
 }  // namespace cxjf

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <initializer_list>
 #include <string>
 
 #include "cxjf/file.hpp"
@@ -29,6 +30,12 @@ Principal parse_principal(const std::string& text);
 
 /// A built-in model id ("torch-2022") or a model file; empty = the default.
 Model load_model(const std::string& id_or_path);
+
+/// The extension of `path` ("csv", "xlsx", ...: lower case, without the
+/// dot) when it is one of `allowed`, the first of them when the path has no
+/// extension (/dev/stdout); throws Error(invalid_argument) naming them for
+/// any other extension, so a file never gets a format its name contradicts.
+std::string output_format(const std::string& path, std::initializer_list<const char*> allowed);
 
 /// Reports a step and how long it took on stderr, so long work shows progress.
 class Step {

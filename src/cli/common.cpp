@@ -1,8 +1,26 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "cxjf/error.hpp"
 
 namespace cxjf::cli {
+
+std::string output_format(const std::string& path, std::initializer_list<const char*> allowed) {
+  const std::size_t slash = path.find_last_of('/');
+  const std::size_t dot = path.find_last_of('.');
+  std::string extension = dot == std::string::npos || (slash != std::string::npos && dot < slash) ? "" : path.substr(dot + 1);
+  for (char& c : extension)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  // No extension at all (/dev/stdout, a pipe) is the first format.
+  if (extension.empty() && allowed.size() > 0) return *allowed.begin();
+  std::string names;
+  for (const char* a : allowed) {
+    if (extension == a) return extension;
+    names += (names.empty() ? "." : ", .") + std::string(a);
+  }
+  throw Error(ErrorCode::invalid_argument, "cannot tell the format of '" + path + "' from its name: end it with " +
+                                               names + " (请以" + names + "结尾的文件名指定输出格式)");
+}
 
 Model load_model(const std::string& id_or_path) {
   if (id_or_path.empty()) return default_model();

@@ -12,7 +12,8 @@ void add_estimate(CLI::App& app) {
                                              "registered enterprises, estimates for the others");
   struct Args {
     std::string snapshot, input, out, errors, record, encoding = "auto", principal = "torch_center", public_key;
-    std::string percent_form = "percent";
+    std::string percent_form = "percent", sheet;
+    std::int64_t header_row = 0;
     bool ledgers = false;
     unsigned threads = 0;
     UploadLimits limits;
@@ -21,11 +22,18 @@ void add_estimate(CLI::App& app) {
   cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(CLI::ExistingFile);
   cmd->add_option("--public-key", a->public_key, "load only a snapshot signed by this public key file (cxjf keys)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--input", a->input, "the filled upload template (CSV, UTF-8 or GB18030)")
+  cmd->add_option("--input", a->input, "the filled upload template: an Excel workbook (.xlsx) or CSV (UTF-8 or "
+                                      "GB18030), told apart by content")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--out", a->out, "results CSV to write (UTF-8 with BOM)")->required();
+  cmd->add_option("--out", a->out, "results to write: .xlsx (sheets 结果, 错误, 记录) or .csv (UTF-8 with BOM)")
+      ->required();
   cmd->add_option("--errors", a->errors, "error report CSV to write (UTF-8 with BOM)");
+  cmd->add_option("--sheet", a->sheet, "the worksheet of a workbook to read (default: the one with the template's "
+                                       "header)");
+  cmd->add_option("--header-row", a->header_row, "the spreadsheet row of the header (default: found below any "
+                                                 "title rows)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--record", a->record, "estimation record JSON to write");
   cmd->add_flag("--ledgers", a->ledgers, "include every row's ledger in the record");
   cmd->add_option("--encoding", a->encoding, "auto, utf-8 or gb18030")->capture_default_str();
@@ -49,10 +57,21 @@ void add_estimate(CLI::App& app) {
       ->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--max-row-bytes", a->limits.max_row_bytes, "largest row as written, in bytes")
       ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-unpacked-bytes", a->limits.max_unpacked_bytes,
+                  "largest XML of a workbook, decompressed, in bytes")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-cells", a->limits.max_cells, "most non-empty cells of a workbook")
+      ->capture_default_str()->check(CLI::PositiveNumber);
   cmd->callback([a] {
     Principal principal = parse_principal(a->principal);
-    const UploadOptions read_options{encoding_from_name(a->encoding), percent_form_from_name(a->percent_form),
-                                     a->limits};
+    const std::string out_format = output_format(a->out, {"xlsx", "csv"});
+    if (!a->errors.empty()) output_format(a->errors, {"csv"});
+    UploadOptions read_options;
+    read_options.encoding = encoding_from_name(a->encoding);
+    read_options.percent_form = percent_form_from_name(a->percent_form);
+    read_options.limits = a->limits;
+    read_options.sheet = a->sheet;
+    read_options.header_row = a->header_row;
     Snapshot snap = [&] {
       Step step("loading " + a->snapshot);
       return Snapshot::load(a->snapshot, read_key(a->public_key));
@@ -65,7 +84,12 @@ void add_estimate(CLI::App& app) {
       Step step("estimating");
       return Estimator(snap).estimate(std::move(upload), principal, a->threads);
     }();
-    write_file(a->out, [&](std::ostream& out) { record.write_results_csv(out, snap); });
+    if (out_format == "xlsx") {
+      const std::string bytes = record.results_xlsx(snap);
+      write_file(a->out, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
+    } else {
+      write_file(a->out, [&](std::ostream& out) { record.write_results_csv(out, snap); });
+    }
     if (!a->errors.empty()) write_file(a->errors, [&](std::ostream& out) { record.write_errors_csv(out); });
     if (!a->record.empty())
       write_file(a->record, [&](std::ostream& out) { out << record.to_json(snap, a->ledgers) << "\n"; });
