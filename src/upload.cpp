@@ -517,6 +517,7 @@ struct SourceRow {
   std::size_t bytes = 0;                 // as written (CSV); 0 for a worksheet
   std::size_t found = 0;                 // cells found, kept or not
   std::size_t cut = std::string_view::npos;  // first cell cut at the byte limit
+  bool workbook = false;                 // a worksheet's row: cells keep their columns, none can shift
 };
 
 class RowSource {
@@ -550,6 +551,7 @@ class SheetRows : public RowSource {
     const xlsx::Row& r = sheet_.rows[i_++];
     const std::size_t width = r.cells.empty() ? 0 : static_cast<std::size_t>(r.cells.back().column) + 1;
     row.line = r.number;
+    row.workbook = true;
     row.fields.assign(width, std::string());
     row.kinds.assign(width, xlsx::CellKind::text);
     row.bytes = 0;
@@ -586,21 +588,49 @@ int header_column(const std::string& key, const Model& model, std::optional<Name
   return column;
 }
 
-// A row names this many distinct template columns at least to be taken for
-// the header when none is given: a title row ("2024年创新积分测算表"), a
-// merged group header or an instructions line names fewer.
+// A row names this many distinct template columns at least, the credit code
+// among them, to be taken for the header when none is given: a title row
+// ("2024年创新积分测算表"), a merged group header, an instructions line or a
+// list of choices does not.
 constexpr int header_min_columns = 3;
 // The header is looked for among the first non-blank rows, this many.
 constexpr int header_search_rows = 30;
 
-// How many distinct template columns the cells of a row name.
-int columns_named(const std::vector<std::string>& fields, const Model& model) {
+// Whether a row can be taken for the header without being told: it names
+// the credit-code column and at least header_min_columns template columns.
+bool looks_like_header(const std::vector<std::string>& fields, const Model& model) {
   std::vector<int> seen;
   for (const auto& f : fields) {
     const int c = header_column(header_key(f), model);
     if (c >= 0 && std::find(seen.begin(), seen.end(), c) == seen.end()) seen.push_back(c);
   }
-  return static_cast<int>(seen.size());
+  return static_cast<int>(seen.size()) >= header_min_columns &&
+         std::find(seen.begin(), seen.end(), static_cast<int>(credit_code_column)) != seen.end();
+}
+
+// Reads rows of `source` into `ahead` up to the header and returns its index
+// there. The header is row `header_row` when given; otherwise the first row
+// naming enough template columns among the first non-blank rows, or failing
+// that the first non-blank row. Rows above the header are titles, not data.
+std::size_t find_header(RowSource& source, const Model& model, std::int64_t header_row, std::vector<SourceRow>& ahead) {
+  std::size_t header = std::string_view::npos;
+  for (SourceRow row; source.next(row);) {
+    if (header_row > 0 ? row.line > header_row : ahead.size() >= static_cast<std::size_t>(header_search_rows)) {
+      ahead.push_back(std::move(row));
+      break;
+    }
+    if (blank(row.fields)) continue;
+    ahead.push_back(row);
+    if (header_row > 0 ? row.line == header_row : looks_like_header(row.fields, model)) {
+      header = ahead.size() - 1;
+      break;
+    }
+  }
+  if (header_row > 0 && header == std::string_view::npos)
+    throw InputError(header_row, "", "row " + std::to_string(header_row) + ", given as the header, is empty (指定的表头行为空)");
+  if (ahead.empty() || (header == std::string_view::npos && blank(ahead.front().fields)))
+    throw InputError(1, "", "the file is empty: it must have the template's header row (文件为空)");
+  return header == std::string_view::npos ? 0 : header;
 }
 
 // The reader of one upload: the header's mapping, then row by row.
@@ -620,31 +650,10 @@ class UploadReader {
     for (const NegativeItem& item : model.negatives) budget_[2].named.insert(item.name_zh);
   }
 
-  // Reads the rows of `source`. The header is row `header_row` when given;
-  // otherwise the first row naming enough template columns among the first
-  // non-blank rows, or failing that the first non-blank row. Rows above the
-  // header are titles, not data.
+  // Reads the rows of `source` (find_header says which is the header).
   void read(RowSource& source, std::int64_t header_row) {
     std::vector<SourceRow> ahead;
-    std::size_t header = std::string_view::npos;
-    for (SourceRow row; source.next(row);) {
-      if (header_row > 0 ? row.line > header_row : ahead.size() >= static_cast<std::size_t>(header_search_rows)) {
-        ahead.push_back(std::move(row));
-        break;
-      }
-      if (blank(row.fields)) continue;
-      ahead.push_back(row);
-      if (header_row > 0 ? row.line == header_row : columns_named(row.fields, model_) >= header_min_columns) {
-        header = ahead.size() - 1;
-        break;
-      }
-    }
-    if (header_row > 0 && header == std::string_view::npos)
-      throw InputError(header_row, "",
-                       "row " + std::to_string(header_row) + ", given as the header, is empty (指定的表头行为空)");
-    if (ahead.empty() || (header == std::string_view::npos && blank(ahead.front().fields)))
-      throw InputError(1, "", "the file is empty: it must have the template's header row (文件为空)");
-    if (header == std::string_view::npos) header = 0;
+    const std::size_t header = find_header(source, model_, header_row, ahead);
     const SourceRow& head = ahead[header];
     upload_.header_row = head.line;
     if (const auto problem = too_big(head); !problem.first.empty())
@@ -669,7 +678,19 @@ class UploadReader {
       return;
     }
     kinds_ = &row.kinds;
-    read_row(row.line, row.fields);
+    if (!row.workbook) return read_row(row.line, row.fields);
+    // A worksheet row is as long as its last cell: empty cells at its end
+    // are not stored, and cells past the header are columns without one.
+    for (std::size_t h = header_.size(); h < row.fields.size(); ++h) {
+      header_.emplace_back();
+      column_of_.push_back(-1);
+      unnamed_.push_back(true);
+      unnamed_with_data_.push_back(false);
+    }
+    if (row.fields.size() >= header_.size()) return read_row(row.line, row.fields);
+    padded_ = row.fields;
+    padded_.resize(header_.size());
+    read_row(row.line, padded_);
   }
 
   // What makes a row exceed a limit (English, with the Chinese after it in
@@ -1051,6 +1072,7 @@ class UploadReader {
 
   // Per row, reused.
   const std::vector<xlsx::CellKind>* kinds_ = nullptr;  // of the row being read; empty for CSV
+  std::vector<std::string> padded_;                     // a short worksheet row, to the header's width
   Row row_;
   std::vector<std::pair<int, CellError>> row_errors_;  // with their file column, to sort
   std::string reject_en_, reject_zh_;
@@ -1112,7 +1134,7 @@ std::int64_t header_row_of(const xlsx::Sheet& sheet, const Model& model) {
     if (++seen > header_search_rows) break;
     std::vector<std::string> fields;
     for (const auto& c : row.cells) fields.push_back(c.text);
-    if (columns_named(fields, model) >= header_min_columns) return row.number;
+    if (looks_like_header(fields, model)) return row.number;
   }
   return 0;
 }
@@ -1159,36 +1181,33 @@ InputError in_sheet(const InputError& e, const std::string& sheet) {
   return InputError(e.row(), e.column(), "sheet '" + sheet + "' (工作表“" + sheet + "”): " + e.reason());
 }
 
-Upload read_workbook(std::string_view bytes, const Model& model, const UploadOptions& options) {
+// Opens `bytes` as rows, a workbook's sheet (chosen as docs/upload.md says)
+// or CSV text, and runs read(rows, sheet name, encoding) on them; an
+// InputError of a sheet names it.
+template <class Read>
+void open_rows(std::string_view bytes, const Model& model, const UploadOptions& options, Read&& read) {
   const UploadLimits& limits = options.limits;
-  xlsx::Limits book_limits;
-  book_limits.max_unpacked_bytes = limits.max_unpacked_bytes;
-  book_limits.max_cells = limits.max_cells;
-  book_limits.max_columns = limits.max_columns;
-  book_limits.max_cell_bytes = limits.max_cell_bytes;
-  const xlsx::Workbook book = xlsx::read(bytes, book_limits, [&](const std::string& name, std::size_t index) {
-    if (!options.sheet.empty()) return name == options.sheet;
-    if (options.sheet_index > 0) return index + 1 == static_cast<std::size_t>(options.sheet_index);
-    return true;
-  });
-  const xlsx::Sheet& sheet = choose_sheet(book, model, options);
-  Upload upload;
-  upload.encoding = Encoding::utf8;
-  upload.sheet = sheet.name;
-  SheetRows rows(sheet, limits);
-  try {
-    UploadReader(model, upload, options.percent_form, limits).read(rows, options.header_row);
-  } catch (const InputError& e) {
-    throw in_sheet(e, sheet.name);
+  if (bytes.size() > limits.max_bytes) too_large(bytes.size(), limits);
+  if (xlsx::is_zip(bytes)) {
+    xlsx::Limits book_limits;
+    book_limits.max_unpacked_bytes = limits.max_unpacked_bytes;
+    book_limits.max_cells = limits.max_cells;
+    book_limits.max_columns = limits.max_columns;
+    book_limits.max_cell_bytes = limits.max_cell_bytes;
+    const xlsx::Workbook book = xlsx::read(bytes, book_limits, [&](const std::string& name, std::size_t index) {
+      if (!options.sheet.empty()) return name == options.sheet;
+      if (options.sheet_index > 0) return index + 1 == static_cast<std::size_t>(options.sheet_index);
+      return true;
+    });
+    const xlsx::Sheet& sheet = choose_sheet(book, model, options);
+    SheetRows rows(sheet, limits);
+    try {
+      read(rows, sheet.name, Encoding::utf8);
+    } catch (const InputError& e) {
+      throw in_sheet(e, sheet.name);
+    }
+    return;
   }
-  return upload;
-}
-
-}  // namespace
-
-Upload read_upload(std::string_view bytes, const Model& model, const UploadOptions& options) {
-  if (bytes.size() > options.limits.max_bytes) too_large(bytes.size(), options.limits);
-  if (xlsx::is_zip(bytes)) return read_workbook(bytes, model, options);
   if (xlsx::is_encrypted_package(bytes))
     throw InputError(0, "", "the workbook is protected by a password: remove the password (File > Info > Protect "
                             "Workbook) and save it again (工作簿设有密码，请取消密码后重新保存)");
@@ -1196,12 +1215,45 @@ Upload read_upload(std::string_view bytes, const Model& model, const UploadOptio
     throw InputError(0, "", "this is an Excel 97-2003 workbook (.xls), which cxjf does not read: in Excel choose "
                             "Save As, \"Excel Workbook (*.xlsx)\" or \"CSV UTF-8\", and upload that file "
                             "(这是旧版.xls工作簿：请另存为.xlsx或“CSV UTF-8（逗号分隔）”后上传)");
-  Upload upload;
+  Encoding used = Encoding::utf8;
   std::string storage;
-  std::string_view text = decode(bytes, options.encoding, upload.encoding, storage);
-  CsvRows rows(text, options.limits);
-  UploadReader(model, upload, options.percent_form, options.limits).read(rows, options.header_row);
+  const std::string_view text = decode(bytes, options.encoding, used, storage);
+  CsvRows rows(text, limits);
+  read(rows, std::string(), used);
+}
+
+}  // namespace
+
+Upload read_upload(std::string_view bytes, const Model& model, const UploadOptions& options) {
+  Upload upload;
+  open_rows(bytes, model, options, [&](RowSource& rows, const std::string& sheet, Encoding encoding) {
+    upload.sheet = sheet;
+    upload.encoding = encoding;
+    UploadReader(model, upload, options.percent_form, options.limits).read(rows, options.header_row);
+  });
   return upload;
+}
+
+UploadCells read_upload_cells(std::string_view bytes, const Model& model, const UploadOptions& options) {
+  UploadCells cells;
+  open_rows(bytes, model, options, [&](RowSource& rows, const std::string& sheet, Encoding) {
+    cells.sheet = sheet;
+    std::vector<SourceRow> ahead;
+    const std::size_t header = find_header(rows, model, options.header_row, ahead);
+    cells.header_row = ahead[header].line;
+    cells.header = ahead[header].fields;
+    auto add = [&](SourceRow& row) {
+      if (blank(row.fields)) return;
+      if (static_cast<std::int64_t>(cells.rows.size()) >= options.limits.max_rows)
+        throw InputError(row.line, "", "the upload has more than " + std::to_string(options.limits.max_rows) +
+                                           " data rows (上传数据行数超过上限)");
+      cells.rows.push_back(row.line);
+      cells.cells.push_back(std::move(row.fields));
+    };
+    for (std::size_t i = header + 1; i < ahead.size(); ++i) add(ahead[i]);
+    for (SourceRow row; rows.next(row);) add(row);
+  });
+  return cells;
 }
 
 Upload read_upload_file(const std::string& path, const Model& model, const UploadOptions& options) {

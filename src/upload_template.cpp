@@ -170,7 +170,7 @@ std::string upload_template_xlsx(const Model& model) {
     data.text(0, col, c.header, xlsx::Style::header);
     data.text(1, col, c.id, xlsx::Style::note);
     if (c.numeric && !c.example.empty()) data.number(2, col, std::stod(c.example));
-    else data.text(2, col, c.example, xlsx::Style::example);
+    else data.text(2, col, c.example, text ? xlsx::Style::example_text : xlsx::Style::example);
   }
   data.freeze(2, 2);
 
@@ -189,7 +189,7 @@ std::string upload_template_xlsx(const Model& model) {
         std::find(options[3].begin(), options[3].end(), item.qualification) == options[3].end())
       options[3].push_back(item.qualification);
   const int list_columns[] = {industry_column, stage_column, tech_fields_column, qualifications_column};
-  const char* list_headers[] = {"一级行业", "发展阶段", "技术领域", "企业资质"};
+  const char* list_headers[] = {"一级行业可选值", "发展阶段可选值", "技术领域可选值", "企业资质可选值"};
   for (std::int32_t k = 0; k < 4; ++k) {
     lists.text(0, k, list_headers[k], xlsx::Style::header);
     for (std::size_t v = 0; v < options[static_cast<std::size_t>(k)].size(); ++v)

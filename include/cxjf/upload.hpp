@@ -121,6 +121,21 @@ struct Upload {
 Upload read_upload(std::string_view bytes, const Model& model, const UploadOptions& options);
 /// read_upload on a file's contents (Error(io) when unreadable).
 Upload read_upload_file(const std::string& path, const Model& model, const UploadOptions& options);
+
+/// The cells of an upload as the reader finds them, before any rule: for
+/// looking at an upload (a notebook, a preview page) before estimating.
+struct UploadCells {
+  std::string sheet;                            ///< the worksheet read; empty for CSV
+  std::int64_t header_row = 0;                  ///< spreadsheet row of the header
+  std::vector<std::string> header;              ///< the header's cells as written
+  std::vector<std::int64_t> rows;               ///< spreadsheet row of each non-blank row below the header
+  std::vector<std::vector<std::string>> cells;  ///< each row's cells as text (a workbook's as Excel shows them)
+};
+
+/// The cells of an upload: the sheet and header chosen as read_upload
+/// chooses them, every non-blank row below the header as text. Throws as
+/// read_upload does for the file as a whole.
+UploadCells read_upload_cells(std::string_view bytes, const Model& model, const UploadOptions& options = {});
 /// read_upload with the default options but `encoding`.
 Upload read_upload(std::string_view bytes, const Model& model, Encoding encoding = Encoding::automatic);
 /// read_upload_file with the default options but `encoding`.

@@ -636,7 +636,9 @@ class SheetHandler : public Handler {
     cell.cut = cut_;
     const Shown shown = style_ >= 0 && static_cast<std::size_t>(style_) < shown_.size()
                             ? shown_[static_cast<std::size_t>(style_)] : Shown::number;
-    if (!has_value_) {
+    // A formula with no value, or an empty one (what programs that write
+    // formulas without computing them leave), has nothing to show.
+    if (!has_value_ || (value_.empty() && !formula_.empty())) {
       if (formula_.empty()) return;  // a formatted empty cell
       cell.kind = CellKind::formula;
       cell.text = "=" + formula_;

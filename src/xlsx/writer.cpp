@@ -47,7 +47,7 @@ Writer::Writer() : path_(temporary_path()) {
     std::remove(path_.c_str());
     throw Error(ErrorCode::io, "cannot start a workbook");
   }
-  styles_.assign(5, nullptr);
+  styles_.assign(6, nullptr);
 }
 
 Writer::~Writer() {
@@ -82,6 +82,11 @@ lxw_format* Writer::format(Style style) {
       format_set_bg_color(slot, 0xFFF2CC);
       break;
     case Style::text: format_set_num_format(slot, "@"); break;
+    case Style::example_text:
+      format_set_pattern(slot, LXW_PATTERN_SOLID);
+      format_set_bg_color(slot, 0xFFF2CC);
+      format_set_num_format(slot, "@");
+      break;
     case Style::plain: break;
   }
   return slot;

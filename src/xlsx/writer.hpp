@@ -23,6 +23,7 @@ enum class Style : unsigned char {
   note,     // grey italic: the template's row of English ids
   example,  // shaded yellow: the template's example row
   text,     // kept as text ("@"): credit codes, region codes
+  example_text,  // both
 };
 
 class Writer;

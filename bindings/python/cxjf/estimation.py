@@ -82,10 +82,15 @@ class EstimationRecord:
         return self._core.errors_csv()
 
     def to_excel(self, path: Union[str, os.PathLike]) -> None:
-        """Results, error report and record summary as one .xlsx workbook."""
+        """Results (结果), error report (错误) and record (记录) as one .xlsx
+        workbook, as ``cxjf estimate --out results.xlsx`` writes it."""
         from .excel import write_estimation
 
         write_estimation(self, path)
+
+    def to_excel_bytes(self) -> bytes:
+        """The workbook of to_excel as bytes (for a web response)."""
+        return self._core.results_xlsx(self.snapshot._core)
 
     def __repr__(self) -> str:
         c = self.counts
@@ -110,39 +115,38 @@ class EstimationRecord:
         return out
 
 
-def upload_bytes(data: Any, sheet: Optional[str] = None) -> bytes:
+def upload_bytes(data: Any) -> bytes:
     """The bytes of an upload as the C++ reader takes them: a DataFrame as
-    CSV (UTF-8), a .xlsx workbook converted (cxjf.excel.upload_csv), any other
-    path read as it is (CSV in UTF-8 or GB18030), bytes as given."""
+    CSV (UTF-8), a path read as it is (a .xlsx workbook, or CSV in UTF-8 or
+    GB18030: the reader tells them apart by content), bytes as given."""
     if isinstance(data, pd.DataFrame):
         # Text cells stay text (credit codes keep every digit); floats are
         # written in the shortest form that reads back to the same double.
         return data.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
     if isinstance(data, (bytes, bytearray, memoryview)):
         return bytes(data)
-    path = os.fspath(data)
-    if path.lower().endswith((".xlsx", ".xlsm")):
-        from .excel import upload_csv
-
-        return upload_csv(path, sheet=sheet)
-    with open(path, "rb") as f:
+    with open(os.fspath(data), "rb") as f:
         return f.read()
 
 
 def estimate(snapshot: Any, data: Any, principal: PrincipalLike = "torch_center", *, encoding: str = "auto",
-             sheet: Optional[str] = None, threads: int = 0, percent_form: str = "percent",
-             limits: Optional[Dict[str, int]] = None) -> EstimationRecord:
+             sheet: Optional[str] = None, header_row: Optional[int] = None, threads: int = 0,
+             percent_form: str = "percent", limits: Optional[Dict[str, int]] = None) -> EstimationRecord:
     """Scores every usable row of an upload against `snapshot` for `principal`
     (registered enterprises get their actual score, others an estimate), on
     `threads` threads (0: one per core); the record is the same whatever the
     count. A registered enterprise outside the principal's scope is estimated
     like any newcomer. `percent_form` says how bare numbers of % columns are
     read: ``"percent"`` (12.5 is 12.5 %) or ``"fraction"`` (0.125 is 12.5 %);
-    a cell written with '%' is always a percent. `limits` overrides what one
+    a cell written with '%' is always a percent. Of a workbook the sheet
+    holding the template's header is read, or `sheet`; the header is found
+    below any title rows, or is row `header_row`. `limits` overrides what one
     upload may cost (docs/upload.md, "Limits"): ``max_bytes``, ``max_rows``,
-    ``max_columns``, ``max_cell_bytes``, ``max_row_bytes``."""
+    ``max_columns``, ``max_cell_bytes``, ``max_row_bytes``,
+    ``max_unpacked_bytes``, ``max_cells``."""
     if threads < 0:
         raise ValueError(f"threads must be 0 (one per core) or more, not {threads}")
     who = Principal.parse(principal)
-    upload = _core.read_upload(upload_bytes(data, sheet), snapshot._core.model, encoding, percent_form, limits or {})
+    upload = _core.read_upload(upload_bytes(data), snapshot._core.model, encoding, percent_form, limits or {},
+                               sheet or "", header_row or 0)
     return EstimationRecord(snapshot._estimator.estimate(upload, who._core(), threads), snapshot)

@@ -298,17 +298,19 @@ class Snapshot:
         return Ledger(json.loads(_core.ledger_json(self._core.model, self._core.reference, self._core.table, row)))
 
     def estimate(self, data: Any, principal: Any = "torch_center", *, encoding: str = "auto", sheet: Optional[str] = None,
-                 threads: int = 0, percent_form: str = "percent", limits: Optional[Dict[str, int]] = None):
+                 header_row: Optional[int] = None, threads: int = 0, percent_form: str = "percent",
+                 limits: Optional[Dict[str, int]] = None):
         """Estimates an upload against this snapshot for `principal`
-        (docs/estimation.md): a DataFrame, a .csv or .xlsx path, or CSV
-        bytes. Returns an EstimationRecord with ``results``, ``errors`` and
+        (docs/estimation.md): a DataFrame, a .xlsx or .csv path, or the bytes
+        of either (told apart by content); `sheet` and `header_row` as in
+        cxjf.estimate. Returns an EstimationRecord with ``results``, ``errors`` and
         ``record``. The rows are scored on `threads` threads (0: one per
         core); `percent_form` is ``"percent"`` or ``"fraction"`` and `limits`
         what one upload may cost (see cxjf.estimate)."""
         from .estimation import estimate
 
-        return estimate(self, data, principal, encoding=encoding, sheet=sheet, threads=threads,
-                        percent_form=percent_form, limits=limits)
+        return estimate(self, data, principal, encoding=encoding, sheet=sheet, header_row=header_row,
+                        threads=threads, percent_form=percent_form, limits=limits)
 
     @functools.cached_property
     def _estimator(self) -> _core.Estimator:

@@ -1,6 +1,7 @@
-// Uploads (导入测算) and estimation against a snapshot. The Python layer turns
-// DataFrames and .xlsx workbooks into the CSV text read_upload takes, so that
-// one reader applies the upload rules of docs/upload.md to all of them.
+// Uploads (导入测算) and estimation against a snapshot. Workbooks and CSV
+// files reach the core's read_upload as they are, DataFrames as CSV text, so
+// that one reader applies the upload rules of docs/upload.md to all of them;
+// workbooks are written by the core too (templates, results, any frames).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -12,6 +13,7 @@
 #include "cxjf/estimate.hpp"
 #include "cxjf/principal.hpp"
 #include "cxjf/upload.hpp"
+#include "xlsx/writer.hpp"
 
 namespace cxjf::python {
 namespace {
@@ -80,6 +82,86 @@ py::dict results_columns(const EstimationRecord& r, const Snapshot& snap) {
 
 }  // namespace
 
+namespace {
+
+UploadOptions upload_options(const std::string& encoding, const std::string& percent_form, const py::dict& limits,
+                             const std::string& sheet, std::int64_t header_row) {
+  UploadOptions options;
+  options.encoding = encoding_from_name(encoding);
+  options.percent_form = percent_form_from_name(percent_form);
+  options.sheet = sheet;
+  if (header_row < 0) throw py::value_error("header_row must be 1 or more (0: find it)");
+  options.header_row = header_row;
+  UploadLimits& l = options.limits;
+  for (const auto& [key, value] : limits) {
+    const std::string name = py::str(key);
+    const auto n = value.cast<std::int64_t>();
+    if (n <= 0) throw py::value_error("limits['" + name + "'] must be a positive integer");
+    const auto u = static_cast<std::size_t>(n);
+    if (name == "max_bytes") l.max_bytes = u;
+    else if (name == "max_rows") l.max_rows = n;
+    else if (name == "max_columns") l.max_columns = u;
+    else if (name == "max_cell_bytes") l.max_cell_bytes = u;
+    else if (name == "max_row_bytes") l.max_row_bytes = u;
+    else if (name == "max_unpacked_bytes") l.max_unpacked_bytes = u;
+    else if (name == "max_cells") l.max_cells = n;
+    else
+      throw py::value_error("'" + name +
+                            "' is not an upload limit: max_bytes, max_rows, max_columns, max_cell_bytes, "
+                            "max_row_bytes, max_unpacked_bytes or max_cells");
+  }
+  return options;
+}
+
+// Any tables as one workbook (cxjf.excel.write_frames): the core's writer,
+// so that Python needs no Excel library of its own.
+py::bytes write_workbook(const py::list& sheets) {
+  xlsx::Writer book;
+  for (const auto& item : sheets) {
+    const auto sheet = item.cast<py::tuple>();
+    xlsx::SheetWriter out = book.sheet(sheet[0].cast<std::string>());
+    const auto header = sheet[1].cast<std::vector<std::string>>();
+    const auto rows = sheet[2].cast<py::list>();
+    const auto text = sheet[3].cast<std::vector<std::string>>();
+    std::vector<double> widths(header.size());
+    for (std::size_t c = 0; c < header.size(); ++c) {
+      out.text(0, static_cast<std::int32_t>(c), header[c], xlsx::Style::header);
+      widths[c] = xlsx::display_width(header[c]);
+    }
+    std::int32_t r = 0;
+    for (const auto& row_object : rows) {
+      ++r;
+      const auto row = row_object.cast<py::sequence>();
+      for (std::size_t c = 0; c < header.size() && c < static_cast<std::size_t>(py::len(row)); ++c) {
+        const py::object v = row[c];
+        const auto col = static_cast<std::int32_t>(c);
+        if (v.is_none()) continue;
+        if (py::isinstance<py::bool_>(v)) {
+          out.text(r, col, v.cast<bool>() ? "TRUE" : "FALSE");
+        } else if (py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v)) {
+          const double d = v.cast<double>();
+          if (d == d) out.number(r, col, d);  // NaN stays an empty cell
+        } else {
+          const std::string s = py::str(v);
+          const bool as_text = std::find(text.begin(), text.end(), header[c]) != text.end();
+          out.text(r, col, s, as_text ? xlsx::Style::text : xlsx::Style::plain);
+          widths[c] = std::max(widths[c], xlsx::display_width(s));
+        }
+      }
+    }
+    for (std::size_t c = 0; c < header.size(); ++c) {
+      const bool as_text = std::find(text.begin(), text.end(), header[c]) != text.end();
+      out.column(static_cast<std::int32_t>(c), std::min(std::max(widths[c], 8.0) + 2, 60.0),
+                 as_text ? xlsx::Style::text : xlsx::Style::plain);
+    }
+    out.freeze(1, 0);
+  }
+  std::string bytes = book.bytes();
+  return py::bytes(bytes);
+}
+
+}  // namespace
+
 void bind_estimate(py::module_& m) {
   py::class_<Principal>(m, "Principal", "Who a request runs for (cxjf::Principal).")
       .def(py::init([](const std::string& role, std::string code, bool can_export) {
@@ -100,31 +182,38 @@ void bind_estimate(py::module_& m) {
   m.def(
       "read_upload",
       [](const py::bytes& bytes, const Model& model, const std::string& encoding, const std::string& percent_form,
-         const py::dict& limits) {
-        UploadOptions options{encoding_from_name(encoding), percent_form_from_name(percent_form), {}};
-        UploadLimits& l = options.limits;
-        for (const auto& [key, value] : limits) {
-          const std::string name = py::str(key);
-          const auto n = value.cast<std::int64_t>();
-          if (n <= 0) throw py::value_error("limits['" + name + "'] must be a positive integer");
-          const auto u = static_cast<std::size_t>(n);
-          if (name == "max_bytes") l.max_bytes = u;
-          else if (name == "max_rows") l.max_rows = n;
-          else if (name == "max_columns") l.max_columns = u;
-          else if (name == "max_cell_bytes") l.max_cell_bytes = u;
-          else if (name == "max_row_bytes") l.max_row_bytes = u;
-          else
-            throw py::value_error("'" + name +
-                                  "' is not an upload limit: max_bytes, max_rows, max_columns, max_cell_bytes or "
-                                  "max_row_bytes");
-        }
+         const py::dict& limits, const std::string& sheet, std::int64_t header_row) {
+        UploadOptions options = upload_options(encoding, percent_form, limits, sheet, header_row);
         std::string data = bytes;
         py::gil_scoped_release release;
         return read_upload(data, model, options);
       },
       py::arg("data"), py::arg("model"), py::arg("encoding") = "auto", py::arg("percent_form") = "percent",
-      py::arg("limits") = py::dict());
+      py::arg("limits") = py::dict(), py::arg("sheet") = "", py::arg("header_row") = 0);
+  m.def(
+      "read_upload_cells",
+      [](const py::bytes& bytes, const Model& model, const std::string& sheet, std::int64_t header_row) {
+        UploadOptions options = upload_options("auto", "percent", py::dict(), sheet, header_row);
+        std::string data = bytes;
+        UploadCells cells;
+        {
+          py::gil_scoped_release release;
+          cells = read_upload_cells(data, model, options);
+        }
+        py::dict out;
+        out["sheet"] = cells.sheet;
+        out["header_row"] = cells.header_row;
+        out["header"] = cells.header;
+        out["rows"] = cells.rows;
+        out["cells"] = cells.cells;
+        return out;
+      },
+      py::arg("data"), py::arg("model"), py::arg("sheet") = "", py::arg("header_row") = 0);
   m.def("upload_template_csv", [](const Model& model) { return py::bytes(upload_template_csv(model)); }, py::arg("model"));
+  m.def("upload_template_xlsx", [](const Model& model) { return py::bytes(upload_template_xlsx(model)); },
+        py::arg("model"));
+  m.def("write_workbook", &write_workbook, py::arg("sheets"),
+        "Sheets of (name, header, rows, text columns) as .xlsx bytes: rows of str, int, float or None.");
 
   py::class_<EstimationRecord, std::shared_ptr<EstimationRecord>>(m, "EstimationRecord",
                                                                   "An estimation record (cxjf::EstimationRecord).")
@@ -156,10 +245,19 @@ void bind_estimate(py::module_& m) {
              r.write_results_csv(out, s);
              return py::bytes(out.str());
            })
-      .def("errors_csv", [](const EstimationRecord& r) {
-        std::ostringstream out;
-        r.write_errors_csv(out);
-        return py::bytes(out.str());
+      .def("errors_csv",
+           [](const EstimationRecord& r) {
+             std::ostringstream out;
+             r.write_errors_csv(out);
+             return py::bytes(out.str());
+           })
+      .def("results_xlsx", [](const EstimationRecord& r, const Snapshot& s) {
+        std::string bytes;
+        {
+          py::gil_scoped_release release;
+          bytes = r.results_xlsx(s);
+        }
+        return py::bytes(bytes);
       });
 
   py::class_<Estimator, std::shared_ptr<Estimator>>(m, "Estimator",
