@@ -870,11 +870,11 @@ class UploadReader {
     if (kind(credit_code_column) == xlsx::CellKind::number) {
       const std::string text(raw(fields, credit_code_column));
       code_problem = Reason{
-          "the credit code '" + text + "' is stored as a number in the workbook: Excel keeps 15 digits of a number, "
-          "so the code's last digits are lost; format the column as text (Format Cells > Text) and type the code "
-          "again",
-          "统一社会信用代码“" + text + "”在工作簿中存为数字，Excel只保留15位有效数字，末尾几位已丢失：请将该列设为文本格式"
-          "（设置单元格格式→文本）后重新录入"};
+          "the credit code '" + text + "' is stored as a number in the workbook, not as text: Excel keeps 15 "
+          "significant digits of a number, so a code stored so may have lost its last digits; format the column as "
+          "text (Format Cells > Text) and type the code again",
+          "统一社会信用代码“" + text + "”在工作簿中存为数字而非文本，Excel只保留15位有效数字，末尾几位可能已丢失：请将该列"
+          "设为文本格式（设置单元格格式→文本）后重新录入"};
     } else if (auto formula = uncomputed(credit_code_column, raw(fields, credit_code_column))) {
       code_problem = std::move(formula);
     } else {

@@ -255,6 +255,13 @@ class WorkbookHandler : public Handler {
 // How a cell's number format shows its number.
 enum class Shown : unsigned char { number, percent, date, text };
 
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 // A custom format code's kind, from its first section (positive numbers):
 // '%' outside quotes makes a percentage, a date or time letter a date, '@'
 // alone text. Quoted text, escaped characters and [colour]/[$-locale]
@@ -284,9 +291,11 @@ Shown classify(std::string_view code) {
       at = true;
     } else if (c == '0' || c == '#' || c == '?') {
       digits = true;
-    } else if (std::strchr("yYdDhHsSeE", c) || ((c == 'm' || c == 'M') && !digits)) {
-      // 'E' of "0.00E+00" follows digits; a year letter does not.
-      if ((c == 'e' || c == 'E') && digits) continue;
+    } else if ((c == 'G' || c == 'g') && code.size() - i >= 7 && lower(code.substr(i, 7)) == "general") {
+      i += 6;  // "General", which LibreOffice writes as a custom code, is no date
+    } else if (c == 'E' || c == 'e') {
+      ++i;  // the exponent of "0.00E+00"
+    } else if (std::strchr("yYdDhHsS", c) || ((c == 'm' || c == 'M') && !digits)) {
       date = true;
     }
   }
