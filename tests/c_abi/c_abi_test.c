@@ -74,6 +74,14 @@ static void test_models(void) {
   CHECK(contains(csv, "统一社会信用代码,企业名称,行政区划代码"));
   CHECK(contains(csv, "研发费用金额(万元)"));
   CHECK(contains(csv, "credit_code,name,region_code"));
+  /* The template as a workbook: a zip archive (PK), holding NUL bytes, so its size is given. */
+  {
+    char* xlsx = NULL;
+    size_t xlsx_size = 0;
+    CHECK_OK(cxjf_model_upload_template_xlsx(model, &xlsx, &xlsx_size, NULL));
+    CHECK(xlsx && xlsx_size > 1000 && memcmp(xlsx, "PK\x03\x04", 4) == 0);
+    cxjf_free(xlsx);
+  }
   CHECK_OK(cxjf_model_builtin("torch-2025-trial", &trial, NULL));
   cxjf_free(json);
   json = NULL;
@@ -280,6 +288,19 @@ static void test_estimate(void) {
   cxjf_free(record);
   cxjf_free(results);
   cxjf_free(errors);
+
+  /* The same upload with the results as a workbook: the same record counts. */
+  {
+    char* workbook = NULL;
+    size_t workbook_size = 0;
+    record = NULL;
+    CHECK_OK(cxjf_estimate_workbook(s, hand_upload, strlen(hand_upload), CXJF_ENCODING_AUTO, "province", "440000", 0,
+                                    &record, &workbook, &workbook_size, NULL));
+    CHECK(contains(record, "\"scored\": 2") && contains(record, "\"rejected\": 1"));
+    CHECK(workbook && workbook_size > 1000 && memcmp(workbook, "PK\x03\x04", 4) == 0);
+    cxjf_free(workbook);
+    cxjf_free(record);
+  }
 
   /* 深圳丙 is outside Beijing's scope and the public's: for them it is a
    * newcomer like any other (docs/estimation.md), no stored figures. */

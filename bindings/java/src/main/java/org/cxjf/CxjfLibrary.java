@@ -61,6 +61,9 @@ interface CxjfLibrary extends Library {
 
   int cxjf_model_upload_template(Pointer model, PointerByReference csv, PointerByReference error);
 
+  int cxjf_model_upload_template_xlsx(Pointer model, PointerByReference bytes, SizeTByReference size,
+                                      PointerByReference error);
+
   int cxjf_model_destroy(PointerByReference model);
 
   // Columns
@@ -140,6 +143,10 @@ interface CxjfLibrary extends Library {
   int cxjf_estimate(Pointer snapshot, byte[] upload, SizeT size, int encoding, String role, String code, int options,
                     PointerByReference record, PointerByReference results, PointerByReference errors,
                     PointerByReference error);
+
+  int cxjf_estimate_workbook(Pointer snapshot, byte[] upload, SizeT size, int encoding, String role, String code,
+                             int options, PointerByReference record, PointerByReference results,
+                             SizeTByReference resultsSize, PointerByReference error);
 
   int cxjf_estimate_file(Pointer snapshot, String path, int encoding, String role, String code, int options,
                          PointerByReference record, PointerByReference results, PointerByReference errors,

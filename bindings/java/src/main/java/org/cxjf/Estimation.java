@@ -5,11 +5,13 @@ public final class Estimation {
   private final String recordJson;
   private final String resultsCsv;
   private final String errorsCsv;
+  private final byte[] resultsWorkbook;
 
-  Estimation(String recordJson, String resultsCsv, String errorsCsv) {
+  Estimation(String recordJson, String resultsCsv, String errorsCsv, byte[] resultsWorkbook) {
     this.recordJson = recordJson;
     this.resultsCsv = resultsCsv;
     this.errorsCsv = errorsCsv;
+    this.resultsWorkbook = resultsWorkbook;
   }
 
   /** The estimation record (测算记录) as JSON: id, counts, scored rows, rejected rows, cell errors. */
@@ -25,5 +27,13 @@ public final class Estimation {
   /** The error report as CSV (UTF-8 with BOM): what `cxjf estimate --errors` writes. */
   public String errorsCsv() {
     return errorsCsv;
+  }
+
+  /**
+   * The results, error report and record as one Excel workbook (.xlsx bytes),
+   * from {@link Snapshot#estimateWorkbook}; null from the CSV estimates.
+   */
+  public byte[] resultsWorkbook() {
+    return resultsWorkbook == null ? null : resultsWorkbook.clone();
   }
 }

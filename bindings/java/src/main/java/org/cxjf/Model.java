@@ -3,9 +3,11 @@ package org.cxjf;
 import static org.cxjf.Cxjf.LIB;
 import static org.cxjf.Cxjf.check;
 import static org.cxjf.Cxjf.take;
+import static org.cxjf.Cxjf.takeBytes;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
+import org.cxjf.CxjfLibrary.SizeTByReference;
 
 /**
  * An indicator scheme (docs/model.md): how raw indicator values become a
@@ -66,6 +68,23 @@ public final class Model extends NativeHandle {
       PointerByReference error = new PointerByReference();
       check(LIB.cxjf_model_upload_template(h, csv, error), error);
       return take(csv);
+    });
+  }
+
+  /**
+   * The upload template as an Excel workbook (.xlsx): a sheet 填写说明 (how to
+   * fill it), the sheet 上传模板 with the CSV template's rows, credit codes
+   * and region codes formatted as text, drop-down lists (docs/upload.md).
+   */
+  public byte[] uploadTemplateXlsx() {
+    return use(h -> {
+      PointerByReference bytes = new PointerByReference();
+      SizeTByReference size = new SizeTByReference();
+      PointerByReference error = new PointerByReference();
+      int status = LIB.cxjf_model_upload_template_xlsx(h, bytes, size, error);
+      byte[] out = takeBytes(bytes, size.getValue());
+      check(status, error);
+      return out;
     });
   }
 

@@ -359,7 +359,28 @@ public final class Snapshot extends NativeHandle {
       PointerByReference error = new PointerByReference();
       check(LIB.cxjf_estimate(h, upload, new SizeT(upload.length), encoding.ordinal(), role, code,
           options(ledgers, percentForm), record, results, errors, error), error);
-      return new Estimation(take(record), take(results), take(errors));
+      return new Estimation(take(record), take(results), take(errors), null);
+    });
+  }
+
+  /**
+   * {@link #estimate} with the results as one Excel workbook (.xlsx: the
+   * sheets 结果, 错误 and 记录), what `cxjf estimate --out results.xlsx`
+   * writes: {@link Estimation#resultsWorkbook()} holds it, and the CSV
+   * results of the returned Estimation are null.
+   */
+  public Estimation estimateWorkbook(byte[] upload, Encoding encoding, String role, String code, boolean ledgers) {
+    return use(h -> {
+      PointerByReference record = new PointerByReference();
+      PointerByReference workbook = new PointerByReference();
+      SizeTByReference size = new SizeTByReference();
+      PointerByReference error = new PointerByReference();
+      int status = LIB.cxjf_estimate_workbook(h, upload, new SizeT(upload.length), encoding.ordinal(), role, code,
+          options(ledgers, PercentForm.PERCENT), record, workbook, size, error);
+      byte[] bytes = takeBytes(workbook, size.getValue());
+      String json = take(record);
+      check(status, error);
+      return new Estimation(json, null, null, bytes);
     });
   }
 
@@ -378,7 +399,7 @@ public final class Snapshot extends NativeHandle {
       PointerByReference error = new PointerByReference();
       check(LIB.cxjf_estimate_file(h, path, encoding.ordinal(), role, code, options(ledgers, percentForm), record,
           results, errors, error), error);
-      return new Estimation(take(record), take(results), take(errors));
+      return new Estimation(take(record), take(results), take(errors), null);
     });
   }
 

@@ -3,6 +3,7 @@ package org.cxjf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -192,5 +193,54 @@ class EstimateTest {
       other.setUploadLimits(limits.withMaxRows(5));
       assertTrue(other.estimate(five, Encoding.AUTO, "torch_center", null, false).recordJson().contains("\"rows_read\": 5"));
     }
+  }
+
+  /**
+   * A filled template saved by LibreOffice (tests/data/workbooks) estimates
+   * through Java exactly as through `cxjf estimate`: the same results and the
+   * same error report, every bad cell with its sheet and cell.
+   */
+  @Test
+  void aWorkbookSavedByLibreOfficeEstimatesAsTheCliDoes() throws IOException {
+    Path input = Fixture.SOURCE.resolve("tests/data/workbooks/lo_filled_template.xlsx");
+    Path results = Fixture.WORK.resolve("lo_results.csv");
+    Path errors = Fixture.WORK.resolve("lo_errors.csv");
+    Fixture.cliOk("estimate", "--snapshot", Fixture.Sample.SNAPSHOT.toString(), "--input", input.toString(),
+        "--out", results.toString(), "--errors", errors.toString());
+    Estimation java = snapshot.estimate(Files.readAllBytes(input), Encoding.AUTO, "torch_center", null, false);
+    assertEquals(new String(Files.readAllBytes(results), StandardCharsets.UTF_8), java.resultsCsv());
+    assertEquals(new String(Files.readAllBytes(errors), StandardCharsets.UTF_8), java.errorsCsv());
+    JsonObject record = JsonParser.parseString(java.recordJson()).getAsJsonObject();
+    assertEquals("上传模板", record.get("sheet").getAsString());
+    assertEquals(4, record.getAsJsonObject("counts").get("scored").getAsInt());
+    assertTrue(java.errorsCsv().contains(",上传模板,A9"), java.errorsCsv());
+  }
+
+  /** The template and the results as workbooks: zip archives the reader reads back. */
+  @Test
+  void templateAndResultsAsWorkbooks() throws IOException {
+    byte[] template;
+    try (Model model = snapshot.model()) {
+      template = model.uploadTemplateXlsx();
+    }
+    assertEquals('P', template[0]);
+    assertEquals('K', template[1]);
+    // The untouched template: one data row, the example, rejected.
+    Estimation empty = snapshot.estimateWorkbook(template, Encoding.AUTO, "torch_center", null, false);
+    JsonObject counts = JsonParser.parseString(empty.recordJson()).getAsJsonObject().getAsJsonObject("counts");
+    assertEquals(1, counts.get("rows_read").getAsInt());
+    assertEquals(1, counts.get("rejected").getAsInt());
+    assertNull(empty.resultsCsv());
+    byte[] workbook = empty.resultsWorkbook();
+    assertEquals('P', workbook[0]);
+    assertTrue(workbook.length > 1000);
+    Path out = Fixture.WORK.resolve("java_results.xlsx");
+    Files.write(out, workbook);
+    // The results workbook is itself a workbook the reader opens: its sheet
+    // 结果 names the credit code, the name and the row, not the indicators.
+    CxjfException e = assertThrows(CxjfException.class,
+        () -> snapshot.estimate(workbook, Encoding.AUTO, "torch_center", null, false));
+    assertTrue(e.getMessage().contains("sheet '结果'") && e.getMessage().contains("missing columns: 行政区划代码"),
+        e.getMessage());
   }
 }
