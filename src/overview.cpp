@@ -24,6 +24,7 @@
 #include "cxjf/regions.hpp"
 #include "disclosure.hpp"
 #include "radix_sort.hpp"
+#include "xlsx/writer.hpp"
 
 namespace cxjf {
 
@@ -2094,6 +2095,43 @@ OverviewAnswer OverviewIndex::query(const Principal& principal, const OverviewRe
   return answer;
 }
 
+namespace {
+
+// The exported list as a workbook: the columns of the CSV export with
+// Chinese headers, codes kept as text, ranks and scores as numbers.
+template <class Impl>
+std::string list_workbook(const Impl& m, const std::vector<std::int32_t>& rows, RankLevel level) {
+  xlsx::Writer book;
+  xlsx::SheetWriter sheet = book.sheet("企业名单");
+  const char* headers[] = {"排名", "统一社会信用代码", "企业名称", "行政区划代码", "所在地区",
+                           "国家高新区", "一级行业", "发展阶段", "积分", "等级"};
+  const double widths[] = {8, 22, 36, 12, 28, 28, 8, 10, 10, 6};
+  for (std::int32_t c = 0; c < 10; ++c) {
+    sheet.text(0, c, headers[c], xlsx::Style::header);
+    sheet.column(c, widths[c], c == 1 || c == 3 ? xlsx::Style::text : xlsx::Style::plain);
+  }
+  sheet.freeze(1, 0);
+  const int decimals = m.model.scale.decimals;
+  std::int32_t r = 0;
+  for (std::int32_t row : rows) {
+    const ListedEnterprise e = m.listed(row, level);
+    ++r;
+    if (e.rank > 0) sheet.number(r, 0, e.rank, 0);
+    sheet.text(r, 1, e.credit_code, xlsx::Style::text);
+    sheet.text(r, 2, e.name);
+    sheet.text(r, 3, six_digits(e.region), xlsx::Style::text);
+    sheet.text(r, 4, e.region_name);
+    if (!e.zone.empty()) sheet.text(r, 5, e.zone);
+    if (!e.industry.empty()) sheet.text(r, 6, e.industry);
+    sheet.text(r, 7, e.stage);
+    sheet.number(r, 8, std::stod(e.score), decimals);  // the published text, so the cell shows it exactly
+    sheet.text(r, 9, e.grade);
+  }
+  return book.bytes();
+}
+
+}  // namespace
+
 ExportFile OverviewIndex::export_list(const Principal& principal, const Filters& filters, const ListRequest& sort,
                                       ExportFormat format) const {
   const Impl& m = *impl_;
@@ -2118,6 +2156,8 @@ ExportFile OverviewIndex::export_list(const Principal& principal, const Filters&
              six_digits(e.region) + ',' + csv_field(e.region_name) + ',' + csv_field(e.zone) + ',' + e.industry + ',' +
              csv_field(e.stage) + ',' + e.score + ',' + csv_field(e.grade) + '\n';
     }
+  } else if (format == ExportFormat::xlsx) {
+    out = list_workbook(m, rows, scope.level);
   } else {
     out = "[";
     for (std::size_t k = 0; k < rows.size(); ++k) {

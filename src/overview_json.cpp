@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "cxjf/overview.hpp"
+#include "base64.hpp"
 #include "utf8.hpp"
 
 namespace cxjf {
@@ -118,8 +119,8 @@ constexpr std::array<std::pair<const char*, NodeOrder>, 5> order_names = {{{"cou
                                                                            {"median", NodeOrder::median},
                                                                            {"max", NodeOrder::max},
                                                                            {"key", NodeOrder::key}}};
-constexpr std::array<std::pair<const char*, ExportFormat>, 2> format_names = {
-    {{"csv", ExportFormat::csv}, {"json", ExportFormat::json}}};
+constexpr std::array<std::pair<const char*, ExportFormat>, 3> format_names = {
+    {{"csv", ExportFormat::csv}, {"json", ExportFormat::json}, {"xlsx", ExportFormat::xlsx}}};
 
 const char* sort_name(SortKey sort) {
   for (const auto& [name, value] : sort_names)
@@ -717,13 +718,32 @@ std::string answer(const OverviewIndex& index, std::string_view text) {
     }
     case Kind::export_: {
       ExportFile file = index.export_list(principal, filters, sort, format);
-      const bool csv = format == ExportFormat::csv;
       head();
-      o.key("format").str(csv ? "csv" : "json");
-      o.key("rows").integer(file.rows);
-      o.key("filename").str(csv ? "enterprises.csv" : "enterprises.json");
-      o.key("media_type").str(csv ? "text/csv; charset=utf-8" : "application/json");
-      o.key("content").str(file.content);
+      switch (format) {
+        case ExportFormat::csv:
+          o.key("format").str("csv");
+          o.key("rows").integer(file.rows);
+          o.key("filename").str("enterprises.csv");
+          o.key("media_type").str("text/csv; charset=utf-8");
+          o.key("content").str(file.content);
+          break;
+        case ExportFormat::json:
+          o.key("format").str("json");
+          o.key("rows").integer(file.rows);
+          o.key("filename").str("enterprises.json");
+          o.key("media_type").str("application/json");
+          o.key("content").str(file.content);
+          break;
+        case ExportFormat::xlsx:
+          // A JSON string holds text: the workbook's bytes travel in base64.
+          o.key("format").str("xlsx");
+          o.key("rows").integer(file.rows);
+          o.key("filename").str("enterprises.xlsx");
+          o.key("media_type").str("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+          o.key("content_encoding").str("base64");
+          o.key("content").str(detail::base64_encode(file.content));
+          break;
+      }
       break;
     }
     case Kind::detail: {

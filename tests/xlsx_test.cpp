@@ -4,6 +4,7 @@
 // core and read back, units written in cells.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <map>
@@ -16,7 +17,11 @@
 #include "cxjf/model.hpp"
 #include "cxjf/snapshot.hpp"
 #include "cxjf/upload.hpp"
+#include "base64.hpp"
+#include "cxjf/overview.hpp"
 #include "xlsx/reader.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace cxjf {
 namespace {
@@ -157,6 +162,45 @@ TEST(XlsxResults, TheResultsWorkbookHoldsTheCsvRows) {
   for (const auto& row : errors)
     for (const auto& c : row.cells) a9 |= c.text == "A9";
   EXPECT_TRUE(a9);
+}
+
+TEST(XlsxExport, TheListExportedAsAWorkbookHoldsTheCsvExportsRows) {
+  const OverviewIndex index(snapshot());
+  auto ask = [&](const std::string& format) {
+    return nlohmann::json::parse(query_json(
+        index, R"({"principal": {"role": "torch_center", "can_export": true}, "kind": "export", "format": ")" +
+                   format + R"("})"));
+  };
+  const nlohmann::json csv = ask("csv"), book = ask("xlsx");
+  ASSERT_EQ(book["format"], "xlsx");
+  EXPECT_EQ(book["content_encoding"], "base64");
+  EXPECT_EQ(book["filename"], "enterprises.xlsx");
+  EXPECT_EQ(book["rows"], csv["rows"]);
+  const auto bytes = detail::base64_decode(book["content"].get<std::string>());
+  ASSERT_TRUE(bytes);
+  const xlsx::Workbook workbook = xlsx::read(*bytes, {});
+  ASSERT_EQ(workbook.sheets.size(), 1u);
+  const auto& rows = workbook.sheets[0].rows;
+  std::istringstream lines(csv["content"].get<std::string>());
+  std::string line;
+  std::getline(lines, line);
+  ASSERT_EQ(static_cast<std::int64_t>(rows.size()), csv["rows"].get<std::int64_t>() + 1);
+  ASSERT_GT(rows.size(), 10u);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    std::getline(lines, line);
+    std::vector<std::string> fields;
+    std::stringstream split(line);
+    for (std::string f; std::getline(split, f, ',');) fields.push_back(f);
+    // rank, credit code, ..., score: the CSV's texts, the workbook's cells.
+    EXPECT_EQ(rows[i].cells[0].text, fields[0]);
+    EXPECT_EQ(rows[i].cells[1].text, fields[1]);
+    EXPECT_EQ(rows[i].cells[1].kind, xlsx::CellKind::text);
+    const auto score = std::find_if(rows[i].cells.begin(), rows[i].cells.end(),
+                                    [](const xlsx::Cell& c) { return c.column == 8; });
+    ASSERT_NE(score, rows[i].cells.end());
+    EXPECT_EQ(score->kind, xlsx::CellKind::number);
+    EXPECT_EQ(std::stod(score->text), std::stod(fields[fields.size() - 2]));
+  }
 }
 
 // A one-row CSV upload whose cell of indicator `id` says `text`.

@@ -10,6 +10,8 @@
 // CXJF_WRONG_HANDLE without touching freed memory, however it was reused.
 #include "cxjf.h"
 
+#include <optional>
+
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -25,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base64.hpp"
 #include "csv_text.hpp"  // the multi-valued cell separators of the CSV, so arrays read like CSV cells
 #include "cxjf/cxjf.hpp"
 
@@ -945,7 +948,14 @@ CXJF_API cxjf_status cxjf_export(cxjf_snapshot snapshot, const char* request_jso
     fail(CXJF_INVALID_ARGUMENT, std::string(fn) + ": the request's kind is " + request["kind"].dump() +
                                     "; cxjf_export takes kind \"export\" (use cxjf_query for the other kinds)");
   const json answer = json::parse(run_query(s, request_json, nullptr));
-  const std::string& file = answer.at("content").get_ref<const std::string&>();
+  const std::string& text = answer.at("content").get_ref<const std::string&>();
+  // A workbook travels in base64 inside the answer; the caller gets its bytes.
+  std::optional<std::string> decoded;
+  if (answer.value("content_encoding", "") == "base64") {
+    decoded = cxjf::detail::base64_decode(text);
+    if (!decoded) fail(CXJF_INTERNAL, std::string(fn) + ": the export's base64 content does not decode");
+  }
+  const std::string& file = decoded ? *decoded : text;
   *content = copy_out(file);
   if (size) *size = file.size();
   CXJF_API_END()

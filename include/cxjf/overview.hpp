@@ -182,6 +182,7 @@ struct OverviewRequest {
 enum class ExportFormat : std::uint8_t {
   csv,   ///< UTF-8 with a byte-order mark, so that Excel reads the Chinese text
   json,  ///< a JSON array of the list's items
+  xlsx,  ///< an Excel workbook: Chinese headers, codes as text, scores and ranks as numbers
 };
 
 // ---------------------------------------------------------------------------

@@ -484,3 +484,14 @@ def test_a_workbook_saved_by_libreoffice_estimates_as_the_cli_does(small_snapsho
     assert record.errors_csv() == errors.read_bytes()
     clean = small_snapshot.estimate(data / "clean.csv")
     pd.testing.assert_frame_equal(comparable(clean), comparable(record))
+
+
+def test_the_list_exports_as_a_workbook(small_snapshot):
+    overview = small_snapshot.index
+    who = "torch_center+export"
+    data = overview.export(who, format="xlsx")
+    assert data[:2] == b"PK"
+    book = pd.read_excel(io.BytesIO(data), dtype={"统一社会信用代码": str})
+    csv_frame = pd.read_csv(io.BytesIO(overview.export(who)), dtype={"credit_code": str}, encoding="utf-8-sig")
+    assert list(book["统一社会信用代码"]) == list(csv_frame["credit_code"])
+    assert book["积分"].tolist() == csv_frame["score"].tolist()

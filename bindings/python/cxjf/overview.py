@@ -8,6 +8,8 @@ one index at once.
 
 from __future__ import annotations
 
+import base64
+
 import json
 from typing import Any, Optional
 
@@ -116,11 +118,14 @@ class OverviewIndex:
 
     def export(self, principal: PrincipalLike, filters: Optional[dict] = None, *, sort: str = "score",
                descending: Optional[bool] = None, format: str = "csv") -> bytes:
-        """The whole list as a file's bytes (needs can_export)."""
+        """The whole list as a file's bytes (needs can_export): `format` is
+        ``"csv"``, ``"json"`` or ``"xlsx"`` (a workbook)."""
         spec: dict[str, Any] = {"sort": sort}
         if descending is not None:
             spec["descending"] = descending
         answer = self._ask(principal, "export", filters=filters or {}, list=spec, format=format)
+        if answer.get("content_encoding") == "base64":
+            return base64.b64decode(answer["content"])
         return answer["content"].encode("utf-8")
 
     def detail(self, principal: PrincipalLike, credit_code: str) -> dict[str, Any]:
