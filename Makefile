@@ -32,12 +32,13 @@ test: build
 # ThreadSanitizer in $(BUILD)/tsan and runs them. Any report fails it.
 FUZZ_SECONDS ?= 20
 FUZZ_SEED ?= 0
-FUZZERS = table_csv upload model query snapshot
+FUZZERS = table_csv upload workbook model query snapshot
 SANITIZE_CMAKE = CC=clang CXX=clang++ cmake -S . -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
                  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
                  -DCXJF_BUILD_BENCHMARKS=OFF -DCXJF_BUILD_EXAMPLES=OFF -DCXJF_INSTALL=OFF
 export ASAN_OPTIONS = detect_leaks=1:abort_on_error=0:strict_string_checks=1
 export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS = suppressions=$(abspath tests/lsan.supp)
 export TSAN_OPTIONS = halt_on_error=1:second_deadlock_stack=1
 
 check-sanitize: setup
@@ -61,7 +62,7 @@ fuzz: setup
 	  cmake --build $(BUILD)/asan -j $(JOBS); }
 	@for h in $(FUZZERS); do \
 	  mkdir -p $(BUILD)/fuzz/$$h; \
-	  dict=tests/fuzz/json.dict; case $$h in table_csv|upload) dict=tests/fuzz/csv.dict;; snapshot) dict=;; esac; \
+	  dict=tests/fuzz/json.dict; case $$h in table_csv|upload) dict=tests/fuzz/csv.dict;; workbook) dict=tests/fuzz/xlsx.dict;; snapshot) dict=;; esac; \
 	  echo "fuzz_$$h: $(FUZZ_SECONDS) s"; \
 	  if ! $(BUILD)/asan/tests/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -timeout=10 -rss_limit_mb=2048 \
 	      -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ $${dict:+-dict=$$dict} \

@@ -41,7 +41,11 @@ class SheetWriter {
   void freeze(std::int32_t row, std::int32_t column);
   // A drop-down list on rows [first_row, last_row] of `column` offering the
   // cells that `range` refers to (e.g. "=选项!$A$2:$A$21"). Other values can
-  // still be typed: cells such as 技术领域 hold several values.
+  // still be typed: cells such as 技术领域 hold several values. (A list
+  // written into the rule instead is bounded to 255 characters, which the
+  // industries exceed, and libxlsxwriter 1.1 overflows its buffer on such
+  // lists in Chinese; the range costs a libxlsxwriter 1.1 leak of the
+  // range's text, some twenty bytes a list: tests/lsan.supp.)
   void list(std::int32_t first_row, std::int32_t last_row, std::int32_t column, const std::string& range);
   void hide();
 

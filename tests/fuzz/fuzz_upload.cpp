@@ -12,6 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.limits.max_row_bytes = 2048;
   options.limits.max_columns = 64;
   options.limits.max_rows = 200;
+  options.limits.max_cells = 20000;              // and a workbook's bounds, so that a bomb stops early
+  options.limits.max_unpacked_bytes = 4 << 20;
   static const cxjf::Estimator estimator(cxjf::fuzz::small_snapshot());
   try {
     cxjf::Upload upload = cxjf::read_upload(cxjf::fuzz::text(data + 1, size - 1), cxjf::default_model(), options);
