@@ -125,6 +125,10 @@ class ReportSheet {
     sheet_.freeze(1, 0);
   }
   void add(const std::vector<ReportCell>& cells) {
+    if (row_ + 1 >= xlsx::max_row) {  // the sheet is full: the last row says how many more there are
+      ++dropped_;
+      return;
+    }
     ++row_;
     for (std::size_t c = 0; c < cells.size(); ++c) {
       const ReportCell& cell = cells[c];
@@ -135,6 +139,9 @@ class ReportSheet {
     }
   }
   ~ReportSheet() {
+    if (dropped_ > 0)
+      sheet_.text(xlsx::max_row, 0, "另有" + std::to_string(dropped_) + "行超出工作表行数上限未写入，请使用CSV文件 / " +
+                                        std::to_string(dropped_) + " more rows do not fit a sheet: use the CSV file");
     for (std::size_t c = 0; c < widths_.size(); ++c)
       sheet_.column(static_cast<std::int32_t>(c), std::min(widths_[c] + 2, 60.0));
   }
@@ -143,6 +150,7 @@ class ReportSheet {
   xlsx::SheetWriter sheet_;
   std::vector<double> widths_;
   std::int32_t row_ = 0;
+  std::int64_t dropped_ = 0;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "cxjf/overview.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -2114,6 +2115,11 @@ std::string list_workbook(const Impl& m, const std::vector<std::int32_t>& rows, 
   const int decimals = m.model.scale.decimals;
   std::int32_t r = 0;
   for (std::int32_t row : rows) {
+    if (r + 1 >= xlsx::max_row) {  // past a sheet's last row: say so on it
+      sheet.text(xlsx::max_row, 0, "另有" + std::to_string(rows.size() - static_cast<std::size_t>(r)) +
+                                       "家企业超出工作表行数上限，请导出CSV / more enterprises than a sheet holds: export CSV");
+      break;
+    }
     const ListedEnterprise e = m.listed(row, level);
     ++r;
     if (e.rank > 0) sheet.number(r, 0, e.rank, 0);
@@ -2124,7 +2130,9 @@ std::string list_workbook(const Impl& m, const std::vector<std::int32_t>& rows, 
     if (!e.zone.empty()) sheet.text(r, 5, e.zone);
     if (!e.industry.empty()) sheet.text(r, 6, e.industry);
     sheet.text(r, 7, e.stage);
-    sheet.number(r, 8, std::stod(e.score), decimals);  // the published text, so the cell shows it exactly
+    double score = 0;  // the published text, so the cell shows it exactly (from_chars: no locale)
+    std::from_chars(e.score.data(), e.score.data() + e.score.size(), score);
+    sheet.number(r, 8, score, decimals);
     sheet.text(r, 9, e.grade);
   }
   return book.bytes();

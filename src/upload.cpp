@@ -547,6 +547,11 @@ class SheetRows : public RowSource {
  public:
   explicit SheetRows(const xlsx::Sheet& sheet, const UploadLimits& limits) : sheet_(sheet), limits_(limits) {}
   bool next(SourceRow& row) override {
+    // A row holding only values copied down merged ranges continues the
+    // rows above it (a header cell merged over two rows, say): not data.
+    while (i_ < sheet_.rows.size() && std::all_of(sheet_.rows[i_].cells.begin(), sheet_.rows[i_].cells.end(),
+                                                  [](const xlsx::Cell& c) { return c.copied; }))
+      ++i_;
     if (i_ == sheet_.rows.size()) return false;
     const xlsx::Row& r = sheet_.rows[i_++];
     const std::size_t width = r.cells.empty() ? 0 : static_cast<std::size_t>(r.cells.back().column) + 1;
@@ -1127,16 +1132,24 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return list;
 }
 
-// The row a sheet's header would be on, found as read() finds it, or 0.
-std::int64_t header_row_of(const xlsx::Sheet& sheet, const Model& model) {
+// Whether a sheet holds the template's header where read() would look for
+// it: row `header_row` when given (naming any template column), else the
+// first non-blank rows.
+bool has_header(const xlsx::Sheet& sheet, const Model& model, std::int64_t header_row) {
   int seen = 0;
   for (const xlsx::Row& row : sheet.rows) {
-    if (++seen > header_search_rows) break;
     std::vector<std::string> fields;
     for (const auto& c : row.cells) fields.push_back(c.text);
-    if (looks_like_header(fields, model)) return row.number;
+    if (header_row > 0) {
+      if (row.number != header_row) continue;
+      return std::any_of(fields.begin(), fields.end(),
+                         [&](const std::string& f) { return header_column(header_key(f), model) >= 0; });
+    }
+    if (blank(fields)) continue;
+    if (++seen > header_search_rows) break;
+    if (looks_like_header(fields, model)) return true;
   }
-  return 0;
+  return false;
 }
 
 // The worksheet to read: the one asked for, or the one whose rows hold the
@@ -1154,7 +1167,7 @@ const xlsx::Sheet& choose_sheet(const xlsx::Workbook& book, const Model& model, 
   }
   std::vector<const xlsx::Sheet*> matching;
   for (const auto& sheet : book.sheets)
-    if (header_row_of(sheet, model) > 0) matching.push_back(&sheet);
+    if (has_header(sheet, model, options.header_row)) matching.push_back(&sheet);
   if (matching.size() == 1) return *matching.front();
   if (matching.size() > 1) {
     std::vector<std::string> both;

@@ -3,6 +3,8 @@
 // so that a local model with its own indicators gets its own template and
 // the two files always agree.
 #include <algorithm>
+#include <charconv>
+#include <system_error>
 #include <string>
 #include <vector>
 
@@ -169,7 +171,9 @@ std::string upload_template_xlsx(const Model& model) {
                 text ? xlsx::Style::text : xlsx::Style::plain);
     data.text(0, col, c.header, xlsx::Style::header);
     data.text(1, col, c.id, xlsx::Style::note);
-    if (c.numeric && !c.example.empty()) data.number(2, col, std::stod(c.example));
+    double number = 0;
+    if (c.numeric && std::from_chars(c.example.data(), c.example.data() + c.example.size(), number).ec == std::errc())
+      data.number(2, col, number);
     else data.text(2, col, c.example, text ? xlsx::Style::example_text : xlsx::Style::example);
   }
   data.freeze(2, 2);

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <memory>
 #include <system_error>
@@ -15,6 +17,16 @@
 
 namespace cxjf::xlsx {
 namespace {
+
+// A non-negative integer attribute, or `fallback` when it is absent or no
+// such integer (never undefined behaviour on overflow, unlike atoi).
+std::int64_t integer(const char* text, std::int64_t fallback) {
+  if (!text) return fallback;
+  std::int64_t v = 0;
+  const char* end = text + std::strlen(text);
+  const auto [ptr, ec] = std::from_chars(text, end, v);
+  return ec == std::errc() && ptr == end && v >= 0 ? v : fallback;
+}
 
 // A workbook problem: InputError on row 0, in both languages.
 [[noreturn]] void refuse(const std::string& en, const std::string& zh) {
@@ -126,38 +138,103 @@ class Handler {
   virtual void text(std::string_view) {}
   std::string problem_en, problem_zh;  // found by the handler
   std::string malformed;               // the XML itself is bad
+  bool stopped() const { return !problem_en.empty() || !malformed.empty(); }
 };
+
+// Expat's own memory, bounded: a part can make expat buffer one huge
+// attribute or text node whole, and the bound on decompressed bytes alone
+// would let that cost several times the part. The parser lives on one
+// thread, so the count is per thread; a failed allocation is expat's
+// "out of memory" error, refused like malformed XML.
+constexpr std::size_t expat_budget = std::size_t{256} << 20;
+thread_local std::size_t expat_in_use = 0;
+constexpr std::size_t header_bytes = 16;  // the size, keeping malloc's alignment
+
+void* expat_malloc(std::size_t n) {
+  if (n > expat_budget - expat_in_use) return nullptr;
+  auto* p = static_cast<unsigned char*>(std::malloc(n + header_bytes));
+  if (!p) return nullptr;
+  std::memcpy(p, &n, sizeof n);
+  expat_in_use += n;
+  return p + header_bytes;
+}
+void expat_free(void* q) {
+  if (!q) return;
+  auto* p = static_cast<unsigned char*>(q) - header_bytes;
+  std::size_t n;
+  std::memcpy(&n, p, sizeof n);
+  expat_in_use -= n;
+  std::free(p);
+}
+void* expat_realloc(void* q, std::size_t n) {
+  if (!q) return expat_malloc(n);
+  auto* p = static_cast<unsigned char*>(q) - header_bytes;
+  std::size_t old;
+  std::memcpy(&old, p, sizeof old);
+  if (n > old && n - old > expat_budget - expat_in_use) return nullptr;
+  auto* r = static_cast<unsigned char*>(std::realloc(p, n + header_bytes));
+  if (!r) return nullptr;
+  std::memcpy(r, &n, sizeof n);
+  expat_in_use = expat_in_use - old + n;
+  return r + header_bytes;
+}
+const XML_Memory_Handling_Suite expat_memory = {expat_malloc, expat_realloc, expat_free};
+
+// What the callbacks reach: the handler, the parser (to stop it the moment
+// a problem shows) and an exception thrown inside a handler (bad_alloc),
+// kept to be rethrown once expat has returned.
+struct ParseContext {
+  Handler* handler;
+  XML_Parser parser;
+  std::exception_ptr thrown;
+};
+
+template <class F>
+void guarded(void* data, F&& f) {
+  auto* c = static_cast<ParseContext*>(data);
+  if (c->thrown || c->handler->stopped()) return;
+  try {
+    f(*c->handler);
+  } catch (...) {
+    c->thrown = std::current_exception();
+  }
+  if (c->thrown || c->handler->stopped()) XML_StopParser(c->parser, XML_FALSE);
+}
 
 // Parses `part` into `handler`. Malformed XML is refused here; a problem
 // the handler found stops the parse and is left for the caller to report.
 void parse(Archive& archive, const std::string& part, Handler& handler) {
-  std::unique_ptr<std::remove_pointer_t<XML_Parser>, void (*)(XML_Parser)> parser(XML_ParserCreateNS(nullptr, '|'),
-                                                                                  XML_ParserFree);
+  std::unique_ptr<std::remove_pointer_t<XML_Parser>, void (*)(XML_Parser)> parser(
+      XML_ParserCreate_MM(nullptr, &expat_memory, "|"), XML_ParserFree);
   if (!parser) throw std::bad_alloc();
-  XML_SetUserData(parser.get(), &handler);
+  ParseContext context{&handler, parser.get(), nullptr};
+  XML_SetUserData(parser.get(), &context);
   XML_SetElementHandler(
       parser.get(),
       [](void* data, const XML_Char* name, const XML_Char** attributes) {
-        static_cast<Handler*>(data)->start(local(name), attributes);
+        guarded(data, [&](Handler& h) { h.start(local(name), attributes); });
       },
-      [](void* data, const XML_Char* name) { static_cast<Handler*>(data)->end(local(name)); });
+      [](void* data, const XML_Char* name) { guarded(data, [&](Handler& h) { h.end(local(name)); }); });
   XML_SetCharacterDataHandler(parser.get(), [](void* data, const XML_Char* s, int n) {
-    static_cast<Handler*>(data)->text(std::string_view(s, static_cast<std::size_t>(n)));
+    guarded(data, [&](Handler& h) { h.text(std::string_view(s, static_cast<std::size_t>(n))); });
   });
   // Office Open XML parts have no document type: one that declares it is
   // refused, which also rules out every entity-expansion attack.
   XML_SetStartDoctypeDeclHandler(parser.get(), [](void* data, const XML_Char*, const XML_Char*, const XML_Char*, int) {
-    static_cast<Handler*>(data)->malformed = "it declares a document type, which no workbook part has";
+    guarded(data, [](Handler& h) { h.malformed = "it declares a document type, which no workbook part has"; });
   });
   XML_Parser p = parser.get();
-  auto stopped = [&] { return !handler.malformed.empty() || !handler.problem_en.empty(); };
   archive.stream(part, [&](std::string_view chunk, bool last) {
-    if (stopped()) return;
-    if (XML_Parse(p, chunk.data(), static_cast<int>(chunk.size()), last ? 1 : 0) == XML_STATUS_ERROR && !stopped())
-      handler.malformed = std::string("it is not well-formed XML at line ") +
-                          std::to_string(XML_GetCurrentLineNumber(p)) + ": " + XML_ErrorString(XML_GetErrorCode(p));
-    if (stopped()) XML_StopParser(p, XML_FALSE);
+    if (handler.stopped() || context.thrown) return;
+    if (XML_Parse(p, chunk.data(), static_cast<int>(chunk.size()), last ? 1 : 0) == XML_STATUS_ERROR &&
+        !handler.stopped() && !context.thrown)
+      handler.malformed = XML_GetErrorCode(p) == XML_ERROR_NO_MEMORY
+                              ? "it needs more than " + std::to_string(expat_budget >> 20) + " MiB to parse"
+                              : std::string("it is not well-formed XML at line ") +
+                                    std::to_string(XML_GetCurrentLineNumber(p)) + ": " +
+                                    XML_ErrorString(XML_GetErrorCode(p));
   });
+  if (context.thrown) std::rethrow_exception(context.thrown);
   if (!handler.malformed.empty())
     refuse("the workbook's part " + part + " cannot be read: " + handler.malformed +
                "; save the workbook again from Excel or LibreOffice",
@@ -208,7 +285,7 @@ class RelationshipsHandler : public Handler {
     const XML_Char* target = attribute(attributes, "Target");
     const XML_Char* mode = attribute(attributes, "TargetMode");
     if (!id || !type || !target || (mode && std::string_view(mode) == "External")) return;
-    found.push_back({id, type, resolve(folder_, target)});
+    if (found.size() < 10000) found.push_back({id, type, resolve(folder_, target)});
   }
   void end(std::string_view) override {}
   std::vector<Relationship> found;
@@ -244,7 +321,7 @@ class WorkbookHandler : public Handler {
     } else if (name == "sheet") {
       const XML_Char* sheet_name = attribute(attributes, "name");
       const XML_Char* id = attribute(attributes, "id", true);
-      if (sheet_name && id) sheets.push_back({sheet_name, id});
+      if (sheet_name && id && sheets.size() < 1000) sheets.push_back({sheet_name, id});
     }
   }
   void end(std::string_view) override {}
@@ -321,12 +398,12 @@ class StylesHandler : public Handler {
     if (name == "numFmt") {
       const XML_Char* id = attribute(attributes, "numFmtId");
       const XML_Char* code = attribute(attributes, "formatCode");
-      if (id && code) custom_[std::atoi(id)] = classify(code);
+      if (id && code && custom_.size() < 1000) custom_[static_cast<int>(std::min<std::int64_t>(integer(id, -1), 1 << 20))] = classify(code);
     } else if (name == "cellXfs") {
       in_cell_xfs_ = true;
     } else if (name == "xf" && in_cell_xfs_) {
       const XML_Char* id = attribute(attributes, "numFmtId");
-      const int format = id ? std::atoi(id) : 0;
+      const int format = static_cast<int>(std::min<std::int64_t>(integer(id, 0), 1 << 20));
       const auto it = custom_.find(format);
       shown.push_back(it != custom_.end() ? it->second : builtin_format(format));
     }
@@ -459,8 +536,12 @@ std::string civil_text(std::int64_t z) {
 // is 1904-01-01.
 std::string date_text(double serial, bool date1904) {
   if (!(serial >= 0) || serial >= 2958466) return {};  // 2958465 is 9999-12-31
-  const auto day = static_cast<std::int64_t>(std::floor(serial));
-  const auto seconds = static_cast<std::int64_t>(std::llround((serial - static_cast<double>(day)) * 86400.0));
+  auto day = static_cast<std::int64_t>(std::floor(serial));
+  auto seconds = static_cast<std::int64_t>(std::llround((serial - static_cast<double>(day)) * 86400.0));
+  if (seconds == 86400) {  // 23:59:59.6 rounds to the next midnight
+    ++day;
+    seconds = 0;
+  }
   std::string text;
   if (date1904) {
     text = civil_text(day - 24107);  // 1904-01-01 is day -24107 from 1970
@@ -490,11 +571,17 @@ bool cut_utf8(std::string& s, std::size_t cap) {
   return true;
 }
 
+// What the sheets read so far hold, against Limits.
+struct Totals {
+  std::int64_t cells = 0;
+  std::uint64_t text_bytes = 0;  // of the cells kept, with their bookkeeping
+};
+
 class SheetHandler : public Handler {
  public:
   SheetHandler(Sheet& sheet, const SharedStrings& strings, const std::vector<Shown>& shown, bool date1904,
-               const Limits& limits, std::int64_t& cells)
-      : sheet_(sheet), strings_(strings), shown_(shown), date1904_(date1904), limits_(limits), cells_(cells) {}
+               const Limits& limits, Totals& totals)
+      : sheet_(sheet), strings_(strings), shown_(shown), date1904_(date1904), limits_(limits), totals_(totals) {}
 
   void start(std::string_view name, const XML_Char** attributes) override {
     if (!problem_en.empty()) return;
@@ -502,8 +589,12 @@ class SheetHandler : public Handler {
       const XML_Char* r = attribute(attributes, "r");
       std::int64_t number = last_row_ + 1;
       if (r) {
-        number = std::atoll(r);
-        if (number <= 0 || number > 100000000) return fail("row number '" + std::string(r) + "' is not a row");
+        number = integer(r, 0);
+        // Excel writes rows in order, once each; a row out of order would
+        // let one row number hold any number of cells.
+        if (number <= last_row_ || number > 1048576)
+          return fail("row number '" + std::string(std::string_view(r).substr(0, 20)) + "' is not a row after row " +
+                      std::to_string(last_row_));
       }
       last_row_ = number;
       row_ = Row{number, false, {}};
@@ -511,14 +602,18 @@ class SheetHandler : public Handler {
     } else if (name == "c") {
       const XML_Char* r = attribute(attributes, "r");
       std::int64_t column = last_column_ + 1, row = last_row_;
-      if (r && !parse_reference(r, column, row)) return fail("'" + std::string(r) + "' is not a cell reference");
-      if (row != last_row_) return fail("cell " + std::string(r) + " is outside its row " + std::to_string(last_row_));
+      const std::string shown_ref = r ? std::string(std::string_view(r).substr(0, 20)) : std::string();
+      if (r && !parse_reference(r, column, row)) return fail("'" + shown_ref + "' is not a cell reference");
+      if (row != last_row_) return fail("cell " + shown_ref + " is outside its row " + std::to_string(last_row_));
+      // Cells in column order, once each, as Excel writes them: a row
+      // then holds at most one cell per column.
+      if (column <= last_column_) return fail("cell " + shown_ref + " repeats or precedes an earlier cell of its row");
       last_column_ = column;
       column_ = column;
       const XML_Char* t = attribute(attributes, "t");
       type_ = t ? t : "n";
       const XML_Char* s = attribute(attributes, "s");
-      style_ = s ? std::atoi(s) : 0;
+      style_ = static_cast<int>(std::min<std::int64_t>(integer(s, 0), 1 << 20));
       value_.clear();
       formula_.clear();
       cut_ = false;
@@ -573,18 +668,22 @@ class SheetHandler : public Handler {
   void finish() {
     std::stable_sort(sheet_.rows.begin(), sheet_.rows.end(),
                      [](const Row& a, const Row& b) { return a.number < b.number; });
-    if (merges_.empty()) return;
+    if (merges_.empty() || sheet_.rows.empty()) return;
+    // A range reaching past the last row with a cell (A5:A1048576) ends
+    // there: rows nobody filled are not made up.
+    const std::int64_t last = sheet_.rows.back().number;
     std::vector<std::pair<std::int64_t, Cell>> copies;
     for (const auto& m : merges_) {
       const auto row = std::lower_bound(sheet_.rows.begin(), sheet_.rows.end(), m.first_row,
                                         [](const Row& r, std::int64_t n) { return r.number < n; });
       if (row == sheet_.rows.end() || row->number != m.first_row) continue;
-      const auto cell = std::find_if(row->cells.begin(), row->cells.end(),
-                                     [&](const Cell& c) { return c.column == m.column; });
-      if (cell == row->cells.end()) continue;
-      for (std::int64_t r = m.first_row + 1; r <= m.last_row; ++r) {
-        if (++cells_ > limits_.max_cells) return too_many_cells();
+      const auto cell = std::lower_bound(row->cells.begin(), row->cells.end(), m.column,
+                                         [](const Cell& c, std::int32_t col) { return c.column < col; });
+      if (cell == row->cells.end() || cell->column != m.column) continue;
+      for (std::int64_t r = m.first_row + 1; r <= std::min(m.last_row, last); ++r) {
+        if (!count(*cell)) return;
         copies.emplace_back(r, *cell);
+        copies.back().second.copied = true;
       }
     }
     std::stable_sort(copies.begin(), copies.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -625,14 +724,34 @@ class SheetHandler : public Handler {
     problem_zh = "工作簿单元格数超过上限" + std::to_string(limits_.max_cells) + "个，请拆分上传";
   }
 
+  // Counts a kept cell and its text against the bounds; false (with the
+  // problem recorded) past one. Text is counted too: a 21-byte reference to
+  // a 4 KiB shared string, repeated, would otherwise cost far more memory
+  // than the XML that was unpacked.
+  bool count(const Cell& cell) {
+    if (++totals_.cells > limits_.max_cells) {
+      too_many_cells();
+      return false;
+    }
+    totals_.text_bytes += cell.text.size() + sizeof(Cell);
+    if (totals_.text_bytes > limits_.max_unpacked_bytes) {
+      problem_en = "the workbook's cells hold more than " + std::to_string(limits_.max_unpacked_bytes >> 20) +
+                   " MiB of text, the limit of one upload: split it into several workbooks";
+      problem_zh = "工作簿单元格内容超过" + std::to_string(limits_.max_unpacked_bytes >> 20) + " MiB上限，请拆分上传";
+      return false;
+    }
+    return true;
+  }
+
   void merge(std::string_view ref) {
     const std::size_t colon = ref.find(':');
     std::int64_t c1, r1, c2, r2;
     if (colon == std::string_view::npos || !parse_reference(ref.substr(0, colon), c1, r1) ||
         !parse_reference(ref.substr(colon + 1), c2, r2))
       return;  // a single cell or an odd reference merges nothing worth reading
-    if (r2 > r1 && c1 < static_cast<std::int64_t>(limits_.max_columns))
-      merges_.push_back({r1, r2, static_cast<std::int32_t>(c1)});
+    if (r2 <= r1 || c1 >= static_cast<std::int64_t>(limits_.max_columns)) return;
+    if (static_cast<std::int64_t>(merges_.size()) >= limits_.max_cells) return too_many_cells();
+    merges_.push_back({r1, r2, static_cast<std::int32_t>(c1)});
   }
 
   void add_cell() {
@@ -645,9 +764,10 @@ class SheetHandler : public Handler {
     cell.cut = cut_;
     const Shown shown = style_ >= 0 && static_cast<std::size_t>(style_) < shown_.size()
                             ? shown_[static_cast<std::size_t>(style_)] : Shown::number;
-    // A formula with no value, or an empty one (what programs that write
-    // formulas without computing them leave), has nothing to show.
-    if (!has_value_ || (value_.empty() && !formula_.empty())) {
+    // A formula with no value, or an empty number (what programs that
+    // write formulas without computing them leave), has nothing to show;
+    // an empty text result (=IF(B5="","",…)) is an empty cell.
+    if (!has_value_ || (value_.empty() && !formula_.empty() && type_ != "str")) {
       if (formula_.empty()) return;  // a formatted empty cell
       cell.kind = CellKind::formula;
       cell.text = "=" + formula_;
@@ -676,7 +796,7 @@ class SheetHandler : public Handler {
     }
     if (cell.text.empty() && cell.kind == CellKind::text) return;  // an empty string is no value
     cell.cut |= cut_utf8(cell.text, limits_.max_cell_bytes);
-    if (++cells_ > limits_.max_cells) return too_many_cells();
+    if (!count(cell)) return;
     row_.cells.push_back(std::move(cell));
   }
 
@@ -714,7 +834,7 @@ class SheetHandler : public Handler {
   const std::vector<Shown>& shown_;
   bool date1904_;
   const Limits& limits_;
-  std::int64_t& cells_;
+  Totals& totals_;
   std::vector<Merge> merges_;
   StringText runs_;
 
@@ -786,7 +906,7 @@ Workbook read(std::string_view bytes, const Limits& limits,
   Archive archive(bytes, limits);
 
   std::string workbook_part = "xl/workbook.xml";
-  for (const auto& r : relationships(archive, "_rels/.rels"))  // the package's own relationships
+  for (const auto& r : relationships(archive, ""))  // the package's own: _rels/.rels
     if (type_is(r, "officeDocument")) workbook_part = r.target;
   if (!archive.has(workbook_part))
     refuse("the file is a zip archive but not an Excel workbook (it has no " + workbook_part +
@@ -813,7 +933,7 @@ Workbook read(std::string_view bytes, const Limits& limits,
   }
 
   Workbook out;
-  std::int64_t cells = 0;
+  Totals totals;
   for (const auto& entry : book.sheets) {
     const auto part = sheet_parts.find(entry.relationship);
     if (part == sheet_parts.end()) continue;  // a chart sheet or a macro sheet
@@ -824,11 +944,11 @@ Workbook read(std::string_view bytes, const Limits& limits,
       refuse("the workbook's sheet '" + sheet.name + "' is missing (" + part->second +
                  "): save the workbook again from Excel or LibreOffice",
              "工作表“" + sheet.name + "”缺失，请重新保存工作簿");
-    SheetHandler handler(sheet, strings, shown, book.date1904, limits, cells);
+    SheetHandler handler(sheet, strings, shown, book.date1904, limits, totals);
     parse(archive, part->second, handler);
     if (handler.problem_en.empty()) handler.finish();
     if (!handler.problem_en.empty())
-      refuse("sheet '" + sheet.name + "': " + handler.problem_en, "工作表“" + sheet.name + "”：" + handler.problem_zh);
+      refuse("sheet '" + sheet.name + "' (工作表“" + sheet.name + "”): " + handler.problem_en, handler.problem_zh);
     sheet.loaded = true;
   }
   if (out.sheets.empty())

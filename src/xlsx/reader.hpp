@@ -25,7 +25,8 @@ namespace cxjf::xlsx {
 // archive claims, so a zip bomb stops at the bound instead of unpacking.
 struct Limits {
   std::uint64_t max_unpacked_bytes = std::uint64_t{512} << 20;  // XML decompressed, all parts together
-  std::int64_t max_cells = 10000000;                            // non-empty cells of all sheets read
+  std::int64_t max_cells = 10000000;                            // non-empty cells of all sheets read (merges too)
+  // Text of the cells kept counts against max_unpacked_bytes as well.
   std::size_t max_entries = 10000;                              // files in the archive
   std::size_t max_columns = 256;                                // columns kept per row (wider rows are marked)
   std::size_t max_cell_bytes = 4096;                            // characters kept per cell (longer are marked)
@@ -47,6 +48,7 @@ struct Cell {
   std::int32_t column = 0;  // 0-based (A = 0)
   CellKind kind = CellKind::text;
   bool cut = false;         // longer than Limits::max_cell_bytes: the text is cut there
+  bool copied = false;      // the value of a merged range, copied down from its first row
   std::string text;
 };
 

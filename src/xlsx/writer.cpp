@@ -39,9 +39,11 @@ double display_width(std::string_view text) {
   return width;
 }
 
-Writer::Writer() : path_(temporary_path()) {
+Writer::Writer() : path_(temporary_path()), tmpdir_(path_.substr(0, path_.rfind('/'))) {
   lxw_workbook_options options{};
   options.constant_memory = LXW_FALSE;
+  // libxlsxwriter's own temporary files go where ours do.
+  options.tmpdir = tmpdir_.data();
   book_ = workbook_new_opt(path_.c_str(), &options);
   if (!book_) {
     std::remove(path_.c_str());
@@ -51,7 +53,7 @@ Writer::Writer() : path_(temporary_path()) {
 }
 
 Writer::~Writer() {
-  if (book_) workbook_close(book_);
+  if (book_) lxw_workbook_free(book_);  // abandoned (an exception): nothing is written
   std::remove(path_.c_str());
 }
 
@@ -111,7 +113,14 @@ std::string Writer::bytes() {
 }
 
 void SheetWriter::text(std::int32_t row, std::int32_t column, std::string_view value, Style style) {
-  const std::string s(value);
+  // A cell holds at most 32,767 characters: a longer text is cut, at a
+  // character boundary, rather than failing the whole workbook.
+  std::string s(value.substr(0, max_cell_text));
+  if (value.size() > max_cell_text) {
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    if (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0xC0) s.pop_back();
+    s += "…";
+  }
   if (const lxw_error error = worksheet_write_string(sheet_, static_cast<lxw_row_t>(row),
                                                      static_cast<lxw_col_t>(column), s.c_str(), writer_.format(style));
       error != LXW_NO_ERROR)

@@ -28,6 +28,12 @@ enum class Style : unsigned char {
 
 class Writer;
 
+// The last row a worksheet has (Excel's 1,048,576 rows, 0-based), and the
+// bytes of text a cell is given at most (Excel's 32,767 characters are at
+// least as many bytes; a longer text is cut with "…").
+inline constexpr std::int32_t max_row = 1048575;
+inline constexpr std::size_t max_cell_text = 32000;
+
 // One worksheet of a Writer. Rows and columns are 0-based.
 class SheetWriter {
  public:
@@ -75,6 +81,7 @@ class Writer {
   lxw_format* number_format(int decimals);
 
   std::string path_;
+  std::string tmpdir_;  // libxlsxwriter keeps a pointer to it
   lxw_workbook* book_ = nullptr;
   std::vector<lxw_format*> styles_;   // per Style, made on first use
   std::vector<lxw_format*> numbers_;  // per decimals + 1, made on first use

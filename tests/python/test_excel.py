@@ -320,9 +320,10 @@ def test_bad_cells_of_a_workbook_name_sheet_row_and_cell(small_snapshot, codes, 
 # ---------------------------------------------------------------------------
 # Workbooks written part by part.
 
-def workbook_from_parts(sheet_xml, shared=None, styles=None, date1904=False, extra_sheets=()):
-    """A minimal .xlsx: workbook, relationships, one or more sheets, and the
-    shared strings and styles when given."""
+def workbook_from_parts(sheet_xml, shared=None, styles=None, date1904=False, extra_sheets=(), book="xl/workbook.xml"):
+    """A minimal .xlsx: workbook (at `book`, found through _rels/.rels),
+    relationships, one or more sheets, and the shared strings and styles
+    when given."""
     sheets = [("数据", sheet_xml)] + list(extra_sheets)
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -332,23 +333,24 @@ def workbook_from_parts(sheet_xml, shared=None, styles=None, date1904=False, ext
                    'package/2006/content-types"/>')
         z.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
                    f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
-                   f'Target="xl/workbook.xml"/></Relationships>')
+                   f'Target="/{book}"/></Relationships>')
         entries = "".join(f'<sheet name="{n}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, (n, _) in enumerate(sheets))
         pr = '<workbookPr date1904="1"/>' if date1904 else ""
-        z.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook {ns} xmlns:r="{rel}">{pr}<sheets>{entries}'
+        z.writestr(book, f'<?xml version="1.0"?><workbook {ns} xmlns:r="{rel}">{pr}<sheets>{entries}'
                    f'</sheets></workbook>')
+        folder = book.rsplit("/", 1)[0]
         rels = "".join(f'<Relationship Id="rId{i + 1}" Type="{rel}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
                        for i in range(len(sheets)))
         rels += f'<Relationship Id="rS" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>' if shared else ""
         rels += f'<Relationship Id="rT" Type="{rel}/styles" Target="styles.xml"/>' if styles else ""
-        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+        z.writestr(f"{folder}/_rels/{book.rsplit('/', 1)[1]}.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
                    f'openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
         for i, (_, xml) in enumerate(sheets):
-            z.writestr(f"xl/worksheets/sheet{i + 1}.xml", f'<?xml version="1.0"?><worksheet {ns}>{xml}</worksheet>')
+            z.writestr(f"{folder}/worksheets/sheet{i + 1}.xml", f'<?xml version="1.0"?><worksheet {ns}>{xml}</worksheet>')
         if shared:
-            z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0"?><sst {ns}>{shared}</sst>')
+            z.writestr(f"{folder}/sharedStrings.xml", f'<?xml version="1.0"?><sst {ns}>{shared}</sst>')
         if styles:
-            z.writestr("xl/styles.xml", f'<?xml version="1.0"?><styleSheet {ns}>{styles}</styleSheet>')
+            z.writestr(f"{folder}/styles.xml", f'<?xml version="1.0"?><styleSheet {ns}>{styles}</styleSheet>')
     return out.getvalue()
 
 
@@ -495,3 +497,79 @@ def test_the_list_exports_as_a_workbook(small_snapshot):
     csv_frame = pd.read_csv(io.BytesIO(overview.export(who)), dtype={"credit_code": str}, encoding="utf-8-sig")
     assert list(book["统一社会信用代码"]) == list(csv_frame["credit_code"])
     assert book["积分"].tolist() == csv_frame["score"].tolist()
+
+
+# ---------------------------------------------------------------------------
+# What a review of the reader found.
+
+def test_the_workbook_part_is_found_through_the_package_relationships(model):
+    rows = HEADER_ROW + '<row r="2">' + inline("A2", "x") + "</row>"
+    data = workbook_from_parts(f"<sheetData>{rows}</sheetData>", book="excel/book.xml")
+    assert excel.read_upload(data, model).index.tolist() == [2]
+
+
+def test_an_empty_text_result_of_a_formula_is_an_empty_cell(model):
+    # =IF(B5="","",...) saved by Excel: t="str" and an empty <v>; the row is blank, not data.
+    rows = (HEADER_ROW + '<row r="2">' + inline("A2", "x") + "</row>"
+            '<row r="3"><c r="A3" t="str"><f>IF(B3="","",B3)</f><v></v></c></row>')
+    data = workbook_from_parts(f"<sheetData>{rows}</sheetData>")
+    assert excel.read_upload(data, model).index.tolist() == [2]
+
+
+@pytest.mark.parametrize("rows, message", [
+    ('<row r="2"><c r="B2"><v>1</v></c><c r="A2"><v>2</v></c></row>', "repeats or precedes an earlier cell"),
+    ('<row r="2"><c r="A2"><v>1</v></c><c r="A2"><v>2</v></c></row>', "repeats or precedes an earlier cell"),
+    ('<row r="3"><c r="A3"><v>1</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>', "is not a row after row 3"),
+])
+def test_cells_and_rows_out_of_order_are_refused(model, rows, message):
+    data = workbook_from_parts(f"<sheetData>{HEADER_ROW}{rows}</sheetData>")
+    with pytest.raises(cxjf.InputError, match=f"sheet '数据'.*{message}"):
+        excel.read_upload(data, model)
+
+
+def test_text_of_repeated_shared_strings_counts_against_the_bound(small_snapshot):
+    # 2,000 cells of 21 bytes each naming one 4,000-byte string: 8 MB of text
+    # from 50 KB of XML; past a 4 MiB bound the upload is refused.
+    shared = "<si><t>" + "甲" * 1333 + "</t></si>"
+    cells = "".join(f'<row r="{r}"><c r="B{r}" t="s"><v>0</v></c></row>' for r in range(2, 2002))
+    data = workbook_from_parts(f"<sheetData>{HEADER_ROW}{cells}</sheetData>", shared=shared)
+    with pytest.raises(cxjf.InputError, match="cells hold more than 4 MiB of text"):
+        small_snapshot.estimate(data, limits={"max_unpacked_bytes": 4 << 20})
+
+
+def test_a_merge_reaching_the_last_row_of_the_sheet_ends_at_the_last_filled_row(model):
+    # A2:A1048576 copies A2 down to row 3, the last row with a cell, and
+    # makes up none of the million rows below.
+    rows = (HEADER_ROW + '<row r="2">' + inline("A2", "x") + inline("B2", "甲") + "</row>"
+            '<row r="3">' + inline("B3", "乙") + "</row>")
+    data = workbook_from_parts(f'<sheetData>{rows}</sheetData><mergeCells count="1"><mergeCell ref="A2:A1048576"/>'
+                               "</mergeCells>")
+    cells = excel.read_upload(data, model)
+    assert cells.index.tolist() == [2, 3]
+    assert cells.iloc[:, 0].tolist() == ["x", "x"]
+
+
+def test_a_header_cell_merged_over_two_rows_makes_no_data_row(small_snapshot, codes, tmp_path):
+    path = tmp_path / "h.xlsx"
+    messy_workbook(small_snapshot.model, codes, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["数据"]
+    sheet.insert_rows(4)  # an empty row 4 under the header; the data moves to rows 5-7
+    sheet.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
+    book.save(path)
+    record = small_snapshot.estimate(path)
+    assert record.counts["rows_read"] == 3
+
+
+def test_the_header_row_chooses_the_sheet_too(small_snapshot, codes, tmp_path):
+    path = tmp_path / "two.xlsx"
+    messy_workbook(small_snapshot.model, codes, path, second_matching_sheet=True)
+    # The second sheet's header is on row 1, the first's on row 3.
+    assert small_snapshot.estimate(path, header_row=3).record["sheet"] == "数据"
+    assert small_snapshot.estimate(path, header_row=1).record["sheet"] == "数据 (2)"
+
+
+def test_a_time_that_rounds_to_midnight_is_the_next_day(model):
+    rows = HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c><c r="C2" s="1"><v>42185.999999999</v></c></row>'
+    data = workbook_from_parts(f"<sheetData>{rows}</sheetData>", styles='<cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>')
+    assert excel.read_upload(data, model).iloc[0, 2] == "2015-07-01"

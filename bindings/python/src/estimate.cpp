@@ -140,7 +140,7 @@ py::bytes write_workbook(const py::list& sheets) {
           out.text(r, col, v.cast<bool>() ? "TRUE" : "FALSE");
         } else if (py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v)) {
           const double d = v.cast<double>();
-          if (d == d) out.number(r, col, d);  // NaN stays an empty cell
+          if (std::isfinite(d)) out.number(r, col, d);  // NaN and infinities stay empty cells
         } else {
           const std::string s = py::str(v);
           const bool as_text = std::find(text.begin(), text.end(), header[c]) != text.end();

@@ -370,13 +370,19 @@ public final class Snapshot extends NativeHandle {
    * results of the returned Estimation are null.
    */
   public Estimation estimateWorkbook(byte[] upload, Encoding encoding, String role, String code, boolean ledgers) {
+    return estimateWorkbook(upload, encoding, role, code, ledgers, PercentForm.PERCENT);
+  }
+
+  /** {@link #estimateWorkbook(byte[], Encoding, String, String, boolean)} with the form of bare numbers in % columns. */
+  public Estimation estimateWorkbook(byte[] upload, Encoding encoding, String role, String code, boolean ledgers,
+      PercentForm percentForm) {
     return use(h -> {
       PointerByReference record = new PointerByReference();
       PointerByReference workbook = new PointerByReference();
       SizeTByReference size = new SizeTByReference();
       PointerByReference error = new PointerByReference();
       int status = LIB.cxjf_estimate_workbook(h, upload, new SizeT(upload.length), encoding.ordinal(), role, code,
-          options(ledgers, PercentForm.PERCENT), record, workbook, size, error);
+          options(ledgers, percentForm), record, workbook, size, error);
       byte[] bytes = takeBytes(workbook, size.getValue());
       String json = take(record);
       check(status, error);
