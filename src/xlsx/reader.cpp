@@ -107,22 +107,28 @@ class Archive {
 };
 
 // ---------------------------------------------------------------------------
-// XML, with expat, names without their namespaces.
+// XML, with expat, names without their prefixes.
+//
+// Names are matched by their local part ("c" of "x:c"): the parts of a
+// workbook use one vocabulary each, whatever prefix a writer chose, and
+// resolving namespaces would make expat build "uri|c" for every element and
+// attribute, the largest cost of reading a sheet.
 
-// The local part of an expat name "namespace|local".
+// The local part of a name "prefix:local".
 std::string_view local(const XML_Char* name) {
   std::string_view s(name);
-  const std::size_t bar = s.rfind('|');
-  return bar == std::string_view::npos ? s : s.substr(bar + 1);
+  const std::size_t colon = s.rfind(':');
+  return colon == std::string_view::npos ? s : s.substr(colon + 1);
 }
 
 // The value of the attribute with local name `name` (and, when `qualified`,
-// in some namespace: r:id rather than id), or null.
+// with a prefix: r:id rather than id), or null.
 const XML_Char* attribute(const XML_Char** attributes, std::string_view name, bool qualified = false) {
   for (; *attributes; attributes += 2) {
     std::string_view full(attributes[0]);
-    if (qualified != (full.find('|') != std::string_view::npos)) continue;
-    if (local(attributes[0]) == name) return attributes[1];
+    const std::size_t colon = full.rfind(':');
+    if (qualified != (colon != std::string_view::npos)) continue;
+    if ((colon == std::string_view::npos ? full : full.substr(colon + 1)) == name) return attributes[1];
   }
   return nullptr;
 }
@@ -205,7 +211,7 @@ void guarded(void* data, F&& f) {
 // the handler found stops the parse and is left for the caller to report.
 void parse(Archive& archive, const std::string& part, Handler& handler) {
   std::unique_ptr<std::remove_pointer_t<XML_Parser>, void (*)(XML_Parser)> parser(
-      XML_ParserCreate_MM(nullptr, &expat_memory, "|"), XML_ParserFree);
+      XML_ParserCreate_MM(nullptr, &expat_memory, nullptr), XML_ParserFree);
   if (!parser) throw std::bad_alloc();
   ParseContext context{&handler, parser.get(), nullptr};
   XML_SetUserData(parser.get(), &context);
