@@ -258,17 +258,24 @@ NumberCell read_number(std::string_view raw, std::string_view unit, int shift, P
   if (!s.empty() && s.back() == '%') {
     written = Written::percent;
     s = trim(s.substr(0, s.size() - 1));
-  } else if (ends_with(s, "‰")) {
-    written = Written::permille;
-    s = trim(s.substr(0, s.size() - std::string_view("‰").size()));
-  } else {
-    for (std::string_view u : {"万元", "亿元", "元"})
-      if (ends_with(s, u)) {
-        written = Written::amount;
-        cell_power = amount_power(u);
-        s = trim(s.substr(0, s.size() - u.size()));
-        break;
-      }
+  } else if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0x80) {
+    // Most cells end in a digit: only one ending in a non-ASCII byte can
+    // carry ‰ or an amount unit.
+    static constexpr std::string_view permille = "‰";
+    static constexpr std::array<std::pair<std::string_view, int>, 3> amounts = {
+        {{"万元", 4}, {"亿元", 8}, {"元", 0}}};
+    if (ends_with(s, permille)) {
+      written = Written::permille;
+      s = trim(s.substr(0, s.size() - permille.size()));
+    } else {
+      for (const auto& [u, power] : amounts)
+        if (ends_with(s, u)) {
+          written = Written::amount;
+          cell_power = power;
+          s = trim(s.substr(0, s.size() - u.size()));
+          break;
+        }
+    }
   }
   cell.percent_sign = written == Written::percent;
   auto numeric = [](char c) {
@@ -295,19 +302,20 @@ NumberCell read_number(std::string_view raw, std::string_view unit, int shift, P
     s = plain;
   }
   const bool percent_column = is_percent_unit(unit);
-  const std::string in = unit.empty() ? std::string("plain numbers") : std::string(unit);
-  const std::string in_zh = unit.empty() ? std::string("数值") : std::string(unit);
+  // For messages only.
+  auto in = [unit] { return unit.empty() ? std::string("plain numbers") : std::string(unit); };
+  auto in_zh = [unit] { return unit.empty() ? std::string("数值") : std::string(unit); };
   if ((written == Written::percent || written == Written::permille) && !percent_column) {
-    cell.reason = {"'" + text() + "' is a percentage, but this column takes " + in + ": write the value without '" +
+    cell.reason = {"'" + text() + "' is a percentage, but this column takes " + in() + ": write the value without '" +
                        (written == Written::percent ? "%" : "‰") + "'",
-                   "“" + text() + "”是百分数，但该列单位为" + in_zh + "：请去掉“" +
+                   "“" + text() + "”是百分数，但该列单位为" + in_zh() + "：请去掉“" +
                        (written == Written::percent ? "%" : "‰") + "”"};
     return cell;
   }
-  const int column_power = amount_power(unit);
+  const int column_power = written == Written::amount ? amount_power(unit) : 0;
   if (written == Written::amount && column_power < 0) {
-    cell.reason = {"'" + text() + "' is an amount of money, but this column takes " + in + ": write the value in " + in,
-                   "“" + text() + "”是金额，但该列单位为" + in_zh + "：请按" + in_zh + "填写"};
+    cell.reason = {"'" + text() + "' is an amount of money, but this column takes " + in() + ": write the value in " + in(),
+                   "“" + text() + "”是金额，但该列单位为" + in_zh() + "：请按" + in_zh() + "填写"};
     return cell;
   }
   // The cell's own unit replaces the header's: 1.6286亿元 in a 万元 column
