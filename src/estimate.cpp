@@ -17,6 +17,7 @@
 #include "cxjf/csv.hpp"
 #include "cxjf/regions.hpp"
 #include "code_index.hpp"
+#include "xlsx/reader.hpp"
 #include "scoring.hpp"
 
 namespace cxjf {
@@ -381,10 +382,7 @@ EstimationRecord Estimator::estimate(Upload upload, const Principal& principal, 
 
 std::string cell_reference(const CellError& error) {
   if (error.column_number <= 0) return {};
-  std::string letters;
-  for (std::int64_t c = error.column_number; c > 0; c = (c - 1) / 26)
-    letters.insert(letters.begin(), static_cast<char>('A' + (c - 1) % 26));
-  return letters + std::to_string(error.row);
+  return xlsx::column_letters(error.column_number - 1) + std::to_string(error.row);
 }
 
 

@@ -718,31 +718,20 @@ std::string answer(const OverviewIndex& index, std::string_view text) {
     }
     case Kind::export_: {
       ExportFile file = index.export_list(principal, filters, sort, format);
+      const char* name = format == ExportFormat::csv ? "csv" : format == ExportFormat::json ? "json" : "xlsx";
       head();
-      switch (format) {
-        case ExportFormat::csv:
-          o.key("format").str("csv");
-          o.key("rows").integer(file.rows);
-          o.key("filename").str("enterprises.csv");
-          o.key("media_type").str("text/csv; charset=utf-8");
-          o.key("content").str(file.content);
-          break;
-        case ExportFormat::json:
-          o.key("format").str("json");
-          o.key("rows").integer(file.rows);
-          o.key("filename").str("enterprises.json");
-          o.key("media_type").str("application/json");
-          o.key("content").str(file.content);
-          break;
-        case ExportFormat::xlsx:
-          // A JSON string holds text: the workbook's bytes travel in base64.
-          o.key("format").str("xlsx");
-          o.key("rows").integer(file.rows);
-          o.key("filename").str("enterprises.xlsx");
-          o.key("media_type").str("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-          o.key("content_encoding").str("base64");
-          o.key("content").str(detail::base64_encode(file.content));
-          break;
+      o.key("format").str(name);
+      o.key("rows").integer(file.rows);
+      o.key("filename").str(std::string("enterprises.") + name);
+      o.key("media_type").str(format == ExportFormat::csv    ? "text/csv; charset=utf-8"
+                              : format == ExportFormat::json ? "application/json"
+                                  : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      if (format == ExportFormat::xlsx) {
+        // A JSON string holds text: the workbook's bytes travel in base64.
+        o.key("content_encoding").str("base64");
+        o.key("content").str(detail::base64_encode(file.content));
+      } else {
+        o.key("content").str(file.content);
       }
       break;
     }

@@ -124,7 +124,9 @@ py::bytes write_workbook(const py::list& sheets) {
     const auto rows = sheet[2].cast<py::list>();
     const auto text = sheet[3].cast<std::vector<std::string>>();
     std::vector<double> widths(header.size());
+    std::vector<bool> as_text(header.size());
     for (std::size_t c = 0; c < header.size(); ++c) {
+      as_text[c] = std::find(text.begin(), text.end(), header[c]) != text.end();
       out.text(0, static_cast<std::int32_t>(c), header[c], xlsx::Style::header);
       widths[c] = xlsx::display_width(header[c]);
     }
@@ -143,17 +145,14 @@ py::bytes write_workbook(const py::list& sheets) {
           if (std::isfinite(d)) out.number(r, col, d);  // NaN and infinities stay empty cells
         } else {
           const std::string s = py::str(v);
-          const bool as_text = std::find(text.begin(), text.end(), header[c]) != text.end();
-          out.text(r, col, s, as_text ? xlsx::Style::text : xlsx::Style::plain);
+          out.text(r, col, s, as_text[c] ? xlsx::Style::text : xlsx::Style::plain);
           widths[c] = std::max(widths[c], xlsx::display_width(s));
         }
       }
     }
-    for (std::size_t c = 0; c < header.size(); ++c) {
-      const bool as_text = std::find(text.begin(), text.end(), header[c]) != text.end();
+    for (std::size_t c = 0; c < header.size(); ++c)
       out.column(static_cast<std::int32_t>(c), std::min(std::max(widths[c], 8.0) + 2, 60.0),
-                 as_text ? xlsx::Style::text : xlsx::Style::plain);
-    }
+                 as_text[c] ? xlsx::Style::text : xlsx::Style::plain);
     out.freeze(1, 0);
   }
   std::string bytes = book.bytes();
