@@ -9,7 +9,9 @@
  * threads. Without SNAPSHOT this program generates a national-like sample of
  * 20,000 enterprises to stand in for the base database.
  *
- * Build: cc -std=c99 c_service.c -I<cxjf>/bindings/c -L<build>/bindings/c -lcxjf_c
+ * Build against an installed cxjf (bindings/c/README.md): with CMake, link
+ * cxjf::cxjf_c; without, cc -std=c99 c_service.c $(pkg-config --cflags --libs
+ * cxjf_c) -Wl,-rpath,$(pkg-config --variable=libdir cxjf_c).
  */
 #include <stdio.h>
 #include <stdlib.h>
