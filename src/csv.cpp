@@ -19,6 +19,7 @@
 #include "cxjf/file.hpp"
 #include "cxjf/regions.hpp"
 #include "csv_text.hpp"
+#include "encoding.hpp"
 #include "fit.hpp"
 #include "task_graph.hpp"
 
@@ -314,12 +315,6 @@ std::size_t read_rows(std::string_view text, std::int64_t first_line, std::size_
 
 // The whole file on the calling thread: the reference for every error.
 Table parse_sequential(std::string_view text, const Model& model) {
-  if (auto bad = invalid_utf8(text); bad != std::string_view::npos) {
-    auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
-    throw InputError(line, "",
-                     "the file is not UTF-8 (Excel's plain \"CSV\" on Chinese Windows is GBK): save it as "
-                     "\"CSV UTF-8\" (另存为 CSV UTF-8)");
-  }
   const TableHeader h = read_header(text, model);
   TableBuilder builder(model);
   // Newlines bound the row count from above; a cheap pass saves regrowing
@@ -344,14 +339,11 @@ std::optional<Table> parse_parallel(std::string_view text, const Model& model, u
   } catch (const InputError&) {
     return std::nullopt;
   }
-  if (invalid_utf8(text.substr(0, h.body)) != std::string_view::npos) return std::nullopt;
   const std::vector<std::size_t> bounds = record_chunks(text, h.body, chunk_bytes, threads);
   const std::size_t chunks = bounds.size() - 1;
   std::vector<std::optional<Table>> parts(chunks);
   parallel_for(threads, chunks, [&](std::size_t c) {
     const std::string_view part = text.substr(bounds[c], bounds[c + 1] - bounds[c]);
-    // Chunks start after a line break, so no UTF-8 sequence spans two.
-    if (invalid_utf8(part) != std::string_view::npos) return;
     TableBuilder builder(model);
     builder.reserve(std::count(part.begin(), part.end(), '\n'));
     try {
@@ -418,7 +410,11 @@ std::vector<std::size_t> detail::record_chunks(std::string_view text, std::size_
   return bounds;
 }
 
-Table parse_table_csv(std::string_view text, const Model& model, const CsvReadOptions& options) {
+Table parse_table_csv(std::string_view bytes, const Model& model, const CsvReadOptions& options) {
+  // As uploads are (src/encoding.hpp): the readers below see valid UTF-8.
+  Encoding used = Encoding::utf8;
+  std::string storage;
+  const std::string_view text = decode_text(bytes, options.encoding, used, storage);
   const unsigned threads = resolve_threads(options.threads);
   const std::size_t chunk_bytes = std::max<std::size_t>(options.chunk_bytes, 1);
   if (threads > 1 && text.size() >= 2 * chunk_bytes)

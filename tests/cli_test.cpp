@@ -53,7 +53,7 @@ TEST(Cli, AFullDiskFailsTheCommandAndKeepsTheOldFile) {
   // Into a folder: refused with the reason, the folder untouched.
   Outcome dir = cxjf_cli("generate --n 50 --out " + std::string(::testing::TempDir()));
   EXPECT_NE(dir.status, 0);
-  EXPECT_NE(dir.out.find("Is a directory"), std::string::npos) << dir.out;
+  EXPECT_NE(dir.out.find("is a folder; give a file name"), std::string::npos) << dir.out;
 }
 
 // A deployment that loads only what its scorer signed (docs/snapshot.md).
@@ -165,7 +165,8 @@ TEST(Cli, ModelShowPrintsTheDefaultModel) {
 TEST(Cli, DemoPrintsTheOverview) {
   Outcome run = cxjf_cli("demo --n 3000");
   ASSERT_EQ(run.status, 0) << run.out;
-  for (const char* part : {"Score histogram", "Grades", "Top provinces", "Top 10 enterprises", "Ledger of one enterprise"})
+  for (const char* part : {"Score histogram", "Grades", "Provinces with most enterprises", "Top 10 enterprises",
+                           "Ledger of the median enterprise"})
     EXPECT_NE(run.out.find(part), std::string::npos) << part;
 }
 

@@ -175,7 +175,7 @@ TEST(ParallelCsv, TheFirstErrorInFileOrderWhateverTheThreads) {
   expect_same_error(replace_nth(text, ",是,", ",是\"x,", 300), "inside an unquoted field");
   expect_same_error(text + "\"never", "never closed");
   // Invalid UTF-8 late in the file.
-  expect_same_error(replace_nth(text, ",是,", ",\xff,", 450), "not UTF-8");
+  expect_same_error(replace_nth(text, ",是,", ",\xff,", 450), "not valid UTF-8 here, nor is it GB18030");
 }
 
 TEST(ParallelCsv, ThirtyThreeQualificationsAcrossChunksFailAtTheRowThatAddsTheLast) {

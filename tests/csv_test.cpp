@@ -244,16 +244,21 @@ constexpr const char* chinese_header =
     "统一社会信用代码,企业名称,行政区划代码,一级行业,成立日期,是否入统,"
     "研发费用金额(万元),营业收入增长率(%),与主营业务相关的发明专利申请量\n";
 
-void expect_table_error(const std::string& text, std::int64_t row, const std::string& column,
-                        const std::string& what) {
+void expect_table_error_with(const std::string& text, const CsvReadOptions& options, std::int64_t row,
+                             const std::string& column, const std::string& what) {
   try {
-    parse_table_csv(text, test_model());
+    parse_table_csv(text, test_model(), options);
     FAIL() << "expected an InputError for\n" << text;
   } catch (const InputError& e) {
     EXPECT_EQ(e.row(), row);
     EXPECT_EQ(e.column(), column);
     EXPECT_EQ(e.what(), what);
   }
+}
+
+void expect_table_error(const std::string& text, std::int64_t row, const std::string& column,
+                        const std::string& what) {
+  expect_table_error_with(text, CsvReadOptions{}, row, column, what);
 }
 
 TEST(ParseTableCsv, BadNumber) {
@@ -380,8 +385,8 @@ TEST(ParseTableCsv, ErrorsNameWhatWasWrittenAndStayBounded) {
                     test_model());
     FAIL() << "accepted";
   } catch (const InputError& e) {
-    EXPECT_EQ(e.column(), std::string("na\0me", 5));  // as written; the message escapes it
-    EXPECT_EQ(std::string(e.what()).rfind("row 1, column na\\u0000me: not a column", 0), 0u) << e.what();
+    // A NUL byte is not text: the file is refused as UTF-16 or binary.
+    EXPECT_EQ(std::string(e.what()).rfind("row 1: the file contains a NUL byte", 0), 0u) << e.what();
   }
   const std::string huge(200000, 'h');
   try {
@@ -394,13 +399,21 @@ TEST(ParseTableCsv, ErrorsNameWhatWasWrittenAndStayBounded) {
   }
 }
 
-TEST(ParseTableCsv, RejectsGbk) {
+// GBK, as Excel's plain "CSV" on Chinese Windows saves it, is read as
+// uploads read it: detected, or forced; refused only when UTF-8 is forced.
+TEST(ParseTableCsv, ReadsGbkLikeUploads) {
   // "企业" in GBK is C6 F3 D2 B5.
-  expect_table_error("credit_code,name,region_code,rd_expense,revenue_growth,patents\n"
-                     "91350100M000100Y43,\xC6\xF3\xD2\xB5,440305,1,2,3\n",
-                     2, "",
-                     "row 2: the file is not UTF-8 (Excel's plain \"CSV\" on Chinese Windows is GBK): save it as "
-                     "\"CSV UTF-8\" (另存为 CSV UTF-8)");
+  const std::string gbk = "credit_code,name,region_code,rd_expense,revenue_growth,patents\n"
+                          "91350100M000100Y43,\xC6\xF3\xD2\xB5,440305,1,2,3\n";
+  EXPECT_EQ(parse_table_csv(gbk, test_model()).name[0], "企业");
+  CsvReadOptions forced;
+  forced.encoding = Encoding::gb18030;
+  EXPECT_EQ(parse_table_csv(gbk, test_model(), forced).name[0], "企业");
+  CsvReadOptions utf8;
+  utf8.encoding = Encoding::utf8;
+  expect_table_error_with(gbk, utf8, 2, "",
+                          "row 2: the file is not valid UTF-8 here; Excel's plain \"CSV\" on Chinese Windows is GBK: "
+                          "read it as GB18030 (--encoding gb18030) or save it as \"CSV UTF-8\" (文件不是UTF-8编码)");
 }
 
 TEST(ReadTableCsv, MissingFileIsAnIoError) {

@@ -109,7 +109,8 @@ TEST(UploadEncoding, Names) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::invalid_argument);
     EXPECT_EQ(std::string(e.what()),
-              "unknown encoding 'latin1': use auto, utf-8 or gb18030 (gbk and gb2312 are read as gb18030)");
+              "unknown encoding 'latin1': use auto, utf-8 or gb18030 (gbk and gb2312 are read as gb18030) (未知编码 "
+              "'latin1'：请用 auto、utf-8 或 gb18030)");
   }
 }
 
@@ -208,6 +209,13 @@ TEST(UploadEncoding, UndecodableTextNamesTheRow) {
   std::string text = "credit_code,name,region_code,rd_expense,rd_intensity,patents,revenue\r\n" + std::string(code_a) +
                      ",A,440305,1,2,3,4\r\n" + code_b + ",\xFF,110108,1,2,3,4\r\n";
   expect_input_error([&] { read(text); }, 3,
+                     "row 3: the file is not valid UTF-8 here, nor is it GB18030 (GBK): it may be damaged or in "
+                     "another encoding; save it from Excel as \"CSV UTF-8 (Comma delimited)\" (此处不是有效的UTF-8编码，"
+                     "文件也不是GB18030编码：请另存为“CSV UTF-8（逗号分隔）”)");
+  // Forced GB18030 names the place where GB18030 breaks.
+  UploadOptions gb;
+  gb.encoding = Encoding::gb18030;
+  expect_input_error([&] { read_upload(text, default_model(), gb); }, 3,
                      "row 3: the text is neither UTF-8 nor GB18030 (GBK): the file may be damaged or in another "
                      "encoding; save it from Excel as \"CSV UTF-8 (Comma delimited)\" (无法识别文件编码：请另存为“CSV "
                      "UTF-8（逗号分隔）”)");

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cxjf/encoding.hpp"
 #include "cxjf/model.hpp"
 #include "cxjf/table.hpp"
 
@@ -43,16 +44,19 @@ struct ColumnName {
 /// qualifications, negatives, founded, registered, stage.
 const std::vector<ColumnName>& attribute_columns();
 
-/// How parse_table_csv splits its work.
+/// How parse_table_csv reads and splits its work.
 struct CsvReadOptions {
   /// Threads, the calling one included; 0 means one per hardware thread.
   unsigned threads = 0;
   /// Bytes of the file one task reads (a file under two chunks is read on
   /// the calling thread alone); small values serve tests.
   std::size_t chunk_bytes = std::size_t{4} << 20;
+  /// The file's encoding: detected by default (UTF-8, with or without a
+  /// byte-order mark, else GB18030), as uploads are.
+  Encoding encoding = Encoding::automatic;
 };
 
-/// Reads a UTF-8 CSV whose header names each column by its Chinese name
+/// Reads a CSV (UTF-8 or GB18030, options.encoding) whose header names each column by its Chinese name
 /// (optionally with the unit in brackets, e.g. "研发费用金额(万元)") or its
 /// English id. Columns: the attribute columns (credit code, name and region
 /// required) and one per indicator of `model` (all required). Multi-valued

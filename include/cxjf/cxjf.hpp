@@ -9,6 +9,7 @@
 #include "cxjf/credit_code.hpp"
 #include "cxjf/regions.hpp"
 #include "cxjf/table.hpp"
+#include "cxjf/encoding.hpp"
 #include "cxjf/csv.hpp"
 #include "cxjf/generate.hpp"
 #include "cxjf/reference.hpp"

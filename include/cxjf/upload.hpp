@@ -12,23 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "cxjf/encoding.hpp"
 #include "cxjf/model.hpp"
 #include "cxjf/table.hpp"
 
 namespace cxjf {
-
-/// The character encoding of an upload.
-enum class Encoding : unsigned char {
-  automatic,  ///< detect: a UTF-8 byte-order mark or valid UTF-8, else GB18030
-  utf8,
-  gb18030,    ///< also reads GBK and GB2312, its subsets
-};
-
-/// "auto", "utf-8", "gb18030".
-const char* encoding_name(Encoding encoding);
-/// Parses "auto", "utf-8"/"utf8", "gb18030"/"gbk"/"gb2312" (any case);
-/// throws Error(invalid_argument).
-Encoding encoding_from_name(std::string_view name);
 
 /// How a bare number in a percent column (unit "%") is read. The form is a
 /// property of each cell and of what the caller says, never inferred from

@@ -4,12 +4,15 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdint>
 #include <initializer_list>
+#include <ostream>
 #include <string>
 
 #include "cxjf/file.hpp"
 #include "cxjf/model.hpp"
 #include "cxjf/principal.hpp"
+#include "cxjf/snapshot.hpp"
 
 namespace cxjf::cli {
 
@@ -21,6 +24,41 @@ void add_template(CLI::App& app);
 void add_estimate(CLI::App& app);
 void add_query(CLI::App& app);
 void add_keys(CLI::App& app);
+void add_snapshot(CLI::App& app);
+void add_explain(CLI::App& app);
+
+// Checks of option values with bilingual messages (CLI11's own say
+// "Value 0 not in range 0.000000 to 1.79769e+308" or "Could not convert").
+// They run on the text before it is converted, so "-1" for an unsigned
+// option is refused here, not by the conversion.
+
+/// A whole number in [min, max], written in plain digits.
+CLI::Validator whole_number(std::int64_t min, std::int64_t max = INT64_MAX);
+/// A decimal number in [min, max].
+CLI::Validator number_between(double min, double max);
+/// A file that exists and is not a directory.
+CLI::Validator existing_file();
+
+/// Refuses, before any work, an output path that cannot be written: a
+/// directory, or a path whose folder is missing or not writable. `option`
+/// names it in the message ("--out"). An empty path passes (not asked for).
+void check_output_path(const std::string& path, const std::string& option);
+
+/// The message of a command-line mistake, in English and Chinese, with a
+/// suggestion for a mistyped subcommand or option.
+std::string usage_error_message(const CLI::App& app, const CLI::ParseError& error);
+
+/// Finds a mistyped subcommand or option in `argv` before CLI11 parses it
+/// (CLI11 reports a missing required option first, which hides the typo);
+/// returns the message for the first, or "" when there is none.
+std::string find_unknown_argument(const CLI::App& app, int argc, const char* const* argv);
+
+/// "广东省深圳市南山区": the province, city and county of a region code.
+std::string region_name(std::int32_t code);
+
+/// One registered enterprise's ledger as an aligned bilingual table: what
+/// `cxjf explain` prints, and the demo's last section.
+void print_ledger(std::ostream& out, const Snapshot& snap, std::int64_t row);
 
 /// The text of a key file (cxjf keys), or "" for no path.
 std::string read_key(const std::string& path);

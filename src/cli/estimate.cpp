@@ -19,13 +19,13 @@ void add_estimate(CLI::App& app) {
     UploadLimits limits;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(existing_file());
   cmd->add_option("--public-key", a->public_key, "load only a snapshot signed by this public key file (cxjf keys)")
-      ->check(CLI::ExistingFile);
+      ->check(existing_file());
   cmd->add_option("--input", a->input, "the filled upload template: an Excel workbook (.xlsx) or CSV (UTF-8 or "
                                       "GB18030), told apart by content")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(existing_file());
   cmd->add_option("--out", a->out, "results to write: .xlsx (sheets 结果, 错误, 记录) or .csv (UTF-8 with BOM)")
       ->required();
   cmd->add_option("--errors", a->errors, "error report CSV to write (UTF-8 with BOM)");
@@ -33,7 +33,7 @@ void add_estimate(CLI::App& app) {
                                        "header)");
   cmd->add_option("--header-row", a->header_row, "the spreadsheet row of the header (default: found below any "
                                                  "title rows)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1));
   cmd->add_option("--record", a->record, "estimation record JSON to write");
   cmd->add_flag("--ledgers", a->ledgers, "include every row's ledger in the record");
   cmd->add_option("--encoding", a->encoding, "auto, utf-8 or gb18030")->capture_default_str();
@@ -44,28 +44,31 @@ void add_estimate(CLI::App& app) {
   cmd->add_option("--principal", a->principal, "who runs it, as role[:code], e.g. province:440000")
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "threads scoring the rows (0: one per core; same record on any count)")
-      ->capture_default_str();
+      ->capture_default_str()->check(whole_number(0, 1024));
   // Limits (docs/upload.md, "Limits"): past a file limit the upload is
   // refused, past a row limit the row is rejected.
   cmd->add_option("--max-bytes", a->limits.max_bytes, "largest upload file, in bytes")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(whole_number(1));
   cmd->add_option("--max-rows", a->limits.max_rows, "most data rows of an upload")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(whole_number(1));
   cmd->add_option("--max-columns", a->limits.max_columns, "most cells of the header or of a row")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(whole_number(1));
   cmd->add_option("--max-cell-bytes", a->limits.max_cell_bytes, "largest cell, in bytes")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(whole_number(1));
   cmd->add_option("--max-row-bytes", a->limits.max_row_bytes, "largest row as written, in bytes")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(whole_number(1));
   cmd->add_option("--max-unpacked-bytes", a->limits.max_unpacked_bytes,
                   "largest XML of a workbook, decompressed, in bytes")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(whole_number(1));
   cmd->add_option("--max-cells", a->limits.max_cells, "most non-empty cells of a workbook")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(whole_number(1));
   cmd->callback([a] {
     Principal principal = parse_principal(a->principal);
     const std::string out_format = output_format(a->out, {"xlsx", "csv"});
     if (!a->errors.empty()) output_format(a->errors, {"csv"});
+    check_output_path(a->out, "--out");
+    check_output_path(a->errors, "--errors");
+    check_output_path(a->record, "--record");
     UploadOptions read_options;
     read_options.encoding = encoding_from_name(a->encoding);
     read_options.percent_form = percent_form_from_name(a->percent_form);

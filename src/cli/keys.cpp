@@ -24,6 +24,8 @@ void add_keys(CLI::App& app) {
   cmd->add_option("--public", *public_key, "public key file to write (give it to every service that loads)")
       ->required();
   cmd->callback([=] {
+    check_output_path(*secret, "--secret");
+    check_output_path(*public_key, "--public");
     const SigningKeys keys = generate_signing_keys();
     write_file(*secret, [&](std::ostream& out) { out << keys.secret << "\n"; });
     write_file(*public_key, [&](std::ostream& out) { out << keys.public_key << "\n"; });

@@ -1,6 +1,7 @@
 // cxjf: the command-line program. Errors print their message and exit 1;
 // usage errors exit 2.
 #include <iostream>
+#include <string>
 
 #include "commands.hpp"
 #include "cxjf/error.hpp"
@@ -18,10 +19,29 @@ int main(int argc, char** argv) {
   cxjf::cli::add_estimate(app);
   cxjf::cli::add_query(app);
   cxjf::cli::add_keys(app);
+  cxjf::cli::add_snapshot(app);
+  cxjf::cli::add_explain(app);
+  const char* const help = "Run with --help for more information (用 --help 查看用法).\n";
+  // A mistyped command or option is named first, with a suggestion.
+  if (std::string unknown = cxjf::cli::find_unknown_argument(app, argc, argv); !unknown.empty()) {
+    std::cerr << unknown << "\n" << help;
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0 || e.get_name() == "CallForHelp" || e.get_name() == "CallForAllHelp" ||
+        e.get_name() == "CallForVersion")
+      return app.exit(e) == 0 ? 0 : 2;
+    // The deepest command chosen so far is the one whose options failed.
+    const CLI::App* failed = &app;
+    for (bool deeper = true; deeper;) {
+      deeper = false;
+      for (const CLI::App* sub : failed->get_subcommands([](const CLI::App* s) { return s->parsed(); }))
+        failed = sub, deeper = true;
+    }
+    std::cerr << cxjf::cli::usage_error_message(*failed, e) << "\n" << help;
+    return 2;
   } catch (const cxjf::Error& e) {
     std::cerr << "cxjf: " << e.what() << "\n";
     return 1;

@@ -18,12 +18,13 @@ void add_query(CLI::App& app) {
     std::string snapshot, request, out, public_key;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(existing_file());
   cmd->add_option("--public-key", a->public_key, "load only a snapshot signed by this public key file (cxjf keys)")
-      ->check(CLI::ExistingFile);
+      ->check(existing_file());
   cmd->add_option("--request", a->request, "request document (JSON); - reads standard input")->required();
   cmd->add_option("--out", a->out, "answer document to write (default: standard output)");
   cmd->callback([a] {
+    check_output_path(a->out, "--out");
     std::string request;
     if (a->request == "-") {
       request.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());

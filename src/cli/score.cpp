@@ -11,24 +11,33 @@ namespace cxjf::cli {
 void add_score(CLI::App& app) {
   auto* cmd = app.add_subcommand("score", "fit a model on a CSV's registered enterprises, score and rank them");
   struct Args {
-    std::string input, model, out, snapshot, explain, sign;
+    std::string input, model, out, snapshot, explain, sign, encoding = "auto";
     unsigned threads = 0;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("--input", a->input, "enterprise CSV (UTF-8, template headers)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--input", a->input, "enterprise CSV (UTF-8 or GB18030, template headers)")->required()->check(existing_file());
   cmd->add_option("--model", a->model, "model id or file (default torch-2022)");
   cmd->add_option("--out", a->out, "scores CSV to write")->required();
   cmd->add_option("--snapshot", a->snapshot, "snapshot file to write");
   cmd->add_option("--sign", a->sign, "sign the snapshot with this secret key file (cxjf keys)")
-      ->check(CLI::ExistingFile);
+      ->check(existing_file());
   cmd->add_option("--explain", a->explain, "write every enterprise's ledger as JSON lines");
+  cmd->add_option("--encoding", a->encoding, "auto, utf-8 or gb18030")->capture_default_str();
   cmd->add_option("--threads", a->threads, "threads for reading, fit, score and writing (0: one per core; same result on any count)")
-      ->capture_default_str();
+      ->capture_default_str()->check(whole_number(0, 1024));
   cmd->callback([a] {
+    const Encoding encoding = encoding_from_name(a->encoding);
+    output_format(a->out, {"csv"});
+    check_output_path(a->out, "--out");
+    check_output_path(a->snapshot, "--snapshot");
+    check_output_path(a->explain, "--explain");
     Model model = load_model(a->model);
     Table table = [&] {
       Step step("reading " + a->input);
-      return read_table_csv(a->input, model, CsvReadOptions{a->threads});
+      CsvReadOptions options;
+      options.threads = a->threads;
+      options.encoding = encoding;
+      return read_table_csv(a->input, model, options);
     }();
     std::int64_t read = table.size();
     Snapshot snap = [&] {

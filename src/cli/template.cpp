@@ -15,6 +15,7 @@ void add_template(CLI::App& app) {
   cmd->add_option("--out", *out, "file to write: .xlsx or .csv")->required();
   cmd->callback([=] {
     const std::string format = output_format(*out, {"xlsx", "csv"});
+    check_output_path(*out, "--out");
     const Model model = load_model(*model_id);
     const std::string bytes = format == "xlsx" ? upload_template_xlsx(model) : upload_template_csv(model);
     write_file(*out, [&](std::ostream& file) { file.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
