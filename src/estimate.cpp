@@ -247,8 +247,8 @@ EstimationRecord estimate(const Snapshot& snapshot, Upload upload, const Princip
 }
 
 EstimationRecord Estimator::estimate(Upload upload, const Principal& principal, unsigned threads) const {
-  check_principal(principal);
   const Snapshot& snap = impl_->snap;
+  check_principal(principal, snap.table.region_table());
   const Model& model = snap.model;
   EstimationRecord record;
   record.created = utc_now();
@@ -423,7 +423,7 @@ std::string EstimationRecord::to_json(const Snapshot& snap, bool ledgers) const 
     rj["score"] = units_text(r.published_units, model.scale.decimals);
     rj["grade"] = model.grades[static_cast<std::size_t>(r.grade)].id;
     rj["stage"] = model.stages[static_cast<std::size_t>(r.ledger.stage)].name_zh;
-    rj["peer_group"] = snap.reference.group_label(model, r.ledger.peer_group);
+    rj["peer_group"] = snap.reference.group_label(model, r.ledger.peer_group, snap.table.region_table());
     nlohmann::ordered_json ranks;
     for (std::size_t k = 0; k < estimate_rank_levels.size(); ++k)
       ranks[rank_level_name(estimate_rank_levels[k])] =

@@ -65,7 +65,7 @@ void results_rows(const EstimationRecord& record, const Snapshot& snap, Emit&& e
                      static_cast<double>(r.published_units) / std::pow(10.0, decimals), decimals});
     cells.push_back(text_cell(model.grades[static_cast<std::size_t>(r.grade)].id));
     cells.push_back(text_cell(model.stages[static_cast<std::size_t>(r.ledger.stage)].name_zh));
-    cells.push_back(text_cell(snap.reference.group_label(model, r.ledger.peer_group)));
+    cells.push_back(text_cell(snap.reference.group_label(model, r.ledger.peer_group, snap.table.region_table())));
     for (std::int32_t rank : r.rank) cells.push_back(rank > 0 ? integer_cell(rank) : blank_cell());
     cells.push_back(integer_cell(r.duplicate ? 1 : 0));
     cells.push_back(text_cell(bad_cells_text(model, r)));

@@ -59,8 +59,8 @@ void write_scores_csv(std::ostream& out, const Snapshot& snap, unsigned threads)
   // The few distinct texts of a column, formatted once.
   std::vector<std::string> labels;
   for (std::size_t g = 0; g < snap.reference.groups.size(); ++g)
-    labels.push_back(csv_field(snap.reference.group_label(m, static_cast<std::int32_t>(g))));
-  const std::string no_group = csv_field(snap.reference.group_label(m, -1));
+    labels.push_back(csv_field(snap.reference.group_label(m, static_cast<std::int32_t>(g), snap.table.region_table())));
+  const std::string no_group = csv_field(snap.reference.group_label(m, -1, snap.table.region_table()));
   // Rows go out in list order, so every cell is a random access into a
   // column. Formatting row by row waits on those misses one after another;
   // gathering each column of a block first (tight loops of independent

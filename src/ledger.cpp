@@ -65,7 +65,7 @@ std::string Ledger::to_json(const Model& model, const Reference& reference, cons
   doc["name"] = table.name[i];
   doc["model_id"] = model.id;
   doc["stage"] = model.stages[static_cast<std::size_t>(stage)].name_zh;
-  doc["peer_group"] = reference.group_label(model, peer_group);
+  doc["peer_group"] = reference.group_label(model, peer_group, table.region_table());
   nlohmann::ordered_json lines_json = nlohmann::ordered_json::array();
   for (const LedgerLine& l : lines) {
     const Indicator& ind = model.indicators[static_cast<std::size_t>(l.indicator)];

@@ -453,7 +453,7 @@ std::int64_t OverviewIndex::Impl::floor_units(double points) const {
 }
 
 OverviewIndex::Impl::Impl(const Snapshot& s)
-    : snap(s), table(s.table), scores(s.scores), model(s.model), regions(Regions::builtin()), codes(s.table.credit_code) {
+    : snap(s), table(s.table), scores(s.scores), model(s.model), regions(s.table.region_table()), codes(s.table.credit_code) {
   n = table.size();
   const auto un = static_cast<std::size_t>(n);
   if (scores.size() != n || scores.order.size() != un || scores.grade.size() != un || scores.stage.size() != un)
@@ -846,7 +846,7 @@ int OverviewIndex::Impl::province_slot(std::int32_t code) const {
 // Scope and filters
 
 Scope OverviewIndex::Impl::scope_of(const Principal& principal) const {
-  check_principal(principal);
+  check_principal(principal, regions);
   Scope s;
   switch (principal.role) {
     case Role::torch_center:
@@ -2248,7 +2248,7 @@ EnterpriseDetail OverviewIndex::detail(const Principal& principal, std::string_v
         break;
       case RankLevel::peer_group: {
         const std::int32_t g = m.scores.peer_group[i];
-        r.unit = r.label = m.snap.reference.group_label(m.model, g);
+        r.unit = r.label = m.snap.reference.group_label(m.model, g, m.snap.table.region_table());
         r.of = m.peer_group_size[static_cast<std::size_t>(g)];
         break;
       }

@@ -27,7 +27,7 @@ std::string Principal::label() const {
   return code.empty() ? label : label + ":" + code;
 }
 
-void check_principal(const Principal& principal) {
+void check_principal(const Principal& principal, const Regions& regions) {
   auto bad = [&](const std::string& message) {
     throw QueryError(QueryErrorKind::bad_request, "/principal/code", "/principal/code: " + message);
   };
@@ -54,7 +54,7 @@ void check_principal(const Principal& principal) {
         if (code < 0) break;
         code = c >= '0' && c <= '9' ? code * 10 + (c - '0') : -1;
       }
-      const Region* region = code >= 0 ? Regions::builtin().find(code) : nullptr;
+      const Region* region = code >= 0 ? regions.find(code) : nullptr;
       if (!region || region->level != want)
         bad("'" + principal.code + "' is not a " + role + " code of GB/T 2260 (six digits, e.g. " +
             (want == RegionLevel::province ? "440000" : want == RegionLevel::city ? "440300" : "440305") + ") (" +

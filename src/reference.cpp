@@ -102,7 +102,7 @@ std::int32_t Reference::peer_group_for(const Model& model, std::int32_t stage, s
   return -1;
 }
 
-std::string Reference::group_label(const Model& model, std::int32_t group) const {
+std::string Reference::group_label(const Model& model, std::int32_t group, const Regions& regions) const {
   if (group < 0) return "无同类企业";
   const PeerGroup& g = groups[static_cast<std::size_t>(group)];
   std::string label;
@@ -113,7 +113,7 @@ std::string Reference::group_label(const Model& model, std::int32_t group) const
     add(g.industry >= 0 ? std::string(1, static_cast<char>('A' + g.industry)) + " " + std::string(industry_name(g.industry))
                         : std::string("行业未知"));
   if (g.province > 0) {
-    const Region* r = Regions::builtin().find(g.province);
+    const Region* r = regions.find(g.province);
     add(r ? r->name : std::to_string(g.province));
   }
   return label.empty() ? "全国" : label;

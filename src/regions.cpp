@@ -6,6 +6,7 @@
 
 #include "cxjf/csv.hpp"
 #include "cxjf/error.hpp"
+#include "binary_io.hpp"
 #include "embedded.hpp"
 
 namespace cxjf {
@@ -69,11 +70,23 @@ struct Entry {
 }  // namespace
 
 const Regions& Regions::builtin() {
-  static const Regions regions = from_csv(embedded::regions_csv());
+  static const Regions regions = from_csv(embedded::regions_csv(), builtin_edition);
   return regions;
 }
 
-Regions Regions::from_csv(std::string_view text) {
+bool Regions::is_builtin() const { return this == &builtin() || hash_ == builtin().hash_; }
+
+std::string Regions::to_csv() const {
+  std::string out = "code,name,level,parent_code\n";
+  for (const Region& r : regions_) {
+    out += six_digits(r.code) + ",";
+    append_csv_field(out, r.name);
+    out += std::string(",") + level_name(r.level) + "," + (r.parent ? six_digits(r.parent) : "") + "\n";
+  }
+  return out;
+}
+
+Regions Regions::from_csv(std::string_view text, std::string edition) {
   auto records = parse_csv(text);
   if (records.empty())
     throw InputError(0, "", "the region table is empty; expected the header code,name,level,parent_code");
@@ -136,6 +149,8 @@ Regions Regions::from_csv(std::string_view text) {
     if (region.level != RegionLevel::province && !result.find(region.parent))
       throw InputError(entries[i].line, "parent_code", "parent " + six_digits(region.parent) + " is not in the table");
   }
+  result.edition_ = std::move(edition);
+  result.hash_ = detail::hash_bytes(result.to_csv());
   return result;
 }
 

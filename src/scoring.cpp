@@ -3,6 +3,7 @@
 #include "cxjf/regions.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
 #include <array>
 
@@ -234,18 +235,24 @@ bool near_boundary(double total, std::int32_t decimals) {
 }
 
 namespace {
-// Dense slot of every county code of the region dictionary (-1 for other
+// Dense slot of every county code of a region dictionary (-1 for other
 // codes); the last element holds the number of slots.
-const std::vector<std::int32_t>& county_slots() {
-  static const std::vector<std::int32_t> slots = [] {
-    std::vector<std::int32_t> v(1000001, -1);
-    std::int32_t next = 0;
-    for (const Region& r : Regions::builtin().all())
-      if (r.level == RegionLevel::county) v[static_cast<std::size_t>(r.code)] = next++;
-    v.back() = next;
-    return v;
-  }();
-  return slots;
+std::vector<std::int32_t> county_slots_of(const Regions& regions) {
+  std::vector<std::int32_t> v(1000001, -1);
+  std::int32_t next = 0;
+  for (const Region& r : regions.all())
+    if (r.level == RegionLevel::county) v[static_cast<std::size_t>(r.code)] = next++;
+  v.back() = next;
+  return v;
+}
+
+// The table's: the embedded dictionary's are made once, another's per call.
+std::shared_ptr<const std::vector<std::int32_t>> county_slots(const Table& table) {
+  if (!table.regions) {
+    static const auto builtin = std::make_shared<const std::vector<std::int32_t>>(county_slots_of(Regions::builtin()));
+    return builtin;
+  }
+  return std::make_shared<const std::vector<std::int32_t>>(county_slots_of(*table.regions));
 }
 }  // namespace
 
@@ -423,7 +430,8 @@ void rank_rows(const Model& model, const Table& table, Scores& scores, const Exa
   // so per-unit state lives in flat arrays, not hash maps.
   // Counties by their position in the region dictionary: a few thousand
   // states instead of one per possible code.
-  const std::vector<std::int32_t>& county_slot = county_slots();
+  const std::shared_ptr<const std::vector<std::int32_t>> county_slots_held = county_slots(table);
+  const std::vector<std::int32_t>& county_slot = *county_slots_held;
   run_all({
       [&] { rank_level(RankLevel::national, 1, [](std::size_t) { return std::int64_t{0}; }); },
       [&] { rank_level(RankLevel::province, 100, [&](std::size_t k) { return std::int64_t{region[k] / 10000}; }); },

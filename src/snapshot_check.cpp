@@ -31,7 +31,7 @@ constexpr std::size_t check_block = 1 << 15;
 void check_table(const Snapshot& s, const std::string& name) {
   const Table& t = s.table;
   const std::size_t n = t.credit_code.size();
-  const Regions& regions = Regions::builtin();
+  const Regions& regions = t.region_table();
   auto in_range = [](std::int64_t code, std::int64_t size) { return code >= -1 && code < size; };
   auto fits = [](std::uint32_t bits, std::int32_t size) { return size >= 32 || (bits >> size) == 0; };
   for (const Dictionary* d : {&t.tech_field_names, &t.qualification_names, &t.negative_names})

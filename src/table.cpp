@@ -154,10 +154,15 @@ Table concatenate(std::vector<Table> parts) {
   Table out;
   if (parts.empty()) return out;
   out.indicator_ids = parts.front().indicator_ids;
+  out.regions = parts.front().regions;
   std::size_t n = 0;
   for (const Table& part : parts) {
     if (part.indicator_ids != out.indicator_ids)
       throw Error(ErrorCode::invalid_argument, "the tables to concatenate have different indicator columns");
+    if (part.region_table().content_hash() != parts.front().region_table().content_hash())
+      throw Error(ErrorCode::invalid_argument, "the tables to concatenate were read with different region tables (" +
+                                                   parts.front().region_table().edition() + ", " +
+                                                   part.region_table().edition() + ")");
     // Each part must be whole: every column as long as the codes, every code
     // within its dictionary (a hand-built Table may not be).
     const std::size_t rows = static_cast<std::size_t>(part.size());
@@ -249,21 +254,24 @@ Table concatenate(std::vector<Table> parts) {
   return out;
 }
 
-TableBuilder::TableBuilder(std::vector<std::string> indicator_ids) {
+TableBuilder::TableBuilder(std::vector<std::string> indicator_ids, std::shared_ptr<const Regions> regions) {
   for (std::size_t j = 0; j < indicator_ids.size(); ++j)
     for (std::size_t i = 0; i < j; ++i)
       if (indicator_ids[i] == indicator_ids[j])
         throw Error(ErrorCode::invalid_argument, "indicator id '" + indicator_ids[j] + "' is given twice");
   table_.indicator_ids = std::move(indicator_ids);
+  // The embedded table stays implicit (null), so tables compare and travel alike.
+  if (regions && !regions->is_builtin()) table_.regions = std::move(regions);
 }
 
-TableBuilder::TableBuilder(const Model& model)
+TableBuilder::TableBuilder(const Model& model, std::shared_ptr<const Regions> regions)
     : TableBuilder([&model] {
         std::vector<std::string> ids;
         ids.reserve(model.indicators.size());
         for (const auto& indicator : model.indicators) ids.push_back(indicator.id);
         return ids;
-      }()) {}
+      }(),
+                   std::move(regions)) {}
 
 void TableBuilder::reserve(std::int64_t n) {
   if (n <= 0) return;
@@ -296,9 +304,10 @@ void TableBuilder::add_row(const R& row, std::int64_t source_row) {
   std::string code = normalize_credit_code(row.credit_code);
   if (auto problem = credit_code_problem(code))
     throw InputError(at, credit_code_field, "'" + std::string(row.credit_code) + "': " + *problem);
-  if (!Regions::builtin().find(row.region))
+  if (!table_.region_table().find(row.region))
     throw InputError(at, region_field,
-                     region_text(row.region) + " is not a region code of GB/T 2260 (行政区划代码无效)");
+                     region_text(row.region) + " is not a region code of GB/T 2260" +
+                         (table_.regions ? " (" + table_.regions->edition() + ")" : std::string()) + " (行政区划代码无效)");
   int industry = -1;
   if (!row.industry.empty()) {
     industry = industry_index(row.industry);

@@ -560,8 +560,9 @@ std::size_t find_header(RowSource& source, const Model& model, std::int64_t head
 // The reader of one upload: the header's mapping, then row by row.
 class UploadReader {
  public:
-  UploadReader(const Model& model, Upload& upload, PercentForm form, const UploadLimits& limits)
-      : model_(model), upload_(upload), builder_(model), percent_form_(form), limits_(limits) {
+  UploadReader(const Model& model, Upload& upload, PercentForm form, const UploadLimits& limits,
+               std::shared_ptr<const Regions> regions)
+      : model_(model), upload_(upload), builder_(model, std::move(regions)), percent_form_(form), limits_(limits) {
     k_ = static_cast<int>(model.indicators.size());
     if (k_ > 64)
       throw Error(ErrorCode::invalid_argument, "model '" + model.id + "' has " + std::to_string(k_) +
@@ -837,7 +838,7 @@ class UploadReader {
     else if (s.size() != 6 || !all_digits(s))
       reason = Reason{"'" + text + "' is not a six-digit region code (GB/T 2260, e.g. 440305)",
                       "“" + text + "”不是6位行政区划代码（GB/T 2260，如440305）"};
-    else if (!Regions::builtin().find(digits_value(s)))
+    else if (!builder_.regions().find(digits_value(s)))
       reason = Reason{"'" + text + "' is not a region code of GB/T 2260: use the code of the county, city or province",
                       "“" + text + "”不是有效的行政区划代码（GB/T 2260），请填写区县、地市或省级代码"};
     if (reason) {
@@ -1140,7 +1141,7 @@ Upload read_upload(std::string_view bytes, const Model& model, const UploadOptio
   open_rows(bytes, model, options, [&](RowSource& rows, const std::string& sheet, Encoding encoding) {
     upload.sheet = sheet;
     upload.encoding = encoding;
-    UploadReader(model, upload, options.percent_form, options.limits).read(rows, options.header_row);
+    UploadReader(model, upload, options.percent_form, options.limits, options.regions).read(rows, options.header_row);
   });
   return upload;
 }

@@ -369,12 +369,12 @@ std::string run_query(cxjf_snapshot_s& s, std::string_view request, char** answe
   fail(status_of_answer_code(e.at("code").get<std::string>()), e.at("message").get<std::string>());
 }
 
-cxjf::Principal principal_of(const char* role, const char* code, const char* function) {
+cxjf::Principal principal_of(const char* role, const char* code, const char* function, const cxjf::Regions& regions) {
   require(role, function, "role");
   cxjf::Principal p;
   p.role = cxjf::role_from_name(role);
   if (code) p.code = code;
-  cxjf::check_principal(p);  // before the upload is read: a bad principal is the first error
+  cxjf::check_principal(p, regions);  // before the upload is read: a bad principal is the first error
   return p;
 }
 
@@ -390,7 +390,7 @@ cxjf_status estimate(cxjf_snapshot snapshot, bool from_file, const char* bytes, 
   cxjf_snapshot_s& s = snapshot_of(snapshot, function);
   if (from_file) require(path, function, "path");
   else if (size > 0) require(bytes, function, "upload");
-  const cxjf::Principal principal = principal_of(role, code, function);
+  const cxjf::Principal principal = principal_of(role, code, function, s.snapshot.table.region_table());
   if (encoding < CXJF_ENCODING_AUTO || encoding > CXJF_ENCODING_GB18030)
     fail(CXJF_INVALID_ARGUMENT, std::string(function) + ": encoding " + std::to_string(static_cast<int>(encoding)) +
                                     " is not a cxjf_encoding (0 auto, 1 UTF-8, 2 GB18030)");
@@ -404,6 +404,7 @@ cxjf_status estimate(cxjf_snapshot snapshot, bool from_file, const char* bytes, 
       (options & CXJF_ESTIMATE_FRACTIONS) ? cxjf::PercentForm::fraction : cxjf::PercentForm::percent;
   read_options.limits = s.upload_limits();
   const cxjf::Snapshot& snap = s.snapshot;
+  read_options.regions = snap.table.regions;
   cxjf::Upload upload = from_file ? cxjf::read_upload_file(path, snap.model, read_options)
                                   : cxjf::read_upload(std::string_view(bytes ? bytes : "", size), snap.model, read_options);
   const cxjf::EstimationRecord record = s.estimation().estimate(std::move(upload), principal);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,9 @@ struct CsvReadOptions {
   /// The file's encoding: detected by default (UTF-8, with or without a
   /// byte-order mark, else GB18030), as uploads are.
   Encoding encoding = Encoding::automatic;
+  /// The region dictionary codes are checked against (null: the embedded
+  /// one); the table keeps it (Table::regions).
+  std::shared_ptr<const Regions> regions;
 };
 
 /// Reads a CSV (UTF-8 or GB18030, options.encoding) whose header names each column by its Chinese name

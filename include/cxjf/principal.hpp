@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "cxjf/regions.hpp"
+
 namespace cxjf {
 
 /// The roles of the portal.
@@ -41,11 +43,12 @@ struct Principal {
 
 /// Checks that a principal names a unit its role can have, as every query
 /// and every estimate does before anything else: a province, city or county
-/// a GB/T 2260 code of that level in the embedded region table, a zone or
+/// a GB/T 2260 code of that level in `regions` (the snapshot's
+/// table.region_table(); the embedded table by default), a zone or
 /// incubator its name, an enterprise a valid credit code; torch_center and
 /// public take no code. Throws QueryError (bad_request, path
 /// `/principal/code`) naming what is wrong. A unit with no registered
 /// enterprise this year is valid: its scope is empty.
-void check_principal(const Principal& principal);
+void check_principal(const Principal& principal, const Regions& regions = Regions::builtin());
 
 }  // namespace cxjf

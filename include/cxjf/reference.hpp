@@ -77,8 +77,10 @@ struct Reference {
   /// has a group for it.
   std::int32_t peer_group_for(const Model& model, std::int32_t stage, std::int32_t industry,
                               std::int32_t province, bool newcomer = false) const;
-  /// Human-readable label of a group, e.g. "成长期 · C 制造业" or "全国".
-  std::string group_label(const Model& model, std::int32_t group) const;
+  /// Human-readable label of a group, e.g. "成长期 · C 制造业" or "全国";
+  /// a province is named by `regions` (pass the table's region_table()).
+  std::string group_label(const Model& model, std::int32_t group,
+                          const Regions& regions = Regions::builtin()) const;
   /// Reported values of `indicator` in `group` that are <= x (weak count).
   std::int64_t count_at_most(int indicator, std::int32_t group, double x) const;
   /// Reported values of `indicator` in `group` that are < x (strict count).

@@ -7,12 +7,14 @@
 #include <Eigen/Core>
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cxjf/dictionary.hpp"
+#include "cxjf/regions.hpp"
 #include "cxjf/model.hpp"
 
 namespace cxjf {
@@ -100,6 +102,9 @@ struct Table {
   std::vector<std::int32_t> stage;         ///< code into `stage_names`, -1 not given
   std::vector<std::string> indicator_ids;  ///< the matrix's columns
   Eigen::MatrixXd values;                  ///< n x k, column-major, NaN missing
+  /// The region dictionary `region` was checked against; null for the
+  /// embedded one (Regions::builtin()). Ranks, scopes and names use it.
+  std::shared_ptr<const Regions> regions;
 
   /// Number of enterprises.
   std::int64_t size() const { return static_cast<std::int64_t>(credit_code.size()); }
@@ -107,6 +112,8 @@ struct Table {
   int indicator_column(std::string_view id) const;
   /// Row i back in text form.
   Row row(std::int64_t i) const;
+  /// The region dictionary of the table: `regions`, or the embedded one.
+  const Regions& region_table() const { return regions ? *regions : Regions::builtin(); }
 };
 
 /// The rows of `parts` one after another, as one TableBuilder given them in
@@ -114,8 +121,8 @@ struct Table {
 /// renumbered by first appearance. Throws Error(invalid_argument) when the
 /// parts' indicator columns differ, a part is inconsistent (columns of
 /// different lengths, codes outside their dictionaries) or a multi-valued
-/// column would hold more than max_multi_values values. Empty `parts` gives
-/// an empty table.
+/// column would hold more than max_multi_values values, or the parts' region
+/// dictionaries differ. Empty `parts` gives an empty table.
 Table concatenate(std::vector<Table> parts);
 
 /// Builds a Table row by row, checking each row (credit code check digit,
@@ -123,10 +130,11 @@ Table concatenate(std::vector<Table> parts);
 /// fields) and throwing InputError naming the row and field.
 class TableBuilder {
  public:
-  /// A table whose indicator columns are `indicator_ids` in that order.
-  explicit TableBuilder(std::vector<std::string> indicator_ids);
+  /// A table whose indicator columns are `indicator_ids` in that order,
+  /// region codes checked against `regions` (null: the embedded table).
+  explicit TableBuilder(std::vector<std::string> indicator_ids, std::shared_ptr<const Regions> regions = nullptr);
   /// A table with the columns of every indicator of `model`.
-  explicit TableBuilder(const Model& model);
+  explicit TableBuilder(const Model& model, std::shared_ptr<const Regions> regions = nullptr);
   /// Reserves room for n rows.
   void reserve(std::int64_t n);
   /// Appends a row; `source_row` is the row number used in error messages
@@ -136,6 +144,8 @@ class TableBuilder {
   void add(const RowView& row, std::int64_t source_row = 0);
   /// Number of rows added so far.
   std::int64_t size() const { return static_cast<std::int64_t>(table_.credit_code.size()); }
+  /// The region dictionary rows are checked against.
+  const Regions& regions() const { return table_.region_table(); }
   /// The finished table (the builder is left empty).
   Table build();
 

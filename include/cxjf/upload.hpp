@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,9 @@ struct UploadOptions {
   /// three template columns among the first 30 non-blank rows (rows above
   /// it are titles), or the first non-blank row when none does.
   std::int64_t header_row = 0;
+  /// The region dictionary codes are checked against: the snapshot's
+  /// (snap.table.regions) when estimating; null for the embedded one.
+  std::shared_ptr<const Regions> regions;
 };
 
 /// One bad cell.

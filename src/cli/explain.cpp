@@ -26,7 +26,7 @@ void print_ledger(std::ostream& out, const Snapshot& snap, std::int64_t row) {
   const Stage& stage = m.stages[static_cast<std::size_t>(ledger.stage)];
   out << t.name[i] << "  " << t.credit_code[i] << "\n"
       << "  " << region_name(t.region[i]) << " · " << stage.name_zh << " " << stage.name_en << " · 同类 peers: "
-      << snap.reference.group_label(m, ledger.peer_group) << "\n";
+      << snap.reference.group_label(m, ledger.peer_group, t.region_table()) << "\n";
   TextTable lines({TextTable::Align::left, TextTable::Align::right, TextTable::Align::left, TextTable::Align::right,
                    TextTable::Align::right, TextTable::Align::right, TextTable::Align::left});
   lines.set_header({"指标 indicator", "数值 value", "单位 unit", "s", "得分 points", "满分 max", "说明 note"});

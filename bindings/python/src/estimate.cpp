@@ -56,7 +56,7 @@ py::dict results_columns(const EstimationRecord& r, const Snapshot& snap) {
     grade[k] = grade_text[static_cast<std::size_t>(e.grade)];
     stage[k] = stage_text[static_cast<std::size_t>(e.ledger.stage)];
     py::object& label = group_text[static_cast<std::size_t>(e.ledger.peer_group + 1)];
-    if (!label) label = py::str(snap.reference.group_label(model, e.ledger.peer_group));
+    if (!label) label = py::str(snap.reference.group_label(model, e.ledger.peer_group, snap.table.region_table()));
     group[k] = label;
     std::string text = bad_cells_text(model, e);
     bad[k] = text.empty() ? empty : py::str(text);

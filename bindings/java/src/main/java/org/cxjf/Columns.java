@@ -1,6 +1,6 @@
 package org.cxjf;
 
-import static org.cxjf.Cxjf.LIB;
+import static org.cxjf.Cxjf.lib;
 import static org.cxjf.Cxjf.check;
 
 import com.sun.jna.Pointer;
@@ -24,7 +24,12 @@ public final class Columns extends NativeHandle {
 
   private final int n;
 
-  /** Empty columns for {@code n} enterprises (1 or more). */
+  /**
+   * Empty columns for {@code n} enterprises (1 or more).
+   *
+   * @param n the number of enterprises, 1 or more
+   * @throws CxjfException {@link Status#INVALID_ARGUMENT} when {@code n} is below 1
+   */
   public Columns(int n) {
     super(create(n), "Columns");
     this.n = n;
@@ -33,11 +38,15 @@ public final class Columns extends NativeHandle {
   private static Pointer create(int n) {
     PointerByReference out = new PointerByReference();
     PointerByReference error = new PointerByReference();
-    check(LIB.cxjf_columns_create(n, out, error), error);
+    check(lib().cxjf_columns_create(n, out, error), error);
     return out.getValue();
   }
 
-  /** The number of enterprises. */
+  /**
+   * The number of enterprises.
+   *
+   * @return the number of enterprises, as given to the constructor
+   */
   public int size() {
     return n;
   }
@@ -46,23 +55,37 @@ public final class Columns extends NativeHandle {
    * A text column: credit_code, name, zone, incubator, industry, tech_fields,
    * qualifications, negatives or stage (multi-valued ones separated by ';').
    * A null element is the empty string.
+   *
+   * @param column the column's template id, one of those above
+   * @param values one value per enterprise, {@link #size()} of them (copied)
+   * @return these columns, for chaining
+   * @throws IllegalArgumentException when {@code values} does not hold {@link #size()} values
+   * @throws CxjfException {@link Status#INVALID_ARGUMENT} for an unknown column
    */
   public Columns setText(String column, String[] values) {
     requireLength(values.length, n, column);
     use(h -> {
       PointerByReference error = new PointerByReference();
-      check(LIB.cxjf_columns_set_text(h, column, values, error), error);
+      check(lib().cxjf_columns_set_text(h, column, values, error), error);
       return null;
     });
     return this;
   }
 
-  /** An integer column: region_code (GB/T 2260, e.g. 440305) or founded (YYYYMMDD, 0 unknown). */
+  /**
+   * An integer column: region_code (GB/T 2260, e.g. 440305) or founded (YYYYMMDD, 0 unknown).
+   *
+   * @param column the column's template id, one of those above
+   * @param values one value per enterprise, {@link #size()} of them (copied)
+   * @return these columns, for chaining
+   * @throws IllegalArgumentException when {@code values} does not hold {@link #size()} values
+   * @throws CxjfException {@link Status#INVALID_ARGUMENT} for an unknown column
+   */
   public Columns setInt32(String column, int[] values) {
     requireLength(values.length, n, column);
     use(h -> {
       PointerByReference error = new PointerByReference();
-      check(LIB.cxjf_columns_set_int32(h, column, values, error), error);
+      check(lib().cxjf_columns_set_int32(h, column, values, error), error);
       return null;
     });
     return this;
@@ -71,12 +94,19 @@ public final class Columns extends NativeHandle {
   /**
    * The indicator values, n x ids.length doubles (NaN for missing) in the
    * model's units. The model's indicators must all be among {@code ids}.
+   *
+   * @param ids the model indicator ids of the matrix's columns, e.g. "rd_expense" (no id twice)
+   * @param values n x ids.length doubles, laid out as {@code layout} says (copied)
+   * @param layout how {@code values} is laid out: {@link Layout#ROW_MAJOR} or {@link Layout#COLUMN_MAJOR}
+   * @return these columns, for chaining
+   * @throws IllegalArgumentException when {@code values} does not hold n x ids.length values
+   * @throws CxjfException {@link Status#INVALID_ARGUMENT} for no ids, or an empty or repeated id
    */
   public Columns setIndicators(String[] ids, double[] values, Layout layout) {
     requireLength(values.length, (long) n * ids.length, "indicators");
     use(h -> {
       PointerByReference error = new PointerByReference();
-      check(LIB.cxjf_columns_set_indicators(h, ids.length, ids, values, layout.ordinal(), error), error);
+      check(lib().cxjf_columns_set_indicators(h, ids.length, ids, values, layout.ordinal(), error), error);
       return null;
     });
     return this;
@@ -91,6 +121,6 @@ public final class Columns extends NativeHandle {
 
   @Override
   int destroy(PointerByReference handle) {
-    return LIB.cxjf_columns_destroy(handle);
+    return lib().cxjf_columns_destroy(handle);
   }
 }

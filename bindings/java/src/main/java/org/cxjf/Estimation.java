@@ -14,17 +14,31 @@ public final class Estimation {
     this.resultsWorkbook = resultsWorkbook;
   }
 
-  /** The estimation record (测算记录) as JSON: id, counts, scored rows, rejected rows, cell errors. */
+  /**
+   * The estimation record (测算记录) as JSON: id, counts, scored rows, rejected rows, cell errors.
+   *
+   * @return the record as JSON text (docs/estimation.md)
+   */
   public String recordJson() {
     return recordJson;
   }
 
-  /** The results as CSV (UTF-8 with BOM), one line per scored row: what `cxjf estimate --out` writes. */
+  /**
+   * The results as CSV text, one line per scored row: what {@code cxjf estimate --out}
+   * writes, without the byte-order mark (add one when writing a file for Excel).
+   *
+   * @return the results CSV
+   */
   public String resultsCsv() {
     return resultsCsv;
   }
 
-  /** The error report as CSV (UTF-8 with BOM): what `cxjf estimate --errors` writes. */
+  /**
+   * The error report as CSV text: what {@code cxjf estimate --errors} writes,
+   * without the byte-order mark.
+   *
+   * @return the error report CSV
+   */
   public String errorsCsv() {
     return errorsCsv;
   }
@@ -32,6 +46,8 @@ public final class Estimation {
   /**
    * The results, error report and record as one Excel workbook (.xlsx bytes),
    * from {@link Snapshot#estimateWorkbook}; null from the CSV estimates.
+   *
+   * @return a copy of the workbook's bytes, or null from the CSV estimates
    */
   public byte[] resultsWorkbook() {
     return resultsWorkbook == null ? null : resultsWorkbook.clone();

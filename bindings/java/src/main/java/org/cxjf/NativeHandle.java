@@ -46,7 +46,7 @@ abstract class NativeHandle implements AutoCloseable {
       handle = null;
       int status = destroy(ref);
       if (status != Status.OK.code()) {
-        throw new CxjfException(status, "destroying a " + kind + ": " + Cxjf.LIB.cxjf_status_name(status), null);
+        throw new CxjfException(status, "destroying a " + kind + ": " + Cxjf.lib().cxjf_status_name(status), null);
       }
     } finally {
       lock.writeLock().unlock();

@@ -2,6 +2,7 @@ package org.cxjf;
 
 /** The status codes of the C ABI (cxjf_status in cxjf.h); the numbers never change. */
 public enum Status {
+  /** Success. */
   OK(0),
   /** A value the function cannot take, or a malformed query request (the message starts with its JSON path). */
   INVALID_ARGUMENT(1),
@@ -17,9 +18,13 @@ public enum Status {
   NOT_FOUND(6),
   /** The principal's role may not ask this query. */
   FORBIDDEN(7),
+  /** A required argument is null; the message names it. */
   NULL_ARGUMENT(8),
+  /** A handle of the wrong kind, or one already destroyed. */
   WRONG_HANDLE(9),
+  /** An allocation failed. */
   OUT_OF_MEMORY(10),
+  /** A caller-owned buffer is too small. */
   BUFFER_TOO_SMALL(11),
   /** A bug in cxjf: please report it with the message. */
   INTERNAL(99),
@@ -32,12 +37,21 @@ public enum Status {
     this.code = code;
   }
 
-  /** The number, as cxjf.h defines it. */
+  /**
+   * The number, as cxjf.h defines it.
+   *
+   * @return the status number
+   */
   public int code() {
     return code;
   }
 
-  /** The status with this number, or {@link #UNKNOWN}. */
+  /**
+   * The status with this number, or {@link #UNKNOWN}.
+   *
+   * @param code the status number as the library returned it
+   * @return the status, {@link #UNKNOWN} for a number this jar does not know
+   */
   public static Status of(int code) {
     for (Status s : values()) {
       if (s.code == code) return s;

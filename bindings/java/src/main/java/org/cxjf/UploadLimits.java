@@ -20,7 +20,15 @@ public final class UploadLimits {
   /** One row as written, in bytes. */
   public final long maxRowBytes;
 
-  /** Limits with these values (0: keep the current one when set). */
+  /**
+   * Limits with these values (0: keep the current one when set).
+   *
+   * @param maxBytes the file, in bytes
+   * @param maxRows data rows
+   * @param maxColumns cells of the header or of a row
+   * @param maxCellBytes one cell after unquoting, in bytes
+   * @param maxRowBytes one row as written, in bytes
+   */
   public UploadLimits(long maxBytes, long maxRows, long maxColumns, long maxCellBytes, long maxRowBytes) {
     this.maxBytes = maxBytes;
     this.maxRows = maxRows;
@@ -29,7 +37,12 @@ public final class UploadLimits {
     this.maxRowBytes = maxRowBytes;
   }
 
-  /** These limits with another row limit. */
+  /**
+   * These limits with another row limit.
+   *
+   * @param rows the new limit of data rows
+   * @return new limits: {@code rows} and the other values of these
+   */
   public UploadLimits withMaxRows(long rows) {
     return new UploadLimits(maxBytes, rows, maxColumns, maxCellBytes, maxRowBytes);
   }

@@ -67,15 +67,15 @@ class EstimateTest {
 
   private void compareWithCli(Encoding encoding, String encodingName, Charset charset) throws IOException {
     String text = upload();
-    if (charset != StandardCharsets.UTF_8) text = text.substring(1);  // a GB18030 file has no UTF-8 BOM
+    if (charset == StandardCharsets.UTF_8) text = "\uFEFF" + text;  // as Excel saves "CSV UTF-8"
     Path input = Fixture.WORK.resolve("upload-" + encodingName + ".csv");
     Files.write(input, text.getBytes(charset));
     Fixture.cliOk("estimate", "--snapshot", Fixture.Sample.SNAPSHOT.toString(), "--input", input.toString(),
         "--out", "results.csv", "--errors", "errors.csv", "--record", "record.json", "--encoding", encodingName,
         "--principal", "torch_center");
     Estimation java = snapshot.estimateFile(input.toString(), encoding, "torch_center", null, false);
-    assertEquals(Fixture.read(Fixture.WORK.resolve("results.csv")), java.resultsCsv());
-    assertEquals(Fixture.read(Fixture.WORK.resolve("errors.csv")), java.errorsCsv());
+    assertEquals(Fixture.readCsv(Fixture.WORK.resolve("results.csv")), java.resultsCsv());
+    assertEquals(Fixture.readCsv(Fixture.WORK.resolve("errors.csv")), java.errorsCsv());
     assertEquals(timeless(Fixture.read(Fixture.WORK.resolve("record.json"))), timeless(java.recordJson()));
 
     // Worked out from the upload: 5 data rows (the ids row is not data); the
@@ -208,8 +208,8 @@ class EstimateTest {
     Fixture.cliOk("estimate", "--snapshot", Fixture.Sample.SNAPSHOT.toString(), "--input", input.toString(),
         "--out", results.toString(), "--errors", errors.toString());
     Estimation java = snapshot.estimate(Files.readAllBytes(input), Encoding.AUTO, "torch_center", null, false);
-    assertEquals(new String(Files.readAllBytes(results), StandardCharsets.UTF_8), java.resultsCsv());
-    assertEquals(new String(Files.readAllBytes(errors), StandardCharsets.UTF_8), java.errorsCsv());
+    assertEquals(Fixture.readCsv(results), java.resultsCsv());
+    assertEquals(Fixture.readCsv(errors), java.errorsCsv());
     JsonObject record = JsonParser.parseString(java.recordJson()).getAsJsonObject();
     assertEquals("上传模板", record.get("sheet").getAsString());
     assertEquals(4, record.getAsJsonObject("counts").get("scored").getAsInt());

@@ -18,7 +18,7 @@ import java.util.List;
  * (20,000 enterprises, seed 42: `cxjf generate --n 20000 --seed 42`, then
  * `cxjf score`), so that the Java results can be compared with the CLI's.
  * Paths come from system properties the pom sets (cxjf.source.dir, cxjf.cli,
- * cxjf.work.dir; jna.library.path for the library).
+ * cxjf.work.dir); the library is the one the jar carries.
  */
 final class Fixture {
   private Fixture() {}
@@ -72,6 +72,17 @@ final class Fixture {
     byte[] chunk = new byte[65536];
     for (int r; (r = in.read(chunk)) > 0; ) buffer.write(chunk, 0, r);
     return buffer.toByteArray();
+  }
+
+  /** A CSV file the CLI wrote, as the Java API returns CSV text: without the byte-order mark. */
+  static String readCsv(Path path) {
+    String text = read(path);
+    assertBom(text, path);
+    return text.substring(1);
+  }
+
+  private static void assertBom(String text, Path path) {
+    if (!text.startsWith("\uFEFF")) throw new IllegalStateException(path + " has no byte-order mark");
   }
 
   static String read(Path path) {

@@ -35,9 +35,10 @@ class ModelTest {
   void theUploadTemplateIsTheCliTemplate() {
     try (Model model = Model.defaultModel()) {
       String template = model.uploadTemplate();
-      assertTrue(template.startsWith("\uFEFF统一社会信用代码,企业名称,行政区划代码"), template.substring(0, 40));
+      // The CLI's file carries a byte-order mark for Excel; the Java string does not.
+      assertTrue(template.startsWith("统一社会信用代码,企业名称,行政区划代码"), template.substring(0, 40));
       Fixture.cliOk("template", "--out", "template.csv");
-      assertEquals(Fixture.read(Fixture.WORK.resolve("template.csv")), template);
+      assertEquals(Fixture.readCsv(Fixture.WORK.resolve("template.csv")), template);
     }
   }
 

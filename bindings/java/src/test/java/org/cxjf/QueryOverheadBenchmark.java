@@ -50,8 +50,8 @@ class QueryOverheadBenchmark {
         // Where the time goes: the same call with the answer freed undecoded.
         double raw = medianMicros(() -> s.use(h -> {
           com.sun.jna.ptr.PointerByReference answer = new com.sun.jna.ptr.PointerByReference();
-          Cxjf.LIB.cxjf_query(h, request, answer, null);
-          Cxjf.LIB.cxjf_free(answer.getValue());
+          Cxjf.lib().cxjf_query(h, request, answer, null);
+          Cxjf.lib().cxjf_free(answer.getValue());
           return null;
         }), runs[r], runs[r]);
         double utf8 = medianMicros(() -> bytes[1] = s.queryUtf8(request).length, runs[r], runs[r]);
