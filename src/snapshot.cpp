@@ -1,6 +1,8 @@
 #include "cxjf/snapshot.hpp"
 
 
+#include <memory>
+
 #include "binary_io.hpp"
 #include "snapshot_format.hpp"
 #include "task_graph.hpp"
@@ -15,7 +17,37 @@ namespace {
 // ranks and the list order are not stored: they follow from the scores and
 // are recomputed on load, as the structure checks did anyway.
 enum Section : std::size_t { model_section, reference_section, text_section, columns_section, values_section,
-                             scores_section, section_count };
+                             scores_section, regions_section, section_count };
+
+// The region dictionary the table was checked against: its edition, its
+// content hash, and its CSV unless it is the embedded one (whose hash says
+// so), so that a snapshot of a newer GB/T 2260 edition loads, ranks and
+// scopes with that edition.
+std::string regions_bytes(const Table& table) {
+  const Regions& regions = table.region_table();
+  detail::BinaryWriter w;
+  w.put_string(regions.edition());
+  w.put<std::uint64_t>(regions.content_hash());
+  w.put_string(regions.is_builtin() ? std::string() : regions.to_csv());
+  return std::move(w.bytes());
+}
+
+std::shared_ptr<const Regions> get_regions(std::string_view bytes, const std::string& path) {
+  detail::BinaryReader r(bytes);
+  std::string edition = r.get_string();
+  const auto hash = r.get<std::uint64_t>();
+  const std::string text = r.get_string();
+  if (text.empty()) {
+    if (hash != Regions::builtin().content_hash())
+      throw Error(ErrorCode::corrupt_snapshot, path + " was scored with the region table '" + edition +
+                                                   "', which it does not hold and this cxjf does not embed");
+    return nullptr;
+  }
+  auto regions = std::make_shared<const Regions>(Regions::from_csv(text, std::move(edition)));
+  if (regions->content_hash() != hash)
+    throw Error(ErrorCode::corrupt_snapshot, path + " is damaged: its region table does not match its hash");
+  return regions->is_builtin() ? nullptr : regions;
+}
 
 void put_strings(detail::BinaryWriter& w, const std::vector<std::string>& v) {
   w.put<std::uint64_t>(v.size());
@@ -214,6 +246,7 @@ Sections sections_of(const Snapshot& snap) {
       s.bytes[scores_section] = std::move(w.bytes());
     } else {
       s.bytes[model_section] = snap.model.to_json();
+      s.bytes[regions_section] = regions_bytes(snap.table);
     }
   });
   s.views.assign(s.bytes.begin(), s.bytes.end());
@@ -276,6 +309,7 @@ Snapshot Snapshot::from_bytes(std::string_view file, const std::string& path, st
         detail::BinaryReader text(sections[text_section]), columns(sections[columns_section]),
             values(sections[values_section]);
         snap.table = get_table(text, columns, values);
+        snap.table.regions = get_regions(sections[regions_section], path);
       } else {
         detail::BinaryReader r(sections[scores_section]);
         snap.scores = get_scores(r, detail::BinaryReader(sections[text_section]).get<std::uint64_t>());

@@ -14,7 +14,7 @@
 namespace cxjf::detail {
 
 /// The file's format version.
-inline constexpr std::uint32_t snapshot_format = 3;
+inline constexpr std::uint32_t snapshot_format = 4;
 
 /// The file of `sections` (bytes the caller keeps alive): magic, format, the
 /// frame directory, the frames, the checksum. `compress` false stores every

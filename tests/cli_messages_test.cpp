@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <fstream>
 #include <sstream>
 
 #include <iconv.h>
@@ -239,6 +240,44 @@ TEST(CliMessages, SnapshotInfoAndExplainAgreeWithTheScores) {
   EXPECT_EQ(none.status, 1);
   EXPECT_TRUE(has(none.out, "no registered enterprise")) << none.out;
   for (const auto& f : {sample, scores, snap}) std::remove(f.c_str());
+}
+
+}  // namespace
+}  // namespace cxjf
+
+namespace cxjf {
+namespace {
+
+TEST(CliMessages, ScoreWithANewerRegionEdition) {
+  const std::string regions = temp("regions.csv"), sample = temp("edition.csv"), scores = temp("edition_scores.csv"),
+                    snap = temp("edition.snap");
+  {
+    std::ofstream out(regions, std::ios::binary);
+    out << read_all(std::string(CXJF_SOURCE_DIR) + "/data/regions.csv") << "440399,深圳新区,county,440300\n";
+  }
+  ASSERT_EQ(cxjf_cli("generate --n 50 --seed 8 --unregistered 0 --out " + sample).status, 0);
+  // The first enterprise moves into the new county.
+  std::vector<CsvRecord> records = parse_csv(read_all(sample));
+  records[1].fields[2] = "440399";
+  {
+    std::ofstream out(sample, std::ios::binary);
+    for (const CsvRecord& r : records) {
+      std::string line;
+      for (std::size_t f = 0; f < r.fields.size(); ++f) line += (f ? "," : "") + csv_field(r.fields[f]);
+      out << line << "\n";
+    }
+  }
+  Outcome embedded = cxjf_cli("score --input " + sample + " --out " + scores);
+  EXPECT_EQ(embedded.status, 1);
+  EXPECT_TRUE(has(embedded.out, "440399 is not a region code of GB/T 2260")) << embedded.out;
+  Outcome newer = cxjf_cli("score --input " + sample + " --out " + scores + " --snapshot " + snap + " --regions " +
+                           regions + " --regions-edition 'GB/T 2260 test'");
+  ASSERT_EQ(newer.status, 0) << newer.out;
+  Outcome info = cxjf_cli("snapshot info " + snap);
+  EXPECT_TRUE(has(info.out, "GB/T 2260 test (held in the file)")) << info.out;
+  Outcome ex = cxjf_cli("explain --snapshot " + snap + " --code " + records[1].fields[0]);
+  EXPECT_TRUE(has(ex.out, "广东省深圳市深圳新区")) << ex.out;
+  for (const auto& f : {regions, sample, scores, snap}) std::remove(f.c_str());
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ std::string usage_error_message(const CLI::App& app, const CLI::ParseError& erro
 std::string find_unknown_argument(const CLI::App& app, int argc, const char* const* argv);
 
 /// "广东省深圳市南山区": the province, city and county of a region code.
-std::string region_name(std::int32_t code);
+std::string region_name(std::int32_t code, const Regions& regions);
 
 /// One registered enterprise's ledger as an aligned bilingual table: what
 /// `cxjf explain` prints, and the demo's last section.
@@ -63,7 +63,8 @@ void print_ledger(std::ostream& out, const Snapshot& snap, std::int64_t row);
 /// The text of a key file (cxjf keys), or "" for no path.
 std::string read_key(const std::string& path);
 
-/// "role[:code][+export]", e.g. "province:440000" or "zone:中关村科技园区+export".
+/// "role[:code][+export]", e.g. "province:440000" or "zone:中关村科技园区+export";
+/// the code is checked by the command, with its snapshot's region table.
 Principal parse_principal(const std::string& text);
 
 /// A built-in model id ("torch-2022") or a model file; empty = the default.

@@ -56,7 +56,6 @@ Principal parse_principal(const std::string& text) {
   auto colon = rest.find(':');
   principal.role = role_from_name(rest.substr(0, colon));
   if (colon != std::string::npos) principal.code = rest.substr(colon + 1);
-  check_principal(principal);
   return principal;
 }
 

@@ -76,7 +76,7 @@ void print_overview(const Snapshot& snap, std::int64_t generated) {
   province_table.set_header({"省份 province", "企业 count", "平均分 mean", "≥" + fixed(m.list_threshold, 0) + " listed"});
   for (std::size_t k = 0; k < std::min<std::size_t>(10, by_count.size()); ++k) {
     const auto& [code, p] = by_count[k];
-    province_table.add_row({Regions::builtin().find(code)->name, std::to_string(p.count),
+    province_table.add_row({t.region_table().find(code)->name, std::to_string(p.count),
                             fixed(p.sum / static_cast<double>(p.count), 2), percent(p.listed, static_cast<std::size_t>(p.count))});
   }
   province_table.print(std::cout);
@@ -87,7 +87,7 @@ void print_overview(const Snapshot& snap, std::int64_t generated) {
   for (std::size_t k = 0; k < std::min<std::size_t>(10, n); ++k) {
     const auto i = static_cast<std::size_t>(s.order[k]);
     top.add_row({std::to_string(s.rank[0][i]), s.published_text(s.order[k]), m.grades[static_cast<std::size_t>(s.grade[i])].id,
-                 t.name[i], region_name(t.region[i])});
+                 t.name[i], region_name(t.region[i], t.region_table())});
   }
   top.print(std::cout);
 

@@ -79,6 +79,9 @@ void add_estimate(CLI::App& app) {
       Step step("loading " + a->snapshot);
       return Snapshot::load(a->snapshot, read_key(a->public_key));
     }();
+    // Checked with the snapshot's region table, before the upload is read.
+    check_principal(principal, snap.table.region_table());
+    read_options.regions = snap.table.regions;
     Upload upload = [&] {
       Step step("reading " + a->input);
       return read_upload_file(a->input, snap.model, read_options);

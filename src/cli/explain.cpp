@@ -8,8 +8,7 @@
 
 namespace cxjf::cli {
 
-std::string region_name(std::int32_t code) {
-  const Regions& regions = Regions::builtin();
+std::string region_name(std::int32_t code, const Regions& regions) {
   std::string name;
   for (std::int32_t c : {regions.province_of(code), regions.city_of(code), regions.county_of(code)}) {
     const Region* r = c ? regions.find(c) : nullptr;
@@ -25,7 +24,7 @@ void print_ledger(std::ostream& out, const Snapshot& snap, std::int64_t row) {
   const auto i = static_cast<std::size_t>(row);
   const Stage& stage = m.stages[static_cast<std::size_t>(ledger.stage)];
   out << t.name[i] << "  " << t.credit_code[i] << "\n"
-      << "  " << region_name(t.region[i]) << " · " << stage.name_zh << " " << stage.name_en << " · 同类 peers: "
+      << "  " << region_name(t.region[i], t.region_table()) << " · " << stage.name_zh << " " << stage.name_en << " · 同类 peers: "
       << snap.reference.group_label(m, ledger.peer_group, t.region_table()) << "\n";
   TextTable lines({TextTable::Align::left, TextTable::Align::right, TextTable::Align::left, TextTable::Align::right,
                    TextTable::Align::right, TextTable::Align::right, TextTable::Align::left});

@@ -4,6 +4,7 @@
 #include "cxjf/csv.hpp"
 #include "cxjf/error.hpp"
 #include "cxjf/export.hpp"
+#include "cxjf/regions.hpp"
 #include "cxjf/snapshot.hpp"
 
 namespace cxjf::cli {
@@ -11,7 +12,7 @@ namespace cxjf::cli {
 void add_score(CLI::App& app) {
   auto* cmd = app.add_subcommand("score", "fit a model on a CSV's registered enterprises, score and rank them");
   struct Args {
-    std::string input, model, out, snapshot, explain, sign, encoding = "auto";
+    std::string input, model, out, snapshot, explain, sign, encoding = "auto", regions, regions_edition = "custom";
     unsigned threads = 0;
   };
   auto a = std::make_shared<Args>();
@@ -23,6 +24,11 @@ void add_score(CLI::App& app) {
       ->check(existing_file());
   cmd->add_option("--explain", a->explain, "write every enterprise's ledger as JSON lines");
   cmd->add_option("--encoding", a->encoding, "auto, utf-8 or gb18030")->capture_default_str();
+  cmd->add_option("--regions", a->regions, "region table CSV (code,name,level,parent_code) of a newer GB/T 2260 "
+                                           "edition, instead of the embedded one; the snapshot keeps it")
+      ->check(existing_file());
+  cmd->add_option("--regions-edition", a->regions_edition, "the name of that edition, e.g. \"GB/T 2260-2024\"")
+      ->capture_default_str();
   cmd->add_option("--threads", a->threads, "threads for reading, fit, score and writing (0: one per core; same result on any count)")
       ->capture_default_str()->check(whole_number(0, 1024));
   cmd->callback([a] {
@@ -37,6 +43,8 @@ void add_score(CLI::App& app) {
       CsvReadOptions options;
       options.threads = a->threads;
       options.encoding = encoding;
+      if (!a->regions.empty())
+        options.regions = std::make_shared<const Regions>(Regions::from_csv(read_file(a->regions), a->regions_edition));
       return read_table_csv(a->input, model, options);
     }();
     std::int64_t read = table.size();

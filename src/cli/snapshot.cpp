@@ -43,6 +43,8 @@ void print_info(const std::string& path, const std::string& public_key) {
                                                            : "signed by the given key (已由所给公钥签名)")
                                      : "unsigned (未签名)"});
   facts.add_row({"模型 model", m.id + " — " + m.name});
+  facts.add_row({"行政区划 regions", snap.table.region_table().edition() +
+                                       (snap.table.regions ? " (held in the file)" : " (embedded)")});
   facts.add_row({"模型哈希 model hash", hex(snap.reference.model_hash) + " (XXH3-64 of the model's JSON)"});
   facts.add_row({"参照哈希 reference hash", hex(snap.reference.content_hash) + " (XXH3-64 of the fitted reference)"});
   facts.add_row({"企业 enterprises", std::to_string(n) + " registered (入统), in " + std::to_string(provinces.size()) +

@@ -148,5 +148,5 @@ def estimate(snapshot: Any, data: Any, principal: PrincipalLike = "torch_center"
         raise ValueError(f"threads must be 0 (one per core) or more, not {threads}")
     who = Principal.parse(principal)
     upload = _core.read_upload(upload_bytes(data), snapshot._core.model, encoding, percent_form, limits or {},
-                               sheet or "", header_row or 0)
+                               sheet or "", header_row or 0, snapshot._core)
     return EstimationRecord(snapshot._estimator.estimate(upload, who._core(), threads), snapshot)

@@ -181,14 +181,17 @@ void bind_estimate(py::module_& m) {
   m.def(
       "read_upload",
       [](const py::bytes& bytes, const Model& model, const std::string& encoding, const std::string& percent_form,
-         const py::dict& limits, const std::string& sheet, std::int64_t header_row) {
+         const py::dict& limits, const std::string& sheet, std::int64_t header_row, const Snapshot* snapshot) {
         UploadOptions options = upload_options(encoding, percent_form, limits, sheet, header_row);
+        // Estimating: region codes are checked with the snapshot's edition.
+        if (snapshot) options.regions = snapshot->table.regions;
         std::string data = bytes;
         py::gil_scoped_release release;
         return read_upload(data, model, options);
       },
       py::arg("data"), py::arg("model"), py::arg("encoding") = "auto", py::arg("percent_form") = "percent",
-      py::arg("limits") = py::dict(), py::arg("sheet") = "", py::arg("header_row") = 0);
+      py::arg("limits") = py::dict(), py::arg("sheet") = "", py::arg("header_row") = 0,
+      py::arg("snapshot") = nullptr);
   m.def(
       "read_upload_cells",
       [](const py::bytes& bytes, const Model& model, const std::string& sheet, std::int64_t header_row) {
