@@ -548,7 +548,8 @@ Kind kind_of(const Indicator& indicator) {
 /// One enterprise's latent state and the values derived from it. Amounts in
 /// 万元, percentages in percent, counts as whole numbers.
 struct Firm {
-  double size = 0;  // latent size, standard normal
+  double size = 0;        // latent size, standard normal
+  double capability = 0;  // latent innovation capability: normal, its mean set by place (see capability_shift)
   double age = 0;   // years
   int industry = 0;
   std::uint32_t fields = 0;  // bit per Field
@@ -557,6 +558,27 @@ struct Firm {
 };
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+/// The mean of a firm's capability by where it is (a guess for the demo's
+/// picture, not a statistic): the strongest innovation regions above, the
+/// west and the north-east below; firms in a national high-tech zone a
+/// quarter of a standard deviation higher.
+double capability_shift(std::int32_t province, bool in_zone) {
+  double shift = -0.1;
+  switch (province) {
+    case 110000: shift = 0.45; break;  // 北京
+    case 310000: shift = 0.40; break;  // 上海
+    case 440000: shift = 0.30; break;  // 广东
+    case 320000: shift = 0.30; break;  // 江苏
+    case 330000: shift = 0.25; break;  // 浙江
+    case 120000: case 340000: case 420000: case 610000: shift = 0.10; break;  // 天津 安徽 湖北 陕西
+    case 370000: case 510000: case 350000: case 430000: case 500000: shift = 0.0; break;  // 山东 四川 福建 湖南 重庆
+    case 540000: case 630000: case 640000: case 650000: case 620000: case 150000:  // 西藏 青海 宁夏 新疆 甘肃 内蒙古
+    case 230000: case 220000: case 210000: shift = -0.30; break;               // 黑龙江 吉林 辽宁
+    default: break;
+  }
+  return shift + (in_zone ? 0.25 : 0.0);
+}
 
 double with_missing(Rng& rng, double value, double p) { return rng.bernoulli(p) ? nan : value; }
 
@@ -571,6 +593,11 @@ double count(Rng& rng, double p_nonzero, double log_median, double sigma) {
 /// model asks for, so that one model's values equal another's for a seed).
 void draw_indicators(Rng& rng, Firm& f) {
   const double z = f.size;
+  // Capability moves the R&D, people and output indicators together, so that
+  // an enterprise strong in one tends to be strong in the others: what
+  // spreads the totals enough for about 14% to reach 70 (docs/generator.md,
+  // "Calibration").
+  const double c = f.capability;
   const bool tech_sector = f.industry == industry_i || f.industry == industry_m;
   const bool young = f.age < 3.0;
 
@@ -586,30 +613,31 @@ void draw_indicators(Rng& rng, Firm& f) {
   // R&D ratio: lognormal, median 4.5% (6.75% in I and M), higher for very
   // small firms whose R&D precedes their sales; 5% do none.
   const bool no_rd = rng.bernoulli(0.05);
-  double ratio = 0.045 * det_exp(0.6 * rng.normal()) * (tech_sector ? 1.5 : 1.0);
+  double ratio = 0.045 * det_exp(0.5 * rng.normal() + 0.35 * c) * (tech_sector ? 1.5 : 1.0);
   const double small_boost = rng.uniform(1.0, 3.0);
   if (revenue < 200.0) ratio *= small_boost;
   ratio = no_rd ? 0.0 : std::min(ratio, 1.5);
   const double rd = round2(revenue * ratio);
 
-  double rd_growth = fat_normal(rng, young ? 35.0 : 15.0, 25.0, 0.1, 60.0);
+  double rd_growth = fat_normal(rng, (young ? 35.0 : 15.0) + 8.0 * c, 25.0, 0.1, 60.0);
   rd_growth = std::max(rd_growth, -95.0);
   if (rd == 0.0) rd_growth = rng.bernoulli(0.7) ? -100.0 : nan;  // 0 this year: -100% or 0/0
 
-  double revenue_growth = fat_normal(rng, young ? 35.0 : 10.0, 20.0, 0.1, 50.0);
+  double revenue_growth = fat_normal(rng, (young ? 35.0 : 10.0) + 6.0 * c, 20.0, 0.1, 50.0);
   revenue_growth = std::max(revenue_growth, -95.0);
 
-  const double st_share = 5.0 + 75.0 * logistic((tech_sector ? 0.0 : -1.0) + 0.9 * rng.normal());
+  const double st_share = 5.0 + 75.0 * logistic((tech_sector ? 0.0 : -1.0) + 0.6 * c + 0.7 * rng.normal());
 
-  const bool no_postgrad = rng.bernoulli(0.3);
-  double postgrad = 60.0 * logistic(-3.2 + (tech_sector ? 0.8 : 0.0) + 0.2 * z + 0.9 * rng.normal());
+  const bool no_postgrad = rng.bernoulli(0.2);
+  double postgrad = 60.0 * logistic(-3.2 + (tech_sector ? 0.8 : 0.0) + 0.2 * z + 0.6 * c + 0.7 * rng.normal());
   postgrad = no_postgrad ? 0.0 : postgrad;
 
-  const double invention = count(rng, 1.0 - logistic(0.3 - 0.9 * z), 0.5 + 0.9 * z + (tech_sector ? 0.4 : 0.0), 0.8);
+  const double invention =
+      count(rng, logistic(1.3 + 0.9 * z + 1.0 * c), 0.5 + 0.9 * z + 0.4 * c + (tech_sector ? 0.4 : 0.0), 0.8);
   const bool pct_field = (f.fields & ((1u << electronics) | (1u << bio))) != 0;
-  const double pct = count(rng, logistic(-4.6 + 1.1 * z + (pct_field ? 0.5 : 0.0)), 0.4 * z, 0.9);
+  const double pct = count(rng, logistic(-2.8 + 1.1 * z + 0.9 * c + (pct_field ? 0.5 : 0.0)), 0.4 * z, 0.9);
 
-  const bool has_contract = rng.bernoulli(logistic(-1.1 + 0.5 * z + (f.industry == industry_m ? 0.7 : 0.0)));
+  const bool has_contract = rng.bernoulli(logistic(0.0 + 0.5 * z + 0.8 * c + (f.industry == industry_m ? 0.7 : 0.0)));
   const double contract_amount = 120.0 * det_exp(0.9 * z + 1.2 * rng.normal());
   const double contract = has_contract ? round2(contract_amount) : 0.0;
 
@@ -618,12 +646,12 @@ void draw_indicators(Rng& rng, Firm& f) {
 
   // Qualifications, rising with size (see docs/generator.md).
   std::uint32_t q = 0;
-  const double p_hnte = ratio == 0.0 ? 0.02 : logistic(-0.7 + 0.8 * z + (ratio >= 0.03 ? 0.4 : 0.0));
+  const double p_hnte = ratio == 0.0 ? 0.02 : logistic(-0.2 + 0.8 * z + 0.6 * c + (ratio >= 0.03 ? 0.4 : 0.0));
   if (rng.bernoulli(p_hnte)) q |= 1u << hnte;
   const bool tsme_draw = rng.bernoulli(0.5);
   if (revenue < 20000.0 && tsme_draw) q |= 1u << tsme;
   const bool sme = revenue < 40000.0;
-  const bool innovative_draw = rng.bernoulli(logistic(-1.3 + 0.7 * z));
+  const bool innovative_draw = rng.bernoulli(logistic(-1.3 + 0.7 * z + 0.5 * c));
   if (sme && innovative_draw) q |= 1u << innovative_sme;
   const bool specialized_draw = rng.bernoulli(logistic(-0.6 + 0.8 * z));
   if ((q >> innovative_sme & 1u) && specialized_draw) q |= 1u << specialized_sme;
@@ -634,7 +662,7 @@ void draw_indicators(Rng& rng, Firm& f) {
   const bool gazelle_draw = rng.bernoulli(0.25);
   if (revenue_growth >= 20.0 && f.age >= 3.0 && f.age <= 15.0 && revenue >= 500.0 && gazelle_draw) q |= 1u << gazelle;
 
-  const bool has_equity = rng.bernoulli(logistic(-3.0 + 0.4 * z + (f.age < 8.0 ? 0.8 : 0.0) + (pct_field ? 0.5 : 0.0)));
+  const bool has_equity = rng.bernoulli(logistic(-2.6 + 0.4 * z + 0.5 * c + (f.age < 8.0 ? 0.8 : 0.0) + (pct_field ? 0.5 : 0.0)));
   const double equity_amount = 1500.0 * det_exp(0.6 * z + 1.3 * rng.normal());
   const double equity = has_equity ? round2(equity_amount) : 0.0;
   const bool unicorn_draw = rng.bernoulli(0.05);
@@ -646,8 +674,8 @@ void draw_indicators(Rng& rng, Firm& f) {
   // High-tech product revenue: at least 60% of revenue for a 高新技术企业 (the
   // qualification's own rule), often none for others.
   const double hnte_share = 0.6 + 0.4 * logistic(0.5 + rng.normal());
-  const bool other_none = rng.bernoulli(0.35);
-  const double other_share = 0.7 * logistic(-0.5 + rng.normal());
+  const bool other_none = rng.bernoulli(0.2);
+  const double other_share = 0.7 * logistic(-0.5 + 0.6 * c + rng.normal());
   const double hitech_share = is_hnte ? hnte_share : other_none ? 0.0 : other_share;
   const double hitech = round2(revenue * hitech_share);
 
@@ -658,13 +686,14 @@ void draw_indicators(Rng& rng, Firm& f) {
   const double claimed = rng.uniform(0.6, 1.0);
   const double relief = (roe > 0.0 && claims) ? round2(rd * (is_hnte ? 0.15 : 0.25) * claimed) : 0.0;
 
-  const double graduates = count(rng, logistic(-0.2 + 1.0 * z), 0.3 + 0.9 * z, 0.8);
+  const double graduates = count(rng, logistic(0.6 + 1.0 * z + 0.5 * c), 0.3 + 0.9 * z + 0.3 * c, 0.8);
   const std::array<double, 3> few = {0.70, 0.20, 0.10};
-  const bool has_platform = rng.bernoulli(logistic(-3.0 + 1.0 * z));
+  const bool has_platform = rng.bernoulli(logistic(-0.5 + 1.0 * z + 1.0 * c));
   const double platforms = has_platform ? 1.0 + static_cast<double>(pick(rng, few)) : 0.0;
-  const bool has_award = rng.bernoulli(logistic(-3.8 + 0.9 * z));
+  const bool has_award = rng.bernoulli(logistic(-1.2 + 0.9 * z + 1.0 * c));
   const double awards = has_award ? 1.0 + static_cast<double>(pick(rng, std::array<double, 3>{0.75, 0.18, 0.07})) : 0.0;
-  const double standards = count(rng, logistic(-3.2 + 0.9 * z + (f.industry == industry_c ? 0.4 : 0.0)), 0.3 * z, 0.7);
+  const double standards =
+      count(rng, logistic(-1.5 + 0.9 * z + 0.9 * c + (f.industry == industry_c ? 0.4 : 0.0)), 0.3 * z, 0.7);
 
   // Missing cells: growth rates and ROE 2-3%, shares 1%, amounts and counts rarely.
   const bool revenue_missing = rng.bernoulli(0.003);
@@ -797,6 +826,7 @@ Table generate(const Model& model, const GenerateOptions& options) {
 
     // Who: size, age, industry, technology fields.
     firm.size = rng.normal();
+    firm.capability = capability_shift(row.region / 10000 * 10000, zone >= 0) + 0.45 * firm.size + 0.893 * rng.normal();
     const double age_noise = rng.normal();
     double age = 6.5 * det_exp(0.8 * (0.4 * firm.size + 0.9165 * age_noise));
     const double old_age = rng.uniform(20.0, 40.0);

@@ -241,7 +241,7 @@ TEST(DefaultModel, UsesEveryMethodAndPolicy) {
 
   const Indicator& contract = m.indicators[6];
   EXPECT_EQ(contract.normalization.method, Method::capped_ratio);
-  EXPECT_EQ(contract.normalization.full_mark_quantile, 0.9);
+  EXPECT_EQ(contract.normalization.full_mark_quantile, 0.75);
   EXPECT_EQ(contract.transform, Transform::log1p);
   const Indicator& roe = m.indicators[12];
   EXPECT_EQ(roe.normalization.method, Method::min_max);
@@ -249,7 +249,7 @@ TEST(DefaultModel, UsesEveryMethodAndPolicy) {
   EXPECT_EQ(roe.normalization.winsor_upper, 0.95);
   const Indicator& growth = m.indicators[9];
   EXPECT_EQ(growth.normalization.method, Method::piecewise);
-  EXPECT_EQ(growth.normalization.breakpoints.front().x, 0.0);  // negative growth earns 0
+  EXPECT_EQ(growth.normalization.breakpoints.front().x, -10.0);  // a fall of 10% or more earns 0
   EXPECT_EQ(growth.normalization.breakpoints.front().s, 0.0);
 }
 
