@@ -27,8 +27,8 @@
 #include <string_view>
 #include <vector>
 
-#include "base64.hpp"
-#include "csv_text.hpp"  // the multi-valued cell separators of the CSV, so arrays read like CSV cells
+#include "base/base64.hpp"
+#include "table/csv_text.hpp"  // the multi-valued cell separators of the CSV, so arrays read like CSV cells
 #include "cxjf/cxjf.hpp"
 
 // The header carries its own copy of the version (it may include nothing of

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "../../src/binary_io.hpp"
+#include "base/binary_io.hpp"
 #include "fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

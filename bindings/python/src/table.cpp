@@ -2,7 +2,7 @@
 // arrays, and out, as numpy arrays that view the table's own memory.
 //
 // Columns in go through the same rules as a CSV file: headers are matched by
-// the CSV reader's code (src/csv_text.hpp) after parse_table_csv has checked
+// the CSV reader's code (src/table/csv_text.hpp) after parse_table_csv has checked
 // them, so unknown, doubled or wrongly-united columns get the CSV's messages,
 // and every row goes through TableBuilder::add, so it gets the CSV's checks.
 #include <pybind11/numpy.h>
@@ -17,8 +17,8 @@
 
 #include "bindings.hpp"
 #include "frame_columns.hpp"
-#include "build_rows.hpp"
-#include "csv_text.hpp"
+#include "table/build_rows.hpp"
+#include "table/csv_text.hpp"
 #include "cxjf/credit_code.hpp"
 #include "cxjf/csv.hpp"
 #include "cxjf/generate.hpp"
@@ -299,7 +299,7 @@ Table table_from_typed(const Model& model, const std::vector<std::string>& heade
 
   // Row by row through TableBuilder (the CSV's checks), in blocks on every
   // core without the GIL; the first error is the one a sequential build
-  // meets (src/build_rows.hpp).
+  // meets (src/table/build_rows.hpp).
   std::function<void(std::int64_t)> done;
   if (!progress.is_none())
     done = [&progress](std::int64_t rows) {
