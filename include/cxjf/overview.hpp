@@ -375,7 +375,7 @@ class OverviewIndex {
   /// or outside the scope; forbidden for the public.
   EnterpriseDetail detail(const Principal& principal, std::string_view credit_code) const;
 
-  /// Implementation, private to src/overview/overview.cpp.
+  /// Implementation, private to src/overview/ (overview_impl.hpp).
   struct Impl;
 
  private:

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cxjf/error.hpp"
+#include "base/text.hpp"
 #include "base/utf8.hpp"
 
 namespace cxjf {
@@ -128,9 +129,7 @@ const char* encoding_name(Encoding encoding) {
 }
 
 Encoding encoding_from_name(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::string lower = detail::ascii_lower(name);
   if (lower == "auto") return Encoding::automatic;
   if (lower == "utf-8" || lower == "utf8") return Encoding::utf8;
   if (lower == "gb18030" || lower == "gbk" || lower == "gb2312") return Encoding::gb18030;

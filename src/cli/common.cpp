@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "base/text.hpp"
 #include "commands.hpp"
 #include "cxjf/error.hpp"
 
@@ -17,8 +18,7 @@ std::string output_format(const std::string& path, std::initializer_list<const c
   const std::size_t slash = path.find_last_of('/');
   const std::size_t dot = path.find_last_of('.');
   std::string extension = dot == std::string::npos || (slash != std::string::npos && dot < slash) ? "" : path.substr(dot + 1);
-  for (char& c : extension)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  extension = detail::ascii_lower(extension);
   // No extension at all (/dev/stdout, a pipe) is the first format.
   if (extension.empty() && allowed.size() > 0) return *allowed.begin();
   std::string names;
@@ -156,32 +156,11 @@ void check_output_path(const std::string& path, const std::string& option) {
 
 namespace {
 
-// Levenshtein distance, for suggestions among a few dozen short names.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // The closest of `names` to `typed`, or "" when none is close: a third of
 // the name's letters may differ, at least two.
 std::string closest(const std::string& typed, const std::vector<std::string>& names) {
-  std::string best;
-  std::size_t best_distance = std::max<std::size_t>(2, typed.size() / 3) + 1;
-  for (const std::string& name : names) {
-    const std::size_t d = edit_distance(typed, name);
-    if (d < best_distance) best = name, best_distance = d;
-  }
-  return best;
+  const std::string* found = detail::closest(typed, names, std::max<std::size_t>(2, typed.size() / 3));
+  return found ? *found : std::string();
 }
 
 std::vector<std::string> subcommand_names(const CLI::App& app) {

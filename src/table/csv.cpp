@@ -20,6 +20,7 @@
 #include "cxjf/regions.hpp"
 #include "table/csv_text.hpp"
 #include "base/encoding.hpp"
+#include "base/text.hpp"
 #include "scoring/fit.hpp"
 #include "base/task_graph.hpp"
 
@@ -29,17 +30,10 @@ namespace {
 // The text rules both CSV readers share.
 using namespace detail;
 
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-           return lower(x) == lower(y);
-         });
-}
-
 // 是/否 as the template writes it, and what spreadsheets and scripts write.
 std::optional<bool> parse_registered(std::string_view s) {
-  if (s.empty() || s == "是" || s == "1" || iequals_ascii(s, "true")) return true;
-  if (s == "否" || s == "0" || iequals_ascii(s, "false")) return false;
+  if (s.empty() || s == "是" || s == "1" || ascii_iequal(s, "true")) return true;
+  if (s == "否" || s == "0" || ascii_iequal(s, "false")) return false;
   return std::nullopt;
 }
 

@@ -6,32 +6,18 @@
 #include <cstring>
 #include <string>
 
+#include "base/dates.hpp"
+#include "base/text.hpp"
 #include "xlsx/reader.hpp"
 
 namespace cxjf::xlsx {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-// Days since 1970-01-01 to YYYY-MM-DD (H. Hinnant's civil_from_days).
+// Days since 1970-01-01 as YYYY-MM-DD.
 std::string civil_text(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = yoe + era * 400 + (m <= 2);
+  const std::int32_t date = detail::yyyymmdd_from_days(z);
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
-                static_cast<long long>(d));
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", date / 10000, date / 100 % 100, date % 100);
   return buffer;
 }
 
@@ -66,7 +52,7 @@ Shown classify(std::string_view code) {
       at = true;
     } else if (c == '0' || c == '#' || c == '?') {
       digits = true;
-    } else if ((c == 'G' || c == 'g') && code.size() - i >= 7 && lower(code.substr(i, 7)) == "general") {
+    } else if ((c == 'G' || c == 'g') && code.size() - i >= 7 && detail::ascii_iequal(code.substr(i, 7), "general")) {
       i += 6;  // "General", which LibreOffice writes as a custom code, is no date
     } else if (c == 'E' || c == 'e') {
       ++i;  // the exponent of "0.00E+00"
