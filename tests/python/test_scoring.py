@@ -91,7 +91,8 @@ def test_weak_percentile_by_hand(small_snapshot):
     # The ledger adds up to the published score.
     points = ledger.to_frame()["points"].sum()
     assert points == pytest.approx(ledger["base"])
-    assert f"{min(ledger['base'] + ledger['bonus'] - ledger['deduction'], 100):.2f}" == ledger.score or ledger["veto"]
+    assert f"{min(ledger['base'] + ledger['bonus'] - ledger['deduction'], 100):.2f}" == ledger.score_text or ledger["veto"]
+    assert ledger.score == float(ledger.score_text)
 
 
 def test_ranks_by_hand(small_snapshot):

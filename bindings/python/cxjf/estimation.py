@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import _core, _html
 from .principal import Principal, PrincipalLike
+from .table import _categorical_of
 
 __all__ = ["EstimationRecord", "estimate", "upload_bytes"]
 
@@ -63,6 +64,11 @@ class EstimationRecord:
         for level in ESTIMATE_RANK_LEVELS:
             rank = columns[f"rank_{level}"]
             columns[f"rank_{level}"] = pd.arrays.IntegerArray(rank, rank == 0)
+        # Categoricals in the model's order, as in Scores.to_frame.
+        model = self.snapshot.model
+        columns["grade"] = _categorical_of(columns["grade"], model.grade_ids)
+        columns["stage"] = _categorical_of(columns["stage"], model.stage_names)
+        columns["peer_group"] = _categorical_of(columns["peer_group"], self.snapshot.reference.group_labels)
         return pd.DataFrame(columns)
 
     @functools.cached_property

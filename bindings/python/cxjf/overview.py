@@ -18,6 +18,7 @@ import pandas as pd
 from . import _core
 from .errors import CxjfError, QueryError
 from .principal import Principal, PrincipalLike
+from .table import _categorical_of
 
 __all__ = ["OverviewIndex"]
 
@@ -89,7 +90,7 @@ class OverviewIndex:
             spec["descending"] = descending
         answer = self._ask(principal, "list", filters=filters or {}, list=spec)
         page_answer = answer["list"]
-        frame = items_frame(page_answer["items"])
+        frame = items_frame(page_answer["items"], self.snapshot.model)
         frame.attrs.update({k: v for k, v in page_answer.items() if k != "items"})
         frame.attrs["matching"] = answer["total"]
         return frame
@@ -108,7 +109,7 @@ class OverviewIndex:
         nodes = answer["ranking"]["nodes"]
         frame = pd.DataFrame(
             [{**{k: v for k, v in n.items() if k != "top"}, "direct": bool(n.get("direct", False)),
-              "top": items_frame(n.get("top", []))} for n in nodes],
+              "top": items_frame(n.get("top", []), self.snapshot.model)} for n in nodes],
             columns=["key", "label", "level", "direct", "count", "mean", "median", "max", "top"],
         )
         frame["direct"] = frame["direct"].astype(bool)
@@ -139,9 +140,13 @@ class OverviewIndex:
 _ITEM_COLUMNS = ["credit_code", "name", "region", "region_name", "zone", "industry", "stage", "score", "grade", "rank"]
 
 
-def items_frame(items: list) -> pd.DataFrame:
-    """List items (docs/overview.md) as a DataFrame; score as float."""
+def items_frame(items: list, model: Any) -> pd.DataFrame:
+    """List items (docs/overview.md) as a DataFrame: score as float, stage
+    and grade as Categoricals in the model's order, as in every frame."""
     frame = pd.DataFrame(items, columns=_ITEM_COLUMNS)
     frame["score"] = pd.to_numeric(frame["score"]).astype("float64")
     frame["rank"] = frame["rank"].astype("int64")
+    frame["stage"] = _categorical_of(frame["stage"], model.stage_names)
+    frame["grade"] = _categorical_of(frame["grade"], model.grade_ids)
     return frame
+

@@ -181,8 +181,15 @@ class Ledger:
         return pd.DataFrame(self.document["indicators"])
 
     @property
-    def score(self) -> str:
-        """The published score as text with the model's decimals."""
+    def score(self) -> float:
+        """The published score as a number (the nearest double of the
+        published decimal); ``score_text`` is the text with the model's
+        decimals, as files write it."""
+        return float(self.document["score"])
+
+    @property
+    def score_text(self) -> str:
+        """The published score as text with the model's decimals ("79.40")."""
         return self.document["score"]
 
     @property

@@ -54,6 +54,7 @@ class Table:
         as in a spreadsheet).
         """
         model = Model.load(model)
+        frame = _credit_code_from_index(frame)
         rows = len(frame) if hasattr(frame, "__len__") else 0
         with _progress.phases(rows, progress, "reading rows") as bar:
             return cls(_table_from_frame(frame, model, bar.callback), model)
@@ -153,6 +154,16 @@ class Table:
 
     # -- columns --------------------------------------------------------------
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when both have the same model and the same rows, cell for
+        cell (NaN equal to NaN): compared through the C++ writer, whose CSV
+        reads back bit for bit, so it costs one write of each table."""
+        if not isinstance(other, Table):
+            return NotImplemented
+        return self.model.to_json() == other.model.to_json() and self.to_csv() == other.to_csv()
+
+    __hash__ = None  # mutable contents: not hashable
+
     def __len__(self) -> int:
         return len(self._core)
 
@@ -194,6 +205,19 @@ def generate(n: int = 520_000, seed: int = 42, *, model: ModelLike = None, unreg
 
 
 # -- conversion helpers --------------------------------------------------------
+
+
+_CODE_NAMES = ("credit_code", "统一社会信用代码")
+
+
+def _credit_code_from_index(frame: Any) -> Any:
+    """A pandas frame indexed by credit code (``df.set_index("credit_code")``,
+    the natural index of enterprises) with the code moved back into a column."""
+    if not isinstance(frame, pd.DataFrame) or frame.index.name not in _CODE_NAMES:
+        return frame
+    if any(str(c).split("(")[0].strip() in _CODE_NAMES for c in frame.columns):
+        return frame
+    return frame.reset_index()
 
 
 def _table_from_frame(frame: Any, model: Model, callback: Any) -> _core.Table:
@@ -268,3 +292,8 @@ def _array(values: Any) -> np.ndarray:
     return _column(pd.Series(list(values) if not isinstance(values, np.ndarray) else values))
 
 
+def _categorical_of(values: Any, categories: list) -> pd.Categorical:
+    """`values` (labels) as a Categorical whose categories are `categories`
+    in that order, then any other label seen (none, for a snapshot's own)."""
+    seen = [v for v in pd.unique(pd.Series(values, dtype=object)) if v is not None and v not in categories]
+    return pd.Categorical(values, categories=pd.Index(list(categories) + seen, dtype=object))
