@@ -66,6 +66,10 @@ struct UploadOptions {
   /// The region dictionary codes are checked against: the snapshot's
   /// (snap.table.regions) when estimating; null for the embedded one.
   std::shared_ptr<const Regions> regions;
+  /// Read 是否入统 into Table::registered, as the enterprise CSV does
+  /// (read_table_as_upload sets it). An upload leaves the column out: the
+  /// snapshot says who is registered.
+  bool read_registered = false;
 };
 
 /// One bad cell.
@@ -128,6 +132,18 @@ struct UploadCells {
 /// chooses them, every non-blank row below the header as text. Throws as
 /// read_upload does for the file as a whole.
 UploadCells read_upload_cells(std::string_view bytes, const Model& model, const UploadOptions& options = {});
+/// Enterprises read the way uploads are read (one parser for both): CSV in
+/// any encoding or a workbook, title rows, Chinese or English headers with
+/// units that convert (`研发费用金额(元)`), `8,008.69`, `7.12%`, amounts in
+/// 元/万元/亿元, full-width forms; 是否入统 kept (Table::registered).
+/// Unlike an upload, nothing is set aside: any bad cell, rejected row or
+/// repeated credit code refuses the file with an InputError that lists
+/// every one in file order (the first 50, with the count), the first's row
+/// and column being the error's. Columns that match nothing are ignored and
+/// their headers put in `unknown_columns` when given.
+Table read_table_as_upload(std::string_view bytes, const Model& model, UploadOptions options = {},
+                           std::vector<std::string>* unknown_columns = nullptr);
+
 /// read_upload with the default options but `encoding`.
 Upload read_upload(std::string_view bytes, const Model& model, Encoding encoding = Encoding::automatic);
 /// read_upload_file with the default options but `encoding`.

@@ -30,13 +30,6 @@ namespace {
 // The text rules both CSV readers share.
 using namespace detail;
 
-// 是/否 as the template writes it, and what spreadsheets and scripts write.
-std::optional<bool> parse_registered(std::string_view s) {
-  if (s.empty() || s == "是" || s == "1" || ascii_iequal(s, "true")) return true;
-  if (s == "否" || s == "0" || ascii_iequal(s, "false")) return false;
-  return std::nullopt;
-}
-
 std::string model_name(const Model& model) {
   return model.id.empty() ? std::string("the model") : "model '" + model.id + "'";
 }

@@ -19,6 +19,7 @@
 #include "cxjf/csv.hpp"
 #include "cxjf/error.hpp"
 #include "cxjf/model.hpp"
+#include "base/text.hpp"
 #include "base/utf8.hpp"
 
 namespace cxjf::detail {
@@ -323,6 +324,15 @@ inline std::int32_t digits_value(std::string_view s) {
 
 // YYYY-MM-DD or YYYYMMDD as YYYYMMDD, 0 for empty, -1 when neither. Whether
 // the date exists is TableBuilder's check, so every way into a Table gets it.
+
+// 是否入统: 是/否 as the template writes it, and what spreadsheets and
+// scripts write (1/0, true/false in any case); empty is 是. nullopt else.
+inline std::optional<bool> parse_registered(std::string_view s) {
+  if (s.empty() || s == "是" || s == "1" || ascii_iequal(s, "true")) return true;
+  if (s == "否" || s == "0" || ascii_iequal(s, "false")) return false;
+  return std::nullopt;
+}
+
 // Whether YYYYMMDD names a day of the proleptic Gregorian calendar, years
 // 1 to 9999.
 inline bool is_calendar_date(std::int32_t yyyymmdd) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "table/csv_text.hpp"
@@ -37,8 +38,9 @@ using namespace upload_detail;
 class UploadReader {
  public:
   UploadReader(const Model& model, Upload& upload, PercentForm form, const UploadLimits& limits,
-               std::shared_ptr<const Regions> regions)
-      : model_(model), upload_(upload), builder_(model, std::move(regions)), percent_form_(form), limits_(limits) {
+               std::shared_ptr<const Regions> regions, bool read_registered)
+      : model_(model), upload_(upload), builder_(model, std::move(regions)), percent_form_(form), limits_(limits),
+        read_registered_(read_registered) {
     k_ = static_cast<int>(model.indicators.size());
     if (k_ > 64)
       throw Error(ErrorCode::invalid_argument, "model '" + model.id + "' has " + std::to_string(k_) +
@@ -356,6 +358,20 @@ class UploadReader {
       reason->zh += "；本行按成立日期未知计分";
       cell_error(line, founded_column, founded, *reason);
     }
+
+    row_.registered = true;
+    if (read_registered_ && source_[registered_column] >= 0) {
+      std::string_view cell = raw(fields, registered_column);
+      if (auto flag = parse_registered(trim(fold_width(cell, scratch_)))) {
+        row_.registered = *flag;
+      } else {
+        const std::string text(cell);
+        const Reason why{"'" + text + "' is not 是 or 否 (1/0 or true/false also work)",
+                         "“" + text + "”应为“是”或“否”（也可写1/0或true/false）"};
+        cell_error(line, registered_column, cell, why);
+        reject_because(registered_column, why);
+      }
+    }
   }
 
   // Indicator cells; a bad one is reported and treated as missing (bit j of
@@ -457,6 +473,7 @@ class UploadReader {
   TableBuilder builder_;
   PercentForm percent_form_;
   UploadLimits limits_;
+  bool read_registered_;
   int k_ = 0;
   std::vector<std::string> header_;
   std::vector<int> source_;     // file column of each of our columns, -1 absent
@@ -497,7 +514,8 @@ Upload read_upload(std::string_view bytes, const Model& model, const UploadOptio
   open_rows(bytes, model, options, [&](RowSource& rows, const std::string& sheet, Encoding encoding) {
     upload.sheet = sheet;
     upload.encoding = encoding;
-    UploadReader(model, upload, options.percent_form, options.limits, options.regions).read(rows, options.header_row);
+    UploadReader(model, upload, options.percent_form, options.limits, options.regions, options.read_registered)
+        .read(rows, options.header_row);
   });
   return upload;
 }
@@ -541,6 +559,52 @@ Upload read_upload_file(const std::string& path, const Model& model, Encoding en
   UploadOptions options;
   options.encoding = encoding;
   return read_upload_file(path, model, options);
+}
+
+Table read_table_as_upload(std::string_view bytes, const Model& model, UploadOptions options,
+                           std::vector<std::string>* unknown_columns) {
+  options.read_registered = true;
+  Upload upload = read_upload(bytes, model, options);
+  // Every problem, in file order: bad cells (a row's first names it) and
+  // rows left out for another reason; then codes given twice.
+  struct Problem {
+    std::int64_t row;
+    std::string column, text;
+  };
+  std::vector<Problem> problems;
+  for (const CellError& e : upload.errors)
+    problems.push_back({e.row, e.column, "row " + std::to_string(e.row) + ", column " + e.column + ": " + e.reason_en +
+                                             " (" + e.reason_zh + ")"});
+  for (const RejectedRow& r : upload.rejected) {
+    const bool named = std::any_of(upload.errors.begin(), upload.errors.end(),
+                                   [&](const CellError& e) { return e.row == r.row; });
+    if (!named)
+      problems.push_back({r.row, "", "row " + std::to_string(r.row) + ": " + r.reason_en + " (" + r.reason_zh + ")"});
+  }
+  std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) { return a.row < b.row; });
+  {
+    std::unordered_map<std::string_view, std::int64_t> first;
+    const Table& t = upload.table;
+    for (std::size_t i = 0; i < t.credit_code.size(); ++i) {
+      auto [at, fresh] = first.emplace(t.credit_code[i], upload.source_row[i]);
+      if (!fresh)
+        problems.push_back({upload.source_row[i], "", "row " + std::to_string(upload.source_row[i]) + ": credit code " +
+                                                          t.credit_code[i] + " appears again (first on row " +
+                                                          std::to_string(at->second) + ") (统一社会信用代码重复)"});
+    }
+  }
+  if (!problems.empty()) {
+    constexpr std::size_t shown = 50;
+    std::string message = std::to_string(problems.size()) + (problems.size() == 1 ? " problem" : " problems") +
+                          " (共" + std::to_string(problems.size()) + "处错误):";
+    for (std::size_t p = 0; p < problems.size() && p < shown; ++p) message += "\n" + problems[p].text;
+    if (problems.size() > shown)
+      message += "\n... and " + std::to_string(problems.size() - shown) + " more (另有" +
+                 std::to_string(problems.size() - shown) + "处)";
+    throw InputError(problems.front().row, problems.front().column, message);
+  }
+  if (unknown_columns) *unknown_columns = upload.unknown_columns;
+  return std::move(upload.table);
 }
 
 }  // namespace cxjf

@@ -57,13 +57,7 @@ struct Builder {
 
 // 是否入统 as text: the CSV's forms, 是/否, 1/0, true/false (any case);
 // empty is 是.
-std::optional<bool> text_flag(std::string_view text) {
-  std::string s(trim(text));
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (s.empty() || s == "是" || s == "1" || s == "true") return true;
-  if (s == "否" || s == "0" || s == "false") return false;
-  return std::nullopt;
-}
+std::optional<bool> text_flag(std::string_view text) { return parse_registered(trim(text)); }
 
 }  // namespace
 
