@@ -66,10 +66,12 @@ struct UploadOptions {
   /// The region dictionary codes are checked against: the snapshot's
   /// (snap.table.regions) when estimating; null for the embedded one.
   std::shared_ptr<const Regions> regions;
-  /// Read 是否入统 into Table::registered, as the enterprise CSV does
-  /// (read_table_as_upload sets it). An upload leaves the column out: the
-  /// snapshot says who is registered.
-  bool read_registered = false;
+  /// Read as an enterprise table (read_table_as_upload sets it): 是否入统
+  /// goes into Table::registered, as the enterprise CSV's reader reads it,
+  /// and a row with the template's example credit code is data. An upload
+  /// leaves 是否入统 out (the snapshot says who is registered) and skips
+  /// the example row.
+  bool as_table = false;
 };
 
 /// One bad cell.

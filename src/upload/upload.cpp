@@ -38,9 +38,9 @@ using namespace upload_detail;
 class UploadReader {
  public:
   UploadReader(const Model& model, Upload& upload, PercentForm form, const UploadLimits& limits,
-               std::shared_ptr<const Regions> regions, bool read_registered)
+               std::shared_ptr<const Regions> regions, bool as_table)
       : model_(model), upload_(upload), builder_(model, std::move(regions)), percent_form_(form), limits_(limits),
-        read_registered_(read_registered) {
+        as_table_(as_table) {
     k_ = static_cast<int>(model.indicators.size());
     if (k_ > 64)
       throw Error(ErrorCode::invalid_argument, "model '" + model.id + "' has " + std::to_string(k_) +
@@ -286,7 +286,7 @@ class UploadReader {
     if (auto& problem = code_problem) {
       cell_error(line, credit_code_column, raw(fields, credit_code_column), *problem);
       reject_because(credit_code_column, *problem);
-    } else if (row_.credit_code == example_credit_code) {
+    } else if (!as_table_ && row_.credit_code == example_credit_code) {
       reject(line, fields, "template example row", "模板示例行");
       return;
     }
@@ -360,7 +360,7 @@ class UploadReader {
     }
 
     row_.registered = true;
-    if (read_registered_ && source_[registered_column] >= 0) {
+    if (as_table_ && source_[registered_column] >= 0) {
       std::string_view cell = raw(fields, registered_column);
       if (auto flag = parse_registered(trim(fold_width(cell, scratch_)))) {
         row_.registered = *flag;
@@ -473,7 +473,7 @@ class UploadReader {
   TableBuilder builder_;
   PercentForm percent_form_;
   UploadLimits limits_;
-  bool read_registered_;
+  bool as_table_;
   int k_ = 0;
   std::vector<std::string> header_;
   std::vector<int> source_;     // file column of each of our columns, -1 absent
@@ -514,7 +514,7 @@ Upload read_upload(std::string_view bytes, const Model& model, const UploadOptio
   open_rows(bytes, model, options, [&](RowSource& rows, const std::string& sheet, Encoding encoding) {
     upload.sheet = sheet;
     upload.encoding = encoding;
-    UploadReader(model, upload, options.percent_form, options.limits, options.regions, options.read_registered)
+    UploadReader(model, upload, options.percent_form, options.limits, options.regions, options.as_table)
         .read(rows, options.header_row);
   });
   return upload;
@@ -563,7 +563,7 @@ Upload read_upload_file(const std::string& path, const Model& model, Encoding en
 
 Table read_table_as_upload(std::string_view bytes, const Model& model, UploadOptions options,
                            std::vector<std::string>* unknown_columns) {
-  options.read_registered = true;
+  options.as_table = true;
   Upload upload = read_upload(bytes, model, options);
   // Every problem, in file order: bad cells (a row's first names it) and
   // rows left out for another reason; then codes given twice.
@@ -581,7 +581,6 @@ Table read_table_as_upload(std::string_view bytes, const Model& model, UploadOpt
     if (!named)
       problems.push_back({r.row, "", "row " + std::to_string(r.row) + ": " + r.reason_en + " (" + r.reason_zh + ")"});
   }
-  std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) { return a.row < b.row; });
   {
     std::unordered_map<std::string_view, std::int64_t> first;
     const Table& t = upload.table;
@@ -593,6 +592,7 @@ Table read_table_as_upload(std::string_view bytes, const Model& model, UploadOpt
                                                           std::to_string(at->second) + ") (统一社会信用代码重复)"});
     }
   }
+  std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) { return a.row < b.row; });
   if (!problems.empty()) {
     constexpr std::size_t shown = 50;
     std::string message = std::to_string(problems.size()) + (problems.size() == 1 ? " problem" : " problems") +

@@ -79,16 +79,17 @@ def frame_of(rows):
 
 
 def test_errors_name_row_and_column():
-    frame = frame_of([{}, {}, {"credit_code": "91350100M000100Y44"}])
+    codes = cxjf.generate(3, seed=1).to_frame()["credit_code"].tolist()
+    frame = frame_of([{"credit_code": codes[0]}, {"credit_code": codes[1]}, {"credit_code": "91350100M000100Y44"}])
     frame = frame.rename(columns={"credit_code": "统一社会信用代码"})
     with pytest.raises(cxjf.InputError) as caught:
         cxjf.Table.from_frame(frame)
     error = caught.value
     # Row 1 is the header, so iloc 2 is row 4.
     assert (error.row, error.column) == (4, "统一社会信用代码")
-    assert "check character" in str(error) and str(error).startswith("row 4, column 统一社会信用代码: ")
+    assert "check character" in str(error) and "row 4, column 统一社会信用代码: " in str(error)
 
-    frame = frame_of([{}, {"rd_expense": "12,5万"}]).astype({"rd_expense": object})
+    frame = frame_of([{"credit_code": codes[0]}, {"credit_code": codes[1], "rd_expense": "12,5万"}]).astype({"rd_expense": object})
     frame = frame.rename(columns={"rd_expense": "研发费用金额(万元)"})
     with pytest.raises(cxjf.InputError) as caught:
         cxjf.Table.from_frame(frame)
@@ -100,13 +101,17 @@ def test_errors_name_row_and_column():
     assert (caught.value.row, caught.value.column) == (2, "region_code")
 
 
-def test_header_errors_as_the_csv_reader_gives_them():
-    with pytest.raises(cxjf.InputError, match="not a column of the template") as caught:
-        cxjf.Table.from_frame(frame_of([{"备注": "x"}]))
-    assert (caught.value.row, caught.value.column) == (1, "备注")
-    with pytest.raises(cxjf.InputError, match="the unit is 元 but the model expects 万元"):
-        cxjf.Table.from_frame(frame_of([{}]).rename(columns={"revenue": "营业收入(元)"}))
-    with pytest.raises(cxjf.InputError, match=r"missing columns: 营业收入增长率 \(revenue_growth\)"):
+def test_headers_as_uploads_read_them():
+    # A column matching nothing is ignored, with a warning naming it.
+    with pytest.warns(cxjf.CxjfWarning, match="备注"):
+        table = cxjf.Table.from_frame(frame_of([{"备注": "x"}]))
+    assert len(table) == 1
+    # Another unit of the same kind converts, as in an upload: 元 to 万元.
+    base = frame_of([{}])
+    converted = cxjf.Table.from_frame(base.assign(revenue=base["revenue"] * 10000).rename(columns={"revenue": "营业收入(元)"}))
+    assert converted.to_frame()["revenue"].iloc[0] == pytest.approx(cxjf.Table.from_frame(base).to_frame()["revenue"].iloc[0])
+    # A missing column is still an error of the header.
+    with pytest.raises(cxjf.InputError, match=r"missing columns: 营业收入增长率"):
         cxjf.Table.from_frame(frame_of([{}]).drop(columns=["revenue_growth"]))
 
 

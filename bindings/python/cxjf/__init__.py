@@ -11,7 +11,7 @@ in and out, Excel templates and uploads (``cxjf.excel``), plots
 """
 
 from ._core import __version__
-from .errors import CxjfError, FileError, InputError, ModelError, QueryError, SnapshotError
+from .errors import CxjfError, CxjfWarning, FileError, InputError, ModelError, QueryError, SnapshotError
 from .estimation import EstimationRecord, estimate
 from .model import Model
 from .overview import OverviewIndex
@@ -21,6 +21,7 @@ from .table import Table, generate
 
 __all__ = [
     "CxjfError",
+    "CxjfWarning",
     "EstimationRecord",
     "FileError",
     "InputError",
@@ -51,9 +52,10 @@ def default_model() -> Model:
     return Model.default()
 
 
-def read_csv(path, model=None) -> Table:
-    """Table.read_csv: the table CSV of docs/input.md."""
-    return Table.read_csv(path, model)
+def read_csv(path, model=None, *, encoding: str = "auto") -> Table:
+    """Table.read_csv: an enterprise CSV or workbook (docs/input.md), with
+    what uploads accept too (docs/upload.md)."""
+    return Table.read_csv(path, model, encoding=encoding)
 
 
 def upload_template_csv(model=None) -> bytes:

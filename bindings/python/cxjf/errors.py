@@ -7,7 +7,7 @@ subclasses) whose message says what to fix; ``code`` is the C++
 
 from __future__ import annotations
 
-__all__ = ["CxjfError", "FileError", "InputError", "ModelError", "QueryError", "SnapshotError"]
+__all__ = ["CxjfError", "CxjfWarning", "FileError", "InputError", "ModelError", "QueryError", "SnapshotError"]
 
 
 class CxjfError(Exception):
@@ -71,3 +71,8 @@ class FileError(CxjfError, OSError):
 
     def __init__(self, message: str, code: str = "io") -> None:
         super().__init__(message, code)
+
+
+class CxjfWarning(UserWarning):
+    """Something cxjf did that the caller may not expect but that loses no
+    data, e.g. columns matching nothing in the model, ignored when reading."""

@@ -9,12 +9,15 @@ exactly where the same data as a CSV file would be, with the same message.
 from __future__ import annotations
 
 import os
+import pathlib
+import warnings
 from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core, _progress
+from .errors import CxjfWarning, InputError
 from .model import Model, ModelLike
 
 __all__ = ["Table", "generate"]
@@ -52,12 +55,27 @@ class Table:
         成立日期 text, ``YYYYMMDD`` ints or datetimes; 是否入统 bool, 是/否, 1/0.
         Row ``r`` of an InputError is ``frame.iloc[r - 2]`` (row 1 is the header,
         as in a spreadsheet).
+
+        What uploads accept is accepted too (one parser for both,
+        docs/upload.md): text such as ``8,008.69``, ``7.12%``, ``1.2亿元``,
+        headers with another unit (``研发费用金额(元)``), columns matching
+        nothing (ignored, with a :class:`CxjfWarning`); and every bad row is
+        named in one :class:`InputError` instead of the first alone. A frame
+        indexed by credit code is read with its index as the code.
         """
         model = Model.load(model)
         frame = _credit_code_from_index(frame)
         rows = len(frame) if hasattr(frame, "__len__") else 0
-        with _progress.phases(rows, progress, "reading rows") as bar:
-            return cls(_table_from_frame(frame, model, bar.callback), model)
+        try:
+            with _progress.phases(rows, progress, "reading rows") as bar:
+                return cls(_table_from_frame(frame, model, bar.callback), model)
+        except InputError:
+            # The strict, fast path refused a cell or a header: read the
+            # frame's text with the upload's rules, which either accept it or
+            # name every problem.
+            if not isinstance(frame, pd.DataFrame):
+                frame = _to_pandas(frame)
+            return cls._as_upload(_frame_csv(frame), model, "utf-8")
 
     @classmethod
     def from_arrays(
@@ -92,10 +110,32 @@ class Table:
         return cls(_core.table_from_columns(model._core, headers, columns, 2, None), model)
 
     @classmethod
-    def read_csv(cls, path: Union[str, os.PathLike], model: ModelLike = None) -> "Table":
-        """Reads the table CSV (UTF-8) with the C++ reader (docs/input.md)."""
+    def read_csv(cls, path: Union[str, os.PathLike], model: ModelLike = None, *, encoding: str = "auto") -> "Table":
+        """Reads an enterprise CSV (UTF-8 or GB18030) or workbook (.xlsx).
+
+        A file as ``cxjf score`` reads it (docs/input.md) takes the C++
+        reader's fast path on every core; anything else uploads accept
+        (docs/upload.md: ``8,008.69``, ``7.12%``, units in headers and cells,
+        full-width forms, title rows, a workbook) is read with the upload's
+        rules. Columns matching nothing are ignored with a
+        :class:`CxjfWarning`; any bad cell, rejected row or repeated credit
+        code raises one :class:`InputError` naming every one."""
         model = Model.load(model)
-        return cls(_core.read_table_csv(os.fspath(path), model._core), model)
+        data = pathlib.Path(path).read_bytes()
+        if not data.startswith(b"PK"):
+            try:
+                return cls(_core.read_table_csv(os.fspath(path), model._core), model)
+            except InputError:
+                pass
+        return cls._as_upload(data, model, encoding)
+
+    @classmethod
+    def _as_upload(cls, data: bytes, model: Model, encoding: str) -> "Table":
+        core, ignored = _core.read_table_as_upload(data, model._core, encoding)
+        if ignored:
+            warnings.warn(f"columns matching nothing in model {model.id!r} were ignored: {', '.join(ignored)} "
+                          f"(已忽略无法识别的列)", CxjfWarning, stacklevel=3)
+        return cls(core, model)
 
     @classmethod
     def from_csv_text(cls, text: Union[str, bytes], model: ModelLike = None) -> "Table":
@@ -218,6 +258,28 @@ def _credit_code_from_index(frame: Any) -> Any:
     if any(str(c).split("(")[0].strip() in _CODE_NAMES for c in frame.columns):
         return frame
     return frame.reset_index()
+
+
+def _to_pandas(frame: Any) -> pd.DataFrame:
+    import pyarrow
+
+    return pyarrow.table(frame).to_pandas()
+
+
+def _frame_csv(frame: pd.DataFrame) -> bytes:
+    """The frame as CSV text for the upload's reader: lists of values joined
+    with ';', 成立日期 0 (unknown) empty, 是否入统 as 是/否."""
+    frame = frame.copy()
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype == object and series.map(lambda v: isinstance(v, (list, tuple))).any():
+            frame[column] = series.map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+        name = str(column).split("(")[0].strip()
+        if name in ("founded", "成立日期") and pd.api.types.is_numeric_dtype(series):
+            frame[column] = series.where(series != 0)
+        if name in ("registered", "是否入统") and pd.api.types.is_bool_dtype(series):
+            frame[column] = series.map({True: "是", False: "否"})
+    return frame.to_csv(index=False).encode("utf-8")
 
 
 def _table_from_frame(frame: Any, model: Model, callback: Any) -> _core.Table:

@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <deque>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <unordered_map>
@@ -23,6 +24,7 @@
 #include "cxjf/csv.hpp"
 #include "cxjf/generate.hpp"
 #include "cxjf/table.hpp"
+#include "cxjf/upload.hpp"
 
 namespace cxjf::python {
 namespace {
@@ -496,6 +498,24 @@ void bind_table(py::module_& m) {
         return read_table_csv(path, model);
       },
       py::arg("path"), py::arg("model"));
+  m.def(
+      "read_table_as_upload",
+      [](const py::bytes& bytes, const Model& model, const std::string& encoding) {
+        UploadOptions options;
+        options.encoding = encoding_from_name(encoding);
+        // A table, not a portal's upload: no row or size limit of its own.
+        options.limits.max_rows = std::numeric_limits<std::int64_t>::max();
+        options.limits.max_bytes = std::numeric_limits<std::size_t>::max();
+        std::string data = bytes;
+        std::vector<std::string> unknown;
+        Table table;
+        {
+          py::gil_scoped_release release;
+          table = read_table_as_upload(data, model, options, &unknown);
+        }
+        return py::make_tuple(std::move(table), unknown);
+      },
+      py::arg("data"), py::arg("model"), py::arg("encoding") = "auto");
   m.def(
       "parse_table_csv",
       [](const std::string& text, const Model& model) {
