@@ -1,7 +1,10 @@
 # The two commands of README.md, and the steps they share.
 #   make demo   set up, build, and score a generated national sample
-#   make test   set up, build, and run every test (with the sanitizer
-#               builds and a short fuzzing run of check-sanitize)
+#   make test   set up, build, and run every test: ctest, the Java jar and a
+#               project using it, the Python wheel (in a fresh environment
+#               and with the oldest matplotlib too), the side-by-side
+#               checks, then the sanitizer builds and a short fuzzing run
+#               of check-sanitize
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
@@ -72,7 +75,8 @@ fuzz: setup
 	done
 
 # The Java client (bindings/java, Maven with JDK 17): `mvn install` builds
-# the jar with the library of $(BUILD) inside it (reused, not rebuilt), its
+# the jar with the library of $(BUILD) inside it (not configured again; the
+# build step finds it up to date), its
 # sources and javadoc jars (doclint, a warning fails), runs the JUnit tests
 # against the cxjf program of $(BUILD), and installs it in the local Maven
 # repository; then tests/java_consumer, a separate Maven project with only

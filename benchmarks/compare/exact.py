@@ -3,7 +3,7 @@ DuckDB peers for the rare totals that lie within 1e-6 of a unit of a rounding
 boundary (cxjf does the same with Boost's cpp_rational, docs/scoring.md §2).
 
 Everything here follows docs/model.md and the brute-force scorer of
-tests/independent_test.cpp: numbers written in decimal (values, weights, full
+tests/scoring/independent_test.cpp: numbers written in decimal (values, weights, full
 marks, breakpoints) are taken as the decimal their shortest text shows,
 transformed values (log1p, sqrt) as their double, percentiles as exact ratios
 of counts, quantiles interpolated with the probability as an exact fraction.

@@ -404,7 +404,7 @@ CXJF_API cxjf_status cxjf_columns_destroy(cxjf_columns* columns);
 CXJF_API cxjf_status cxjf_snapshot_score_columns(cxjf_model model, cxjf_columns columns, cxjf_snapshot* out,
                                                  char** error);
 
-/* Scores an enterprise CSV given as bytes (docs/input.md: UTF-8, a header
+/* Scores an enterprise CSV given as bytes (docs/input.md: UTF-8 or GB18030, detected; a header
  * naming each column by its Chinese name or English id).
  *   model  the model (borrowed). Required.
  *   csv    the CSV bytes (borrowed); need not be NUL-terminated. Required

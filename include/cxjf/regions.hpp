@@ -26,8 +26,9 @@ struct Region {
 /// Every component takes the regions of the table it works on
 /// (Table::region_table()): a deployment with a newer edition reads it with
 /// from_csv and passes it where enterprises are read (CsvReadOptions,
-/// TableBuilder, GenerateOptions; `cxjf score --regions`), and the snapshot
-/// keeps it, so that loads, queries and estimates use the same edition.
+/// TableBuilder, UploadOptions; `cxjf score --regions`), and the snapshot
+/// keeps it, so that loads, queries and estimates use the same edition. The
+/// generator draws from the embedded table.
 class Regions {
  public:
   /// The embedded national table (31 provinces, 342 cities, 2975 counties),

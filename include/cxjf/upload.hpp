@@ -142,7 +142,10 @@ UploadCells read_upload_cells(std::string_view bytes, const Model& model, const 
 /// repeated credit code refuses the file with an InputError that lists
 /// every one in file order (the first 50, with the count), the first's row
 /// and column being the error's. Columns that match nothing are ignored and
-/// their headers put in `unknown_columns` when given.
+/// their headers put in `unknown_columns` when given. `options` chooses the
+/// encoding, sheet, header row and percent form; of its limits only those
+/// of one cell, row and the columns apply (a table is no portal upload: a
+/// national file of 520,000 rows passes).
 Table read_table_as_upload(std::string_view bytes, const Model& model, UploadOptions options = {},
                            std::vector<std::string>* unknown_columns = nullptr);
 

@@ -217,9 +217,10 @@ std::string find_unknown_argument(const CLI::App& root, int argc, const char* co
       continue;
     const std::string guess = closest(arg, subs);
     const std::string where = command_path(*app);
-    return in_quotes(arg) + " is not a command of " + where + (guess.empty() ? "" : "; did you mean " + in_quotes(guess) + "?") +
-           " Commands: " + joined(subs) + " (" + in_quotes(arg) + " 不是 " + where + " 的子命令" +
-           (guess.empty() ? "" : "，您是否要用 " + in_quotes(guess) + "？") + ")";
+    return in_quotes(arg) + " is not a command of " + where +
+           (guess.empty() ? "" : "; did you mean " + in_quotes(guess) + "?") + " Commands: " + joined(subs) + ". (" +
+           in_quotes(arg) + " 不是 " + where + " 的子命令" +
+           (guess.empty() ? "" : "，您是否要用 " + in_quotes(guess) + "？") + "可用子命令：" + joined(subs) + ")";
   }
   return "";
 }

@@ -92,6 +92,7 @@ void print_overview(const Snapshot& snap, std::int64_t generated) {
   top.print(std::cout);
 
   // The enterprise at the median of the list, explained line by line.
+  if (n == 0) return;
   std::cout << "\n企业详情 · Ledger of the median enterprise\n";
   print_ledger(std::cout, snap, s.order[n / 2]);
 }

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "cxjf/credit_code.hpp"
 #include "cxjf/error.hpp"
 #include "cxjf/regions.hpp"
 #include "cxjf/snapshot.hpp"
@@ -66,9 +67,11 @@ void add_explain(CLI::App& app) {
   cmd->callback([a] {
     const Snapshot snap = Snapshot::load(a->snapshot, read_key(a->public_key));
     const Table& t = snap.table;
+    // As tables store it: upper case, full-width forms and spaces folded.
+    const std::string code = normalize_credit_code(a->code);
     std::int64_t row = -1;
     for (std::int64_t i = 0; i < t.size() && row < 0; ++i)
-      if (t.credit_code[static_cast<std::size_t>(i)] == a->code) row = i;
+      if (t.credit_code[static_cast<std::size_t>(i)] == code) row = i;
     if (row < 0)
       throw Error(ErrorCode::not_found, "no registered enterprise of " + a->snapshot + " has the credit code '" +
                                             a->code + "' (快照中没有统一社会信用代码为 '" + a->code + "' 的入统企业)");

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -564,6 +565,12 @@ Upload read_upload_file(const std::string& path, const Model& model, Encoding en
 Table read_table_as_upload(std::string_view bytes, const Model& model, UploadOptions options,
                            std::vector<std::string>* unknown_columns) {
   options.as_table = true;
+  // A table, not a portal's upload: the national file of 520,000 rows must
+  // pass; only the bounds that keep one cell or row sane stay.
+  options.limits.max_bytes = std::numeric_limits<std::size_t>::max();
+  options.limits.max_rows = std::numeric_limits<std::int64_t>::max();
+  options.limits.max_cells = std::numeric_limits<std::int64_t>::max();
+  options.limits.max_unpacked_bytes = std::numeric_limits<std::uint64_t>::max();
   Upload upload = read_upload(bytes, model, options);
   // Every problem, in file order: bad cells (a row's first names it) and
   // rows left out for another reason; then codes given twice.
@@ -575,10 +582,10 @@ Table read_table_as_upload(std::string_view bytes, const Model& model, UploadOpt
   for (const CellError& e : upload.errors)
     problems.push_back({e.row, e.column, "row " + std::to_string(e.row) + ", column " + e.column + ": " + e.reason_en +
                                              " (" + e.reason_zh + ")"});
+  std::unordered_set<std::int64_t> rows_with_errors;
+  for (const CellError& e : upload.errors) rows_with_errors.insert(e.row);
   for (const RejectedRow& r : upload.rejected) {
-    const bool named = std::any_of(upload.errors.begin(), upload.errors.end(),
-                                   [&](const CellError& e) { return e.row == r.row; });
-    if (!named)
+    if (!rows_with_errors.count(r.row))
       problems.push_back({r.row, "", "row " + std::to_string(r.row) + ": " + r.reason_en + " (" + r.reason_zh + ")"});
   }
   {

@@ -1,6 +1,6 @@
 /* The C ABI tests' shared fixture, in C99: a check macro and twelve
  * enterprises whose scores, ranks and query answers are worked out by hand
- * below (the same firms as tests/overview_test.cpp).
+ * below (the same firms as tests/overview/overview_test.cpp).
  *
  * The model maps one indicator x linearly onto 100 points (piecewise from
  * (0, 0) to (100, 1)), so an enterprise's published score is its x; stages

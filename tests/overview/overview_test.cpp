@@ -821,7 +821,7 @@ TEST(OverviewProperty, FacetsListsAndRankingsMatchABruteForceCount) {
   const auto n = static_cast<std::size_t>(t.size());
   std::mt19937 rng(7);
   // The public is not here: its answers withhold small cells
-  // (tests/disclosure_test.cpp).
+  // (tests/overview/disclosure_test.cpp).
   std::vector<Principal> principals = {who(Role::torch_center)};
   for (int k = 0; k < 3; ++k) {
     std::int32_t r = t.region[static_cast<std::size_t>(rng() % n)];

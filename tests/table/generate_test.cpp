@@ -1,4 +1,5 @@
 #include "cxjf/generate.hpp"
+#include "cxjf/snapshot.hpp"
 
 #include <gtest/gtest.h>
 
@@ -456,6 +457,48 @@ TEST(Generate, RefusesBadOptions) {
   options.unregistered_share = 0.08;
   options.n = 0;
   EXPECT_EQ(generate(default_model(), options).size(), 0);
+}
+
+}  // namespace
+}  // namespace cxjf
+
+namespace cxjf {
+namespace {
+
+// The calibration's aim (docs/generator.md, "Calibration"): the national
+// picture of the demo looks like the published one, about 14% at or above
+// the 70-point list line, grades over A-D, regions that differ. Counted
+// here from the scores of a 100,000 sample, within bands wide enough for
+// any seed.
+TEST(Calibration, TheNationalPictureIsPlausible) {
+  GenerateOptions options;
+  options.n = 100000;
+  options.seed = 7;
+  const Snapshot snap = Snapshot::build(default_model(), generate(default_model(), options));
+  const auto n = static_cast<std::size_t>(snap.scores.size());
+  std::size_t listed = 0;
+  double sum = 0;
+  std::vector<std::size_t> grades(default_model().grades.size(), 0);
+  std::map<std::int32_t, std::pair<double, std::size_t>> provinces;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double score = snap.scores.published(static_cast<std::int64_t>(i));
+    listed += score >= 70;
+    sum += score;
+    ++grades[static_cast<std::size_t>(snap.scores.grade[i])];
+    auto& p = provinces[snap.table.region[i] / 10000];
+    p.first += score;
+    ++p.second;
+  }
+  const double share = static_cast<double>(listed) / static_cast<double>(n);
+  EXPECT_GT(share, 0.11);
+  EXPECT_LT(share, 0.16);
+  EXPECT_GT(sum / static_cast<double>(n), 46.0);
+  EXPECT_LT(sum / static_cast<double>(n), 55.0);
+  for (std::size_t g = 0; g < grades.size(); ++g) EXPECT_GT(grades[g], n / 200) << default_model().grades[g].id;
+  EXPECT_LT(grades.back(), n * 8 / 10);  // grade D below 80%
+  const double beijing = provinces[11].first / static_cast<double>(provinces[11].second);
+  const double heilongjiang = provinces[23].first / static_cast<double>(provinces[23].second);
+  EXPECT_GT(beijing - heilongjiang, 3.0);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import _core, _html
 from .principal import Principal, PrincipalLike
-from .table import _categorical_of
+from .table import _categorical_of, frame_csv
 
 __all__ = ["EstimationRecord", "estimate", "upload_bytes"]
 
@@ -126,9 +126,7 @@ def upload_bytes(data: Any) -> bytes:
     CSV (UTF-8), a path read as it is (a .xlsx workbook, or CSV in UTF-8 or
     GB18030: the reader tells them apart by content), bytes as given."""
     if isinstance(data, pd.DataFrame):
-        # Text cells stay text (credit codes keep every digit); floats are
-        # written in the shortest form that reads back to the same double.
-        return data.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+        return frame_csv(data)
     if isinstance(data, (bytes, bytearray, memoryview)):
         return bytes(data)
     with open(os.fspath(data), "rb") as f:

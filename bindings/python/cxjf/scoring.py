@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import _core, _html, _progress
 from .model import Model, ModelLike
-from .table import Table, _categorical, _table_from_frame
+from .table import Table, _categorical
 
 __all__ = ["Ledger", "Reference", "Scores", "Snapshot", "fit", "score"]
 
@@ -26,9 +26,10 @@ class Reference:
 
     __slots__ = ("_core", "model", "__dict__")
 
-    def __init__(self, core: _core.Reference, model: Model) -> None:
+    def __init__(self, core: _core.Reference, model: Model, table: Optional[_core.Table] = None) -> None:
         self._core = core
         self.model = model
+        self._table = table  # whose region edition names provinces in labels
 
     @property
     def model_id(self) -> str:
@@ -49,7 +50,7 @@ class Reference:
 
     @functools.cached_property
     def group_labels(self) -> list[str]:
-        return self._core.group_labels(self.model._core)
+        return self._core.group_labels(self.model._core, self._table)
 
     def __repr__(self) -> str:
         return f"<cxjf.Reference {self.model_id}: {self.population:,} enterprises, hash {self.content_hash}>"
@@ -246,19 +247,17 @@ class Snapshot:
                 bar.advance(len(data))
             return cls(core)
         model = Model.load(model)
+        # Read as Table.from_frame and Table.read_csv read (the upload's rules
+        # where the strict reader refuses), then built without a copy.
         if isinstance(data, pd.DataFrame) or hasattr(data, "__arrow_c_stream__"):
             n = len(data) if hasattr(data, "__len__") else 0
-            with _progress.phases(2 * n, progress, "reading rows, fit + score") as bar:
-                table = _table_from_frame(data, model, bar.callback)
-                bar.phase("fit + score")
-                core = _core.Snapshot.build_consuming(model._core, table, threads)
-                bar.advance(n)
-            return cls(core)
-        with _progress.phases(2, progress, "read CSV, fit + score") as bar:
-            table = _core.read_table_csv(os.fspath(data), model._core)
-            bar.advance(1)
-            core = _core.Snapshot.build_consuming(model._core, table, threads)
-            bar.advance(1)
+            table = Table.from_frame(data, model, progress=progress)
+        else:
+            n = 1
+            table = Table.read_csv(data, model)
+        with _progress.phases(n, progress, "fit + score") as bar:
+            core = _core.Snapshot.build_consuming(model._core, table._core, threads)
+            bar.advance(n)
         return cls(core)
 
     @classmethod
@@ -283,7 +282,7 @@ class Snapshot:
 
     @functools.cached_property
     def reference(self) -> Reference:
-        return Reference(self._core.reference, self.model)
+        return Reference(self._core.reference, self.model, self._core.table)
 
     @functools.cached_property
     def scores(self) -> Scores:
@@ -350,7 +349,7 @@ class Snapshot:
 def fit(table: Table, model: ModelLike = None) -> Reference:
     """Fits the reference on the table's registered rows (without the GIL)."""
     model = table.model if model is None else Model.load(model)
-    return Reference(_core.fit(model._core, table._core), model)
+    return Reference(_core.fit(model._core, table._core), model, table._core)
 
 
 def score(table: Table, reference: Reference) -> Scores:

@@ -75,7 +75,7 @@ class Table:
             # name every problem.
             if not isinstance(frame, pd.DataFrame):
                 frame = _to_pandas(frame)
-            return cls._as_upload(_frame_csv(frame), model, "utf-8")
+            return cls._as_upload(frame_csv(frame), model, "utf-8")
 
     @classmethod
     def from_arrays(
@@ -121,13 +121,14 @@ class Table:
         :class:`CxjfWarning`; any bad cell, rejected row or repeated credit
         code raises one :class:`InputError` naming every one."""
         model = Model.load(model)
-        data = pathlib.Path(path).read_bytes()
-        if not data.startswith(b"PK"):
+        with open(path, "rb") as f:
+            workbook = f.read(2) == b"PK"
+        if not workbook:
             try:
-                return cls(_core.read_table_csv(os.fspath(path), model._core), model)
+                return cls(_core.read_table_csv(os.fspath(path), model._core, encoding), model)
             except InputError:
                 pass
-        return cls._as_upload(data, model, encoding)
+        return cls._as_upload(pathlib.Path(path).read_bytes(), model, encoding)
 
     @classmethod
     def _as_upload(cls, data: bytes, model: Model, encoding: str) -> "Table":
@@ -266,20 +267,24 @@ def _to_pandas(frame: Any) -> pd.DataFrame:
     return pyarrow.table(frame).to_pandas()
 
 
-def _frame_csv(frame: pd.DataFrame) -> bytes:
-    """The frame as CSV text for the upload's reader: lists of values joined
-    with ';', 成立日期 0 (unknown) empty, 是否入统 as 是/否."""
-    frame = frame.copy()
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """A DataFrame as the CSV text the upload's reader takes (for tables and
+    uploads alike): a credit-code index back as a column, lists of values
+    joined with ';', 成立日期 0 (unknown) empty and whole YYYYMMDD numbers
+    without a decimal point, 是否入统 as 是/否. Text cells stay text (codes
+    keep every digit); floats are written in the shortest form that reads
+    back to the same double."""
+    frame = _credit_code_from_index(frame).copy()
     for column in frame.columns:
         series = frame[column]
         if series.dtype == object and series.map(lambda v: isinstance(v, (list, tuple))).any():
             frame[column] = series.map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
         name = str(column).split("(")[0].strip()
         if name in ("founded", "成立日期") and pd.api.types.is_numeric_dtype(series):
-            frame[column] = series.where(series != 0)
+            frame[column] = series.map(lambda v: "" if pd.isna(v) or v == 0 else str(int(v)))
         if name in ("registered", "是否入统") and pd.api.types.is_bool_dtype(series):
             frame[column] = series.map({True: "是", False: "否"})
-    return frame.to_csv(index=False).encode("utf-8")
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def _table_from_frame(frame: Any, model: Model, callback: Any) -> _core.Table:

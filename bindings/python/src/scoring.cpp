@@ -49,11 +49,17 @@ void bind_scoring(py::module_& m) {
       .def_readonly("population", &Reference::population)
       .def_property_readonly("content_hash", [](const Reference& r) { return hex16(r.content_hash); })
       .def("to_json", &Reference::to_json, py::arg("model"))
-      .def("group_labels", [](const Reference& r, const Model& model) {
-        std::vector<std::string> labels;
-        for (std::size_t g = 0; g < r.groups.size(); ++g) labels.push_back(r.group_label(model, static_cast<std::int32_t>(g)));
-        return labels;
-      });
+      .def(
+          "group_labels",
+          [](const Reference& r, const Model& model, const Table* table) {
+            // Provinces named by the table's region edition (the embedded one without a table).
+            const Regions& regions = table ? table->region_table() : Regions::builtin();
+            std::vector<std::string> labels;
+            for (std::size_t g = 0; g < r.groups.size(); ++g)
+              labels.push_back(r.group_label(model, static_cast<std::int32_t>(g), regions));
+            return labels;
+          },
+          py::arg("model"), py::arg("table") = nullptr);
 
   py::class_<Scores, std::shared_ptr<Scores>>(m, "Scores", "Scores of every row of a table (cxjf::Scores).")
       .def("__len__", [](const Scores& s) { return s.size(); })

@@ -493,19 +493,19 @@ void bind_table(py::module_& m) {
         "Builds a Table from named columns, with the CSV reader's header rules and row checks.");
   m.def(
       "read_table_csv",
-      [](const std::string& path, const Model& model) {
+      [](const std::string& path, const Model& model, const std::string& encoding) {
+        CsvReadOptions options;
+        options.encoding = encoding_from_name(encoding);
         py::gil_scoped_release release;
-        return read_table_csv(path, model);
+        return read_table_csv(path, model, options);
       },
-      py::arg("path"), py::arg("model"));
+      py::arg("path"), py::arg("model"), py::arg("encoding") = "auto");
   m.def(
       "read_table_as_upload",
       [](const py::bytes& bytes, const Model& model, const std::string& encoding) {
         UploadOptions options;
         options.encoding = encoding_from_name(encoding);
         // A table, not a portal's upload: no row or size limit of its own.
-        options.limits.max_rows = std::numeric_limits<std::int64_t>::max();
-        options.limits.max_bytes = std::numeric_limits<std::size_t>::max();
         std::string data = bytes;
         std::vector<std::string> unknown;
         Table table;

@@ -16,7 +16,7 @@ program, openpyxl and LibreOffice: apt install libreoffice-calc-nogui):
   all-digit credit code, converted by LibreOffice, which turns the code into
   a number (digits lost) and the percentages and dates into formatted numbers.
 
-The tests (tests/xlsx_test.cpp, tests/python/test_excel.py, the Java
+The tests (tests/xlsx/xlsx_test.cpp, tests/python/test_excel.py, the Java
 EstimateTest) estimate these files and compare with clean.csv and with each
 other.
 """

@@ -55,7 +55,7 @@ public final class Snapshot extends NativeHandle {
   }
 
   /**
-   * Scores an enterprise CSV given as bytes (UTF-8, docs/input.md).
+   * Scores an enterprise CSV given as bytes (UTF-8 or GB18030, detected; docs/input.md).
    *
    * @param model the model to score with (the snapshot keeps its own copy)
    * @param csv the CSV file's bytes
