@@ -82,3 +82,19 @@ def test_read_csv_takes_gb18030_workbooks_and_upload_forms(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         cxjf.read_csv(plain)  # nothing ignored, nothing said
+
+
+def test_unknown_founding_dates_survive_the_upload_rules(small_snapshot):
+    frame = _frame(5)
+    frame["成立日期"] = frame["成立日期"].astype("int64")
+    frame.loc[[1, 3], "成立日期"] = 0                      # unknown, as to_frame writes it
+    strict = cxjf.Table.from_frame(frame)
+    loose = frame.assign(**{"研发费用金额(万元)": frame["研发费用金额(万元)"].map(lambda v: "" if pd.isna(v) else f"{v:,}")})
+    table = cxjf.Table.from_frame(loose)                   # through the upload's rules
+    assert table.to_frame()["founded"].tolist() == strict.to_frame()["founded"].tolist()
+    assert table.to_frame()["founded"].tolist()[1] == 0
+    # An estimate of the same frame reads the dates alike: no bad cell.
+    record = small_snapshot.estimate(frame, "torch_center")
+    assert record.counts["bad_cells"] == 0 and record.counts["scored"] == 5
+    # Snapshot.build reads what Table.from_frame reads.
+    assert len(cxjf.Snapshot.build(loose.set_index("统一社会信用代码"))) == len(table)

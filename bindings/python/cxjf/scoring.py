@@ -251,13 +251,17 @@ class Snapshot:
         # where the strict reader refuses), then built without a copy.
         if isinstance(data, pd.DataFrame) or hasattr(data, "__arrow_c_stream__"):
             n = len(data) if hasattr(data, "__len__") else 0
-            table = Table.from_frame(data, model, progress=progress)
-        else:
-            n = 1
+            with _progress.phases(2 * n, progress, "reading rows, fit + score") as bar:
+                table = Table._read_frame(data, model, bar.callback)
+                bar.phase("fit + score")
+                core = _core.Snapshot.build_consuming(model._core, table._core, threads)
+                bar.advance(n)
+            return cls(core)
+        with _progress.phases(2, progress, "read CSV, fit + score") as bar:
             table = Table.read_csv(data, model)
-        with _progress.phases(n, progress, "fit + score") as bar:
+            bar.advance(1)
             core = _core.Snapshot.build_consuming(model._core, table._core, threads)
-            bar.advance(n)
+            bar.advance(1)
         return cls(core)
 
     @classmethod

@@ -64,11 +64,15 @@ class Table:
         indexed by credit code is read with its index as the code.
         """
         model = Model.load(model)
-        frame = _credit_code_from_index(frame)
         rows = len(frame) if hasattr(frame, "__len__") else 0
+        with _progress.phases(rows, progress, "reading rows") as bar:
+            return cls._read_frame(frame, model, bar.callback)
+
+    @classmethod
+    def _read_frame(cls, frame: Any, model: Model, callback: Any) -> "Table":
+        frame = _credit_code_from_index(frame)
         try:
-            with _progress.phases(rows, progress, "reading rows") as bar:
-                return cls(_table_from_frame(frame, model, bar.callback), model)
+            return cls(_table_from_frame(frame, model, callback), model)
         except InputError:
             # The strict, fast path refused a cell or a header: read the
             # frame's text with the upload's rules, which either accept it or
