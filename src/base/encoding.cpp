@@ -7,8 +7,10 @@
 #include <cerrno>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cxjf/error.hpp"
+#include "base/task_graph.hpp"
 #include "base/text.hpp"
 #include "base/utf8.hpp"
 
@@ -40,6 +42,33 @@ void refuse_non_text(std::string_view bytes) {
     throw InputError(row_at(bytes, nul), "",
                      "the file contains a NUL byte: it is not a text CSV (UTF-16 or a binary file): save it as "
                      "\"CSV UTF-8 (Comma delimited)\" (文件含有NUL字节，不是文本CSV：请另存为“CSV UTF-8（逗号分隔）”)");
+}
+
+// invalid_utf8 on `threads` workers: a national file is 130 MB, and one
+// serial pass over it costs a tenth of the whole read. The bytes are cut into
+// spans that begin on a byte which is not a continuation byte (at most three
+// steps past the even cut, or the invalid byte itself, so every sequence is
+// judged whole by one span), and the first invalid byte of the earliest span
+// with one is the sequential answer.
+std::size_t invalid_utf8_parallel(std::string_view bytes, unsigned threads) {
+  constexpr std::size_t span_bytes = std::size_t{8} << 20;
+  if (threads <= 1 || bytes.size() < 2 * span_bytes) return invalid_utf8(bytes);
+  const std::size_t spans = (bytes.size() + span_bytes - 1) / span_bytes;
+  std::vector<std::size_t> begin(spans + 1, bytes.size());
+  begin[0] = 0;
+  for (std::size_t s = 1; s < spans; ++s) {
+    std::size_t at = s * span_bytes;
+    for (int k = 0; k < 3 && at < bytes.size() && (static_cast<unsigned char>(bytes[at]) & 0xC0) == 0x80; ++k) ++at;
+    begin[s] = at;
+  }
+  std::vector<std::size_t> bad(spans, std::string_view::npos);
+  parallel_for(threads, spans, [&](std::size_t s) {
+    const std::size_t at = invalid_utf8(bytes.substr(begin[s], begin[s + 1] - begin[s]));
+    if (at != std::string_view::npos) bad[s] = begin[s] + at;
+  });
+  for (std::size_t at : bad)
+    if (at != std::string_view::npos) return at;
+  return std::string_view::npos;
 }
 
 // GB18030 to UTF-8 with glibc's iconv, which ships with libc: GB18030 is a
@@ -78,10 +107,12 @@ std::string decode_gb18030(std::string_view bytes) {
 
 }  // namespace
 
-std::string_view decode_text(std::string_view bytes, Encoding requested, Encoding& used, std::string& storage) {
+std::string_view decode_text(std::string_view bytes, Encoding requested, Encoding& used, std::string& storage,
+                             unsigned threads) {
   refuse_non_text(bytes);
   const bool bom = bytes.substr(0, 3) == utf8_bom;
-  const std::size_t bad = requested == Encoding::gb18030 ? std::string_view::npos : invalid_utf8(bytes);
+  const std::size_t bad =
+      requested == Encoding::gb18030 ? std::string_view::npos : invalid_utf8_parallel(bytes, threads);
   Encoding encoding = requested;
   if (encoding == Encoding::automatic)
     encoding = bom || bad == std::string_view::npos ? Encoding::utf8 : Encoding::gb18030;

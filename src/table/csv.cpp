@@ -402,8 +402,8 @@ Table parse_table_csv(std::string_view bytes, const Model& model, const CsvReadO
   // As uploads are (src/base/encoding.hpp): the readers below see valid UTF-8.
   Encoding used = Encoding::utf8;
   std::string storage;
-  const std::string_view text = decode_text(bytes, options.encoding, used, storage);
   const unsigned threads = resolve_threads(options.threads);
+  const std::string_view text = decode_text(bytes, options.encoding, used, storage, threads);
   const std::size_t chunk_bytes = std::max<std::size_t>(options.chunk_bytes, 1);
   if (threads > 1 && text.size() >= 2 * chunk_bytes)
     if (auto table = parse_parallel(text, model, options.regions, threads, chunk_bytes)) return std::move(*table);
