@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -24,14 +25,15 @@ namespace cxjf::detail {
 // fill(i, row) fills row i (views into data that outlives the build; it may
 // throw InputError); row i is reported as first_row + i. done(rows), when
 // given, is called now and then with the rows added so far (from any
-// thread, one call at a time).
+// thread, one call at a time). Region codes are checked against `regions`
+// (null: the embedded table), which the table keeps.
 template <class Fill>
-Table build_rows(const std::vector<std::string>& indicator_ids, std::int64_t n, unsigned threads,
-                 std::int64_t first_row, const Fill& fill,
+Table build_rows(const std::vector<std::string>& indicator_ids, const std::shared_ptr<const Regions>& regions,
+                 std::int64_t n, unsigned threads, std::int64_t first_row, const Fill& fill,
                  const std::function<void(std::int64_t)>& done = {}) {
   constexpr std::int64_t block = std::int64_t{1} << 16;
   auto build = [&](std::int64_t from, std::int64_t to, bool report) {
-    TableBuilder builder(indicator_ids);
+    TableBuilder builder(indicator_ids, regions);
     builder.reserve(to - from);
     RowView row;
     for (std::int64_t i = from; i < to; ++i) {

@@ -17,7 +17,7 @@ from .model import Model
 from .overview import OverviewIndex
 from .principal import Principal
 from .scoring import Ledger, Reference, Scores, Snapshot, fit, score
-from .table import Table, generate
+from .table import Regions, Table, generate
 
 __all__ = [
     "CxjfError",
@@ -32,6 +32,7 @@ __all__ = [
     "Principal",
     "QueryError",
     "Reference",
+    "Regions",
     "Scores",
     "Snapshot",
     "SnapshotError",
@@ -52,10 +53,10 @@ def default_model() -> Model:
     return Model.default()
 
 
-def read_csv(path, model=None, *, encoding: str = "auto") -> Table:
+def read_csv(path, model=None, *, encoding: str = "auto", regions: "Regions | None" = None) -> Table:
     """Table.read_csv: an enterprise CSV or workbook (docs/input.md), with
     what uploads accept too (docs/upload.md)."""
-    return Table.read_csv(path, model, encoding=encoding)
+    return Table.read_csv(path, model, encoding=encoding, regions=regions)
 
 
 def upload_template_csv(model=None) -> bytes:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import _core, _html, _progress
 from .model import Model, ModelLike
-from .table import Table, _categorical
+from .table import Regions, Table, _categorical
 
 __all__ = ["Ledger", "Reference", "Scores", "Snapshot", "fit", "score"]
 
@@ -229,7 +229,15 @@ class Snapshot:
         self._core = core
 
     @classmethod
-    def build(cls, data: TableLike, model: ModelLike = None, *, progress: bool = False, threads: int = 0) -> "Snapshot":
+    def build(
+        cls,
+        data: TableLike,
+        model: ModelLike = None,
+        *,
+        progress: bool = False,
+        threads: int = 0,
+        regions: Optional[Regions] = None,
+    ) -> "Snapshot":
         """Fits the model on the registered rows of `data` and scores them.
 
         `data` is a Table (copied: the caller keeps it), a DataFrame or a CSV
@@ -237,10 +245,14 @@ class Snapshot:
         GIL. ``progress=True`` shows a tqdm bar: rows while converting, then
         the fit and score as one step (the C++ library reports no progress
         inside it). The fit and score run on `threads` threads (0: one per
-        core); the result is bit-identical whatever the count."""
+        core); the result is bit-identical whatever the count. A frame or a
+        path is read against `regions` (default: the embedded edition; a
+        Table keeps the one it was read with), which the snapshot keeps."""
         if threads < 0:
             raise ValueError(f"threads must be 0 (one per core) or more, not {threads}")
         if isinstance(data, Table):
+            if regions is not None and regions != data.regions:
+                raise ValueError("the table was read against another region edition: read it with these regions")
             model = data.model if model is None else Model.load(model)
             with _progress.phases(len(data), progress, "fit + score") as bar:
                 core = _core.Snapshot.build(model._core, data._core, threads)
@@ -252,13 +264,13 @@ class Snapshot:
         if isinstance(data, pd.DataFrame) or hasattr(data, "__arrow_c_stream__"):
             n = len(data) if hasattr(data, "__len__") else 0
             with _progress.phases(2 * n, progress, "reading rows, fit + score") as bar:
-                table = Table._read_frame(data, model, bar.callback)
+                table = Table._read_frame(data, model, bar.callback, regions)
                 bar.phase("fit + score")
                 core = _core.Snapshot.build_consuming(model._core, table._core, threads)
                 bar.advance(n)
             return cls(core)
         with _progress.phases(2, progress, "read CSV, fit + score") as bar:
-            table = Table.read_csv(data, model)
+            table = Table.read_csv(data, model, regions=regions)
             bar.advance(1)
             core = _core.Snapshot.build_consuming(model._core, table._core, threads)
             bar.advance(1)

@@ -20,11 +20,87 @@ from . import _core, _progress
 from .errors import CxjfWarning, InputError
 from .model import Model, ModelLike
 
-__all__ = ["Table", "generate"]
+__all__ = ["Regions", "Table", "generate"]
 
 # Attribute columns in the CSV's order: (English id, Chinese header).
 ATTRIBUTES: list[tuple[str, str]] = _core.attribute_columns()
 INDUSTRIES: list[str] = _core.industry_names()
+
+
+class Regions:
+    """One edition of the GB/T 2260 region table (docs/input.md).
+
+    Every table is read against the embedded edition unless given another:
+    a deployment with a newer edition reads its table once and passes it as
+    ``regions=`` to :meth:`Table.read_csv`, :meth:`Table.from_frame`,
+    :meth:`Table.from_arrays`, :meth:`Table.from_csv_text` or
+    :meth:`Snapshot.build`. The table keeps it (``table.regions``), and so
+    does the snapshot built from it (its ranks, scopes, names and estimates
+    use it, and its file records it).
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: _core.Regions) -> None:
+        self._core = core
+
+    @classmethod
+    def builtin(cls) -> "Regions":
+        """The embedded national table."""
+        return cls(_core.Regions.builtin())
+
+    @classmethod
+    def read_csv(cls, path: Union[str, os.PathLike], edition: str = "custom") -> "Regions":
+        """A table with the columns ``code,name,level,parent_code`` (UTF-8),
+        named `edition` (e.g. ``"GB/T 2260-2024"``); InputError names a bad row."""
+        return cls.from_csv_text(pathlib.Path(path).read_bytes(), edition)
+
+    @classmethod
+    def from_csv_text(cls, text: Union[str, bytes], edition: str = "custom") -> "Regions":
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
+        return cls(_core.Regions.from_csv(text, edition))
+
+    @property
+    def edition(self) -> str:
+        return self._core.edition
+
+    @property
+    def content_hash(self) -> str:
+        """16 hex digits, equal for equal tables whatever their rows' order."""
+        return self._core.content_hash
+
+    @property
+    def is_builtin(self) -> bool:
+        return self._core.is_builtin
+
+    def name(self, code: int) -> Optional[str]:
+        """The name of a region code, or None when the edition lacks it."""
+        return self._core.name(int(code))
+
+    def to_csv(self) -> str:
+        return self._core.to_csv()
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Regions):
+            return NotImplemented
+        return self.edition == other.edition and self.content_hash == other.content_hash
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"<cxjf.Regions {self.edition!r}: {len(self):,} regions>"
+
+
+def _regions_core(regions: Optional[Regions]) -> Optional[_core.Regions]:
+    if regions is None:
+        return None
+    if not isinstance(regions, Regions):
+        raise TypeError(f"regions is a cxjf.Regions (Regions.read_csv(path, edition)), not {type(regions).__name__}")
+    return regions._core
 
 
 class Table:
@@ -43,7 +119,9 @@ class Table:
     # -- in -------------------------------------------------------------------
 
     @classmethod
-    def from_frame(cls, frame: Any, model: ModelLike = None, *, progress: bool = False) -> "Table":
+    def from_frame(
+        cls, frame: Any, model: ModelLike = None, *, progress: bool = False, regions: Optional[Regions] = None
+    ) -> "Table":
         """A table from a frame whose columns are named as the CSV's: a pandas
         DataFrame, or any frame that speaks the Arrow PyCapsule protocol
         (``__arrow_c_stream__``: pyarrow tables, polars and DuckDB results),
@@ -62,24 +140,26 @@ class Table:
         nothing (ignored, with a :class:`CxjfWarning`); and every bad row is
         named in one :class:`InputError` instead of the first alone. A frame
         indexed by credit code is read with its index as the code.
+        Region codes are checked against `regions` (default: the embedded
+        edition), which the table keeps.
         """
         model = Model.load(model)
         rows = len(frame) if hasattr(frame, "__len__") else 0
         with _progress.phases(rows, progress, "reading rows") as bar:
-            return cls._read_frame(frame, model, bar.callback)
+            return cls._read_frame(frame, model, bar.callback, regions)
 
     @classmethod
-    def _read_frame(cls, frame: Any, model: Model, callback: Any) -> "Table":
+    def _read_frame(cls, frame: Any, model: Model, callback: Any, regions: Optional[Regions] = None) -> "Table":
         frame = _credit_code_from_index(frame)
         try:
-            return cls(_table_from_frame(frame, model, callback), model)
+            return cls(_table_from_frame(frame, model, callback, _regions_core(regions)), model)
         except InputError:
             # The strict, fast path refused a cell or a header: read the
             # frame's text with the upload's rules, which either accept it or
             # name every problem.
             if not isinstance(frame, pd.DataFrame):
                 frame = _to_pandas(frame)
-            return cls._as_upload(frame_csv(frame), model, "utf-8")
+            return cls._as_upload(frame_csv(frame), model, "utf-8", regions)
 
     @classmethod
     def from_arrays(
@@ -91,6 +171,7 @@ class Table:
         *,
         indicator_ids: Optional[Sequence[str]] = None,
         model: ModelLike = None,
+        regions: Optional[Regions] = None,
         **attributes: Sequence[Any],
     ) -> "Table":
         """A table from arrays: ``values`` is n x k, columns in ``indicator_ids``
@@ -111,10 +192,17 @@ class Table:
         columns += [_array(v) for v in attributes.values()]
         # values[:, j] of a Fortran-ordered matrix is contiguous: a view.
         columns += [np.ascontiguousarray(values[:, j]) for j in range(len(ids))]
-        return cls(_core.table_from_columns(model._core, headers, columns, 2, None), model)
+        return cls(_core.table_from_columns(model._core, headers, columns, 2, None, _regions_core(regions)), model)
 
     @classmethod
-    def read_csv(cls, path: Union[str, os.PathLike], model: ModelLike = None, *, encoding: str = "auto") -> "Table":
+    def read_csv(
+        cls,
+        path: Union[str, os.PathLike],
+        model: ModelLike = None,
+        *,
+        encoding: str = "auto",
+        regions: Optional[Regions] = None,
+    ) -> "Table":
         """Reads an enterprise CSV (UTF-8 or GB18030) or workbook (.xlsx).
 
         A file as ``cxjf score`` reads it (docs/input.md) takes the C++
@@ -123,31 +211,35 @@ class Table:
         full-width forms, title rows, a workbook) is read with the upload's
         rules. Columns matching nothing are ignored with a
         :class:`CxjfWarning`; any bad cell, rejected row or repeated credit
-        code raises one :class:`InputError` naming every one."""
+        code raises one :class:`InputError` naming every one. Region codes
+        are checked against `regions` (default: the embedded edition)."""
         model = Model.load(model)
         with open(path, "rb") as f:
             workbook = f.read(2) == b"PK"
         if not workbook:
             try:
-                return cls(_core.read_table_csv(os.fspath(path), model._core, encoding), model)
+                return cls(_core.read_table_csv(os.fspath(path), model._core, encoding, _regions_core(regions)), model)
             except InputError:
                 pass
-        return cls._as_upload(pathlib.Path(path).read_bytes(), model, encoding)
+        return cls._as_upload(pathlib.Path(path).read_bytes(), model, encoding, regions)
 
     @classmethod
-    def _as_upload(cls, data: bytes, model: Model, encoding: str) -> "Table":
-        core, ignored = _core.read_table_as_upload(data, model._core, encoding)
+    def _as_upload(cls, data: bytes, model: Model, encoding: str, regions: Optional[Regions]) -> "Table":
+        core, ignored = _core.read_table_as_upload(data, model._core, encoding, _regions_core(regions))
         if ignored:
             warnings.warn(f"columns matching nothing in model {model.id!r} were ignored: {', '.join(ignored)} "
                           f"(已忽略无法识别的列)", CxjfWarning, stacklevel=3)
         return cls(core, model)
 
     @classmethod
-    def from_csv_text(cls, text: Union[str, bytes], model: ModelLike = None) -> "Table":
+    def from_csv_text(
+        cls, text: Union[str, bytes], model: ModelLike = None, *, regions: Optional[Regions] = None
+    ) -> "Table":
+        """A table from CSV text as ``cxjf score`` reads it (docs/input.md)."""
         model = Model.load(model)
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        return cls(_core.parse_table_csv(text, model._core), model)
+        return cls(_core.parse_table_csv(text, model._core, _regions_core(regions)), model)
 
     # -- out ------------------------------------------------------------------
 
@@ -221,6 +313,11 @@ class Table:
         return self._core.values
 
     @property
+    def regions(self) -> Regions:
+        """The region table the rows were read against (the embedded one by default)."""
+        return Regions(self._core.regions)
+
+    @property
     def credit_code(self) -> np.ndarray:
         return self._core.strings("credit_code")
 
@@ -291,12 +388,12 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
-def _table_from_frame(frame: Any, model: Model, callback: Any) -> _core.Table:
+def _table_from_frame(frame: Any, model: Model, callback: Any, regions: Optional[_core.Regions]) -> _core.Table:
     """A pandas DataFrame through numpy columns; any other frame with
     __arrow_c_stream__ through the Arrow C data interface."""
     if not isinstance(frame, pd.DataFrame):
         if hasattr(frame, "__arrow_c_stream__"):
-            return _core.table_from_arrow(model._core, frame.__arrow_c_stream__(), 2, callback)
+            return _core.table_from_arrow(model._core, frame.__arrow_c_stream__(), 2, callback, regions)
         raise TypeError(f"from_frame takes a pandas DataFrame or a frame with __arrow_c_stream__, "
                         f"not {type(frame).__name__}")
     if _arrow_ready(frame):
@@ -305,10 +402,10 @@ def _table_from_frame(frame: Any, model: Model, callback: Any) -> _core.Table:
         import pyarrow
 
         arrow = pyarrow.Table.from_pandas(frame, preserve_index=False)  # the index is not a column
-        return _core.table_from_arrow(model._core, arrow.__arrow_c_stream__(), 2, callback)
+        return _core.table_from_arrow(model._core, arrow.__arrow_c_stream__(), 2, callback, regions)
     headers = [str(c) for c in frame.columns]
     columns = [_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
-    return _core.table_from_columns(model._core, headers, columns, 2, callback)
+    return _core.table_from_columns(model._core, headers, columns, 2, callback, regions)
 
 
 def _arrow_ready(frame: pd.DataFrame) -> bool:

@@ -242,7 +242,7 @@ void gather(const ArrowSchema& s, const std::vector<Part>& parts, std::size_t n,
 }
 
 Table table_from_arrow(const Model& model, const py::capsule& capsule, std::int64_t first_row,
-                       const py::object& progress) {
+                       const py::object& progress, const std::shared_ptr<Regions>& regions) {
   if (std::string_view(capsule.name() ? capsule.name() : "") != "arrow_array_stream")
     unsupported("not an Arrow stream capsule (__arrow_c_stream__)");
   auto* stream = static_cast<ArrowArrayStream*>(capsule.get_pointer());
@@ -280,14 +280,14 @@ Table table_from_arrow(const Model& model, const py::capsule& capsule, std::int6
     gather(child, parts, n, gathered[c]);
     columns[c] = gathered[c].column;
   }
-  return table_from_typed(model, headers, columns, n, first_row, progress);
+  return table_from_typed(model, headers, columns, n, first_row, progress, regions);
 }
 
 }  // namespace
 
 void bind_arrow(py::module_& m) {
   m.def("table_from_arrow", &table_from_arrow, py::arg("model"), py::arg("stream"), py::arg("first_row") = 2,
-        py::arg("progress") = py::none(),
+        py::arg("progress") = py::none(), py::arg("regions") = nullptr,
         "Builds a Table from an Arrow C stream capsule (__arrow_c_stream__), with the CSV's rules.");
 }
 

@@ -3,6 +3,10 @@
 
 #include <pybind11/pybind11.h>
 
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
 namespace cxjf::python {
 
 namespace py = pybind11;
@@ -14,5 +18,12 @@ void bind_arrow(py::module_& m);     // arrow.cpp: tables from Arrow streams (__
 void bind_scoring(py::module_& m);   // scoring.cpp: fit, score, Scores, Snapshot, explain
 void bind_estimate(py::module_& m);  // estimate.cpp: uploads, the template, estimate
 void bind_overview(py::module_& m);  // overview.cpp: OverviewIndex and query_json
+
+/// A content hash as Python shows it: 16 lower-case hex digits.
+inline std::string hex16(std::uint64_t hash) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
 
 }  // namespace cxjf::python

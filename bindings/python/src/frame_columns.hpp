@@ -35,7 +35,9 @@ struct Column {
 /// TableBuilder, errors naming row first_row + i and the column as headed.
 /// Call with the GIL held (object columns are read with it; the rows are
 /// built without it). `progress(rows)` is called now and then when not None.
+/// Region codes are checked against `regions` (null: the embedded table).
 Table table_from_typed(const Model& model, const std::vector<std::string>& headers, const std::vector<Column>& columns,
-                       std::size_t n, std::int64_t first_row, const py::object& progress);
+                       std::size_t n, std::int64_t first_row, const py::object& progress,
+                       const std::shared_ptr<const Regions>& regions);
 
 }  // namespace cxjf::python

@@ -22,12 +22,6 @@ py::array view(const std::vector<T>& v, py::handle owner) {
   return a;
 }
 
-std::string hex16(std::uint64_t hash) {
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
-}
-
 std::string ledger_json(const Model& model, const Reference& reference, const Table& table, std::int64_t row,
                         bool newcomer) {
   if (row < 0 || row >= table.size())

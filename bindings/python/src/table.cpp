@@ -66,7 +66,8 @@ std::optional<bool> text_flag(std::string_view text) { return parse_registered(t
 PyObject* Column::object(std::size_t i) const { return static_cast<PyObject* const*>(data)[i]; }
 
 Table table_from_typed(const Model& model, const std::vector<std::string>& headers, const std::vector<Column>& input,
-                       std::size_t n, std::int64_t first_row, const py::object& progress) {
+                       std::size_t n, std::int64_t first_row, const py::object& progress,
+                       const std::shared_ptr<const Regions>& regions) {
   // The CSV reader checks the header row: unknown and doubled columns,
   // units, missing required columns, with its messages.
   {
@@ -306,7 +307,7 @@ Table table_from_typed(const Model& model, const std::vector<std::string>& heade
   for (const auto& indicator : model.indicators) ids.push_back(indicator.id);
   py::gil_scoped_release release;
   try {
-    return build_rows(ids, static_cast<std::int64_t>(n), 0, first_row,
+    return build_rows(ids, regions, static_cast<std::int64_t>(n), 0, first_row,
                       [&](std::int64_t r, RowView& row) {
                         const auto i = static_cast<std::size_t>(r);
                         row.credit_code = credit[i];
@@ -335,7 +336,8 @@ namespace {
 // The numpy columns the Python layer hands over: float64, int64, bool or
 // object (None for a missing cell), one-dimensional and contiguous.
 Table table_from_columns(const Model& model, const std::vector<std::string>& headers,
-                         const std::vector<py::array>& arrays, std::int64_t first_row, const py::object& progress) {
+                         const std::vector<py::array>& arrays, std::int64_t first_row, const py::object& progress,
+                         const std::shared_ptr<Regions>& regions) {
   if (headers.size() != arrays.size())
     throw Error(ErrorCode::invalid_argument, "one header per column: " + std::to_string(headers.size()) +
                                                  " headers, " + std::to_string(arrays.size()) + " columns");
@@ -356,7 +358,7 @@ Table table_from_columns(const Model& model, const std::vector<std::string>& hea
                                                    std::to_string(a.shape(0)) + " rows, others " + std::to_string(n));
     columns[h] = Column{kind, a.data()};
   }
-  return table_from_typed(model, headers, columns, n, first_row, progress);
+  return table_from_typed(model, headers, columns, n, first_row, progress, regions);
 }
 
 // A read-only numpy array over `size` elements at `data`, kept alive by `owner`.
@@ -425,10 +427,40 @@ py::array strings(const Table& t, const std::string& field,
 
 }  // namespace
 
+// The embedded table, shared without ownership (it lives as long as the
+// library).
+std::shared_ptr<Regions> builtin_regions() {
+  return std::shared_ptr<Regions>(const_cast<Regions*>(&Regions::builtin()), [](Regions*) {});
+}
+
 void bind_table(py::module_& m) {
+  // Immutable once read: the shared_ptr<Regions> holder hands the same object
+  // to every table read with it (Table::regions holds it as const).
+  py::class_<Regions, std::shared_ptr<Regions>>(m, "Regions", "One edition of the GB/T 2260 region table (cxjf::Regions).")
+      .def_static("builtin", &builtin_regions)
+      .def_static(
+          "from_csv",
+          [](const std::string& text, const std::string& edition) {
+            return std::make_shared<Regions>(Regions::from_csv(text, edition));
+          },
+          py::arg("text"), py::arg("edition") = "custom")
+      .def_property_readonly("edition", &Regions::edition)
+      .def_property_readonly("content_hash", [](const Regions& r) { return hex16(r.content_hash()); })
+      .def_property_readonly("is_builtin", &Regions::is_builtin)
+      .def("to_csv", &Regions::to_csv)
+      .def("__len__", [](const Regions& r) { return r.all().size(); })
+      .def("name", [](const Regions& r, std::int32_t code) -> py::object {
+        const Region* region = r.find(code);
+        if (!region) return py::none();
+        return py::str(region->name);
+      }, py::arg("code"));
   py::class_<Table, std::shared_ptr<Table>>(m, "Table", "Enterprises, column by column (cxjf::Table).")
       .def("__len__", [](const Table& t) { return t.size(); })
       .def("copy", [](const Table& t) { return Table(t); })
+      .def_property_readonly("regions",
+                             [](const Table& t) {
+                               return t.regions ? std::const_pointer_cast<Regions>(t.regions) : builtin_regions();
+                             })
       .def_readonly("indicator_ids", &Table::indicator_ids)
       .def_property_readonly("values",
                              [](py::object self) {
@@ -489,22 +521,26 @@ void bind_table(py::module_& m) {
     return out;
   });
   m.def("table_from_columns", &table_from_columns, py::arg("model"), py::arg("headers"), py::arg("columns"),
-        py::arg("first_row") = 2, py::arg("progress") = py::none(),
+        py::arg("first_row") = 2, py::arg("progress") = py::none(), py::arg("regions") = nullptr,
         "Builds a Table from named columns, with the CSV reader's header rules and row checks.");
   m.def(
       "read_table_csv",
-      [](const std::string& path, const Model& model, const std::string& encoding) {
+      [](const std::string& path, const Model& model, const std::string& encoding,
+         const std::shared_ptr<Regions>& regions) {
         CsvReadOptions options;
         options.encoding = encoding_from_name(encoding);
+        options.regions = regions;
         py::gil_scoped_release release;
         return read_table_csv(path, model, options);
       },
-      py::arg("path"), py::arg("model"), py::arg("encoding") = "auto");
+      py::arg("path"), py::arg("model"), py::arg("encoding") = "auto", py::arg("regions") = nullptr);
   m.def(
       "read_table_as_upload",
-      [](const py::bytes& bytes, const Model& model, const std::string& encoding) {
+      [](const py::bytes& bytes, const Model& model, const std::string& encoding,
+         const std::shared_ptr<Regions>& regions) {
         UploadOptions options;
         options.encoding = encoding_from_name(encoding);
+        options.regions = regions;
         // A table, not a portal's upload: no row or size limit of its own.
         std::string data = bytes;
         std::vector<std::string> unknown;
@@ -515,14 +551,16 @@ void bind_table(py::module_& m) {
         }
         return py::make_tuple(std::move(table), unknown);
       },
-      py::arg("data"), py::arg("model"), py::arg("encoding") = "auto");
+      py::arg("data"), py::arg("model"), py::arg("encoding") = "auto", py::arg("regions") = nullptr);
   m.def(
       "parse_table_csv",
-      [](const std::string& text, const Model& model) {
+      [](const std::string& text, const Model& model, const std::shared_ptr<Regions>& regions) {
+        CsvReadOptions options;
+        options.regions = regions;
         py::gil_scoped_release release;
-        return parse_table_csv(text, model);
+        return parse_table_csv(text, model, options);
       },
-      py::arg("text"), py::arg("model"));
+      py::arg("text"), py::arg("model"), py::arg("regions") = nullptr);
   m.def(
       "write_table_csv",
       [](const Table& table, const Model& model) {
