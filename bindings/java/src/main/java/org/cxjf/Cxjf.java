@@ -5,9 +5,17 @@ import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 
 /**
  * The cxjf library: its versions, and the loading of the native library
@@ -15,8 +23,12 @@ import java.util.Collections;
  *
  * <p>The jar carries the native library for the platforms it was built on,
  * in {@code org/cxjf/native/<platform>/} (JNA's platform names, e.g.
- * {@code linux-x86-64}); at first use it is extracted to a temporary file
- * and loaded, as JNA, sqlite-jdbc and xgboost4j do. The system property
+ * {@code linux-x86-64}), with the shared libraries it needs beyond the C and
+ * C++ runtimes (libsodium, libzip, zstd, expat, libxlsxwriter and theirs,
+ * listed in {@code libraries.txt} in the order they are loaded); at first
+ * use they are extracted to a temporary folder and loaded, as JNA,
+ * sqlite-jdbc and xgboost4j do, so nothing but the JVM and the C and C++
+ * runtimes need be installed. The system property
  * {@code cxjf.library} names a library file to load instead (e.g.
  * {@code /opt/cxjf/lib/libcxjf_c.so.1}); on a platform the jar carries
  * nothing for, the library is searched the way JNA searches
@@ -68,12 +80,7 @@ public final class Cxjf {
       name = explicit;
     } else if (Cxjf.class.getResource(resource) != null) {
       what = "the library this jar carries for " + Platform.RESOURCE_PREFIX;
-      try {
-        name = Native.extractFromResourcePath(resource, Cxjf.class.getClassLoader()).getAbsolutePath();
-      } catch (IOException e) {
-        throw new CxjfException(Status.IO.code(), "cannot extract " + what + " to a temporary file: " + e.getMessage()
-            + ": make the temporary folder writable (java.io.tmpdir or jna.tmpdir) and call again", null);
-      }
+      name = extractCarried(what);
     } else {
       what = "libcxjf_c from jna.library.path or the system's library path (this jar carries none for "
           + Platform.RESOURCE_PREFIX + ")";
@@ -97,6 +104,56 @@ public final class Cxjf {
     }
     loadedFrom = what;
     return loaded;
+  }
+
+  /**
+   * Extracts the platform's folder of the jar to a new temporary folder,
+   * loads the libraries of libraries.txt in their order (each then satisfies
+   * libcxjf_c's need of its soname), and returns libcxjf_c's path. The
+   * folder is removed when the JVM exits.
+   */
+  private static String extractCarried(String what) {
+    String folder = NATIVE_FOLDER + Platform.RESOURCE_PREFIX + "/";
+    String library = System.mapLibraryName("cxjf_c");
+    Path dir = null;
+    String loading = library;
+    try {
+      List<String> needed = new ArrayList<>();
+      InputStream list = Cxjf.class.getResourceAsStream(folder + "libraries.txt");
+      if (list != null) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(list, StandardCharsets.UTF_8))) {
+          for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (!line.trim().isEmpty()) needed.add(line.trim());
+          }
+        }
+      }
+      String base = System.getProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"));
+      dir = Files.createTempDirectory(Paths.get(base), "cxjf-native-");
+      dir.toFile().deleteOnExit();
+      List<String> files = new ArrayList<>(needed);
+      files.add(library);
+      for (String file : files) {
+        loading = file;
+        try (InputStream in = Cxjf.class.getResourceAsStream(folder + file)) {
+          if (in == null) throw new IOException("the jar lacks " + folder + file);
+          Path to = dir.resolve(file);
+          Files.copy(in, to);
+          to.toFile().deleteOnExit();
+        }
+      }
+      for (String file : needed) {
+        loading = file;
+        System.load(dir.resolve(file).toString());
+      }
+      return dir.resolve(library).toString();
+    } catch (IOException e) {
+      throw new CxjfException(Status.IO.code(), "cannot extract " + what + " (" + loading + ") to a temporary folder: "
+          + e.getMessage() + ": make the temporary folder writable (java.io.tmpdir or jna.tmpdir) and call again", null);
+    } catch (UnsatisfiedLinkError e) {
+      throw new CxjfException(Status.IO.code(), "cannot load " + loading + " that this jar carries for "
+          + Platform.RESOURCE_PREFIX + ": " + e.getMessage() + ". Pass -Dcxjf.library=/path/to/libcxjf_c.so.1 built"
+          + " on this system (bindings/c/README.md), then call again", null);
+    }
   }
 
   /**
