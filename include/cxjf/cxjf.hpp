@@ -6,6 +6,7 @@
 #include "cxjf/file.hpp"
 #include "cxjf/model.hpp"
 #include "cxjf/dictionary.hpp"
+#include "cxjf/analysis.hpp"
 #include "cxjf/credit_code.hpp"
 #include "cxjf/regions.hpp"
 #include "cxjf/table.hpp"

@@ -3,12 +3,14 @@
 
 #include "cxjf/scores.hpp"
 #include "scoring/scoring.hpp"
+#include "scoring/leave_one_out.hpp"
 
 namespace cxjf {
 
 namespace detail {
 
-Ledger explain_row(const Prepared& p, const Bound& b, const Reference& reference, const Table& table, std::int64_t row,
+template <class Ref>
+Ledger explain_row(const Prepared& p, const Bound& b, const Ref& reference, const Table& table, std::int64_t row,
                    Membership membership) {
   const Model& model = p.model;
   Ledger ledger;
@@ -23,6 +25,9 @@ Ledger explain_row(const Prepared& p, const Bound& b, const Reference& reference
   ledger.grade = model.grade_of(static_cast<double>(ledger.published_units) / power_of_ten(model.scale.decimals));
   return ledger;
 }
+
+template Ledger explain_row(const Prepared&, const Bound&, const Reference&, const Table&, std::int64_t, Membership);
+template Ledger explain_row(const Prepared&, const Bound&, const LeaveOneOut&, const Table&, std::int64_t, Membership);
 
 }  // namespace detail
 

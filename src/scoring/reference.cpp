@@ -335,8 +335,6 @@ void keep_rows(Table& t, const std::vector<bool>& keep, bool codes) {
 
 void keep_codes(Table& t, const std::vector<bool>& keep) { compact(t.credit_code, kept_rows(keep)); }
 
-namespace {
-
 // The k-th smallest (0-based) value of a coarse group's fine segments, found
 // by bisecting the order-preserving bit keys: each probe counts with one
 // binary search per segment, so no segment is merged or copied.
@@ -363,6 +361,8 @@ double select_kth(const std::vector<double>& values, const std::vector<std::int6
   }
   return from_order_key(lo);
 }
+
+namespace {
 
 OrderWindow make_window(const std::vector<double>& values, const std::vector<std::int64_t>& off, const PeerGroup& g,
                         std::int64_t n, Fraction q) {

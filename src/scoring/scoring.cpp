@@ -1,5 +1,7 @@
 #include "scoring/scoring.hpp"
 
+#include "scoring/leave_one_out.hpp"
+
 #include "cxjf/regions.hpp"
 
 #include <algorithm>
@@ -95,11 +97,12 @@ std::int32_t stage_of(const Prepared& p, const Bound& b, const Table& table, std
   return static_cast<std::int32_t>(std::upper_bound(rule.bounds.begin(), rule.bounds.end(), basis) - rule.bounds.begin());
 }
 
-double peer_median(const Prepared& p, const Reference& ref, int j, std::int32_t group) {
+template <class Ref>
+double peer_median(const Prepared& p, const Ref& ref, int j, std::int32_t group) {
   const Indicator& ind = p.model.indicators[static_cast<std::size_t>(j)];
-  const auto& stats = ref.stats[static_cast<std::size_t>(j)];
-  if (group < 0 || stats.empty()) return 0.0;
-  const GroupStats& s = stats[static_cast<std::size_t>(group)];
+  const GroupStats* found = group_stats(ref, j, group);
+  if (!found) return 0.0;
+  const GroupStats& s = *found;
   double y = quantile<double>(s.median, s.count, p.q_median, false, 0, 0, ind.transform == Transform::none);
   // The peers' values are stored transformed; bring the median back to raw units.
   if (ind.transform == Transform::log1p) return y < 0 ? -std::expm1(-y) : std::expm1(y);
@@ -107,8 +110,8 @@ double peer_median(const Prepared& p, const Reference& ref, int j, std::int32_t 
   return y;
 }
 
-template <class T>
-RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Reference& ref, const Table& table, std::int64_t i,
+template <class T, class Ref>
+RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Ref& ref, const Table& table, std::int64_t i,
                          Membership membership, Ledger* ledger) {
   const Model& m = p.model;
   const bool newcomer = membership == Membership::newcomer;
@@ -163,7 +166,8 @@ RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Reference& ref
       const bool at_most_only = ind.normalization.method == Method::percentile &&
                                 ind.normalization.ties == Ties::weak && ind.direction == Direction::higher;
       pos.below = at_most_only ? 0 : ref.count_below(static_cast<int>(j), group, y);
-      pos.peers = ref.stats[j].empty() ? 0 : ref.stats[j][static_cast<std::size_t>(group)].count;
+      const GroupStats* stats = group_stats(ref, static_cast<int>(j), group);
+      pos.peers = stats ? stats->count : 0;
     }
     PeerParams<T> params = peer_params<T>(p, ref, static_cast<int>(j), group, joins, y, pos.below);
     bool zero_rule = false;
@@ -206,10 +210,15 @@ RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Reference& ref
   return r;
 }
 
-template RowTotal<double> evaluate_row<double>(const Prepared&, const Bound&, const Reference&, const Table&,
-                                               std::int64_t, Membership, Ledger*);
-template RowTotal<Rational> evaluate_row<Rational>(const Prepared&, const Bound&, const Reference&, const Table&,
-                                                   std::int64_t, Membership, Ledger*);
+template double peer_median(const Prepared&, const Reference&, int, std::int32_t);
+template RowTotal<double> evaluate_row<double, Reference>(const Prepared&, const Bound&, const Reference&, const Table&, std::int64_t,
+                                       Membership, Ledger*);
+template RowTotal<Rational> evaluate_row<Rational, Reference>(const Prepared&, const Bound&, const Reference&, const Table&, std::int64_t,
+                                         Membership, Ledger*);
+template RowTotal<double> evaluate_row<double, LeaveOneOut>(const Prepared&, const Bound&, const LeaveOneOut&, const Table&, std::int64_t,
+                                       Membership, Ledger*);
+template RowTotal<Rational> evaluate_row<Rational, LeaveOneOut>(const Prepared&, const Bound&, const LeaveOneOut&, const Table&, std::int64_t,
+                                         Membership, Ledger*);
 
 std::int64_t round_exact(const Rational& total, std::int32_t decimals, Rounding rounding) {
   using boost::multiprecision::cpp_int;

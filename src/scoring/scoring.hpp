@@ -134,10 +134,20 @@ struct PeerParams {
   std::int64_t values = 0;  // reported values the parameters came from
 };
 
+/// The statistics of indicator j in group g, or nullptr when the reference
+/// keeps none (no group, or a method that needs no peers). Scoring reads a
+/// reference through this, count_at_most, count_below and peer_group_for
+/// only, so that a reference without one member (LeaveOneOut,
+/// scoring/leave_one_out.hpp) can stand in for it.
+inline const GroupStats* group_stats(const Reference& ref, int j, std::int32_t g) {
+  const auto& all = ref.stats[static_cast<std::size_t>(j)];
+  return g < 0 || all.empty() ? nullptr : &all[static_cast<std::size_t>(g)];
+}
+
 /// The peer parameters of indicator j in group g; with `joins`, as if value
 /// y (transformed) were added at sorted position `position`.
-template <class T>
-PeerParams<T> peer_params(const Prepared& p, const Reference& ref, int j, std::int32_t g, bool joins, double y,
+template <class T, class Ref>
+PeerParams<T> peer_params(const Prepared& p, const Ref& ref, int j, std::int32_t g, bool joins, double y,
                           std::int64_t position) {
   const Indicator& ind = p.model.indicators[static_cast<std::size_t>(j)];
   const Normalization& nm = ind.normalization;
@@ -151,8 +161,8 @@ PeerParams<T> peer_params(const Prepared& p, const Reference& ref, int j, std::i
   // is a group with no reported value: a newcomer's value still joins it,
   // so a sole value is its own quantile and both bounds of its min-max.
   static const GroupStats no_peers;
-  const auto& all = ref.stats[static_cast<std::size_t>(j)];
-  const GroupStats& stats = g < 0 || all.empty() ? no_peers : all[static_cast<std::size_t>(g)];
+  const GroupStats* found = group_stats(ref, j, g);
+  const GroupStats& stats = found ? *found : no_peers;
   params.values = stats.count + (joins ? 1 : 0);
   if (params.values == 0) return params;
   if (nm.method == Method::capped_ratio && nm.full_mark_quantile)
@@ -304,17 +314,20 @@ RowTotal<T> finish_row(const Prepared& p, const Bound& b, const Table& table, st
 
 /// The value a missing entry of indicator j takes under peer_median: the
 /// median of the group's reported values, in raw units.
-double peer_median(const Prepared& p, const Reference& ref, int j, std::int32_t group);
+template <class Ref>
+double peer_median(const Prepared& p, const Ref& ref, int j, std::int32_t group);
 
 /// Everything about one row, computed from the Reference with binary
 /// searches: the general path (score, explain, estimate, exact totals).
-template <class T>
-RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Reference& ref, const Table& table,
+/// `Ref` is a Reference or a LeaveOneOut (instantiated for both).
+template <class T, class Ref>
+RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Ref& ref, const Table& table,
                          std::int64_t i, Membership membership, Ledger* ledger);
 
 /// The ledger of one row, published exactly (explain() for many rows
 /// without binding the model to the table each time).
-Ledger explain_row(const Prepared& p, const Bound& b, const Reference& reference, const Table& table, std::int64_t row,
+template <class Ref>
+Ledger explain_row(const Prepared& p, const Bound& b, const Ref& reference, const Table& table, std::int64_t row,
                    Membership membership);
 
 /// Rounds an exact rational total to published units.

@@ -1,0 +1,115 @@
+// cxjf: one enterprise's analysis on a frozen snapshot: why its score is
+// what it is (reasons: its points against its peer group's median
+// enterprise), and what if some of its data changed (what-if). Everyone
+// else stays frozen: a registered enterprise is compared with the reference
+// without itself and joins it with its new values, so that with no change
+// it gets exactly its actual score (docs/analysis.md).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cxjf/estimate.hpp"
+#include "cxjf/scores.hpp"
+#include "cxjf/snapshot.hpp"
+
+namespace cxjf {
+
+/// Changes to one enterprise's data.
+struct Changes {
+  /// Indicator id -> new value in the indicator's unit (NaN: missing).
+  std::vector<std::pair<std::string, double>> values;
+  /// Qualifications (企业资质) gained, as the model's bonus items name them.
+  std::vector<std::string> add_qualifications;
+  /// Qualifications lost.
+  std::vector<std::string> remove_qualifications;
+  /// Negative-list flags (负面清单) cleared.
+  std::vector<std::string> clear_negatives;
+
+  /// True when nothing changes.
+  bool empty() const {
+    return values.empty() && add_qualifications.empty() && remove_qualifications.empty() && clear_negatives.empty();
+  }
+};
+
+/// One enterprise's score in a what-if: its ledger, published score, grade
+/// and the ranks it would have among the others (who stay as they are).
+struct ScoreOutcome {
+  Ledger ledger;
+  std::int64_t published_units = 0;  ///< published score x 10^decimals
+  std::int32_t grade = 0;
+  /// At estimate_rank_levels: 1 + the others of the unit scoring strictly
+  /// higher (competition ranking); 0 where it has no unit at that level.
+  std::array<std::int32_t, 6> rank{};
+};
+
+/// A what-if: the enterprise as it is and with the changes.
+struct WhatIf {
+  ScoreOutcome before;  ///< its ledger's row is the snapshot's (registered) or the given table's
+  ScoreOutcome after;   ///< its ledger's row is row 0 of `changed`
+  Table changed;   ///< the enterprise with the changes, as a one-row table
+  bool registered = false;  ///< scored without itself in the reference (else as a newcomer)
+};
+
+/// One indicator against the peer group's median enterprise.
+struct Reason {
+  int indicator = 0;        ///< model indicator index
+  double value = 0;         ///< the enterprise's value (NaN when missing)
+  double median = 0;        ///< the peer group's median value
+  double points = 0;        ///< points the enterprise earns on it
+  double median_points = 0; ///< points an enterprise with the median value earns
+  double gap = 0;           ///< points - median_points
+  std::string text_zh;      ///< e.g. "研发费用金额低于同类企业中位数（426.69 万元，同类中位数 612.00 万元），少得 2.31 分"
+  std::string text_en;
+};
+
+/// Strengths (gap > 0, largest first) and weaknesses (gap < 0, largest
+/// shortfall first), over the indicators compared with peers (those whose
+/// peers' values the reference keeps).
+struct Reasons {
+  std::vector<Reason> strengths;
+  std::vector<Reason> weaknesses;
+};
+
+/// Analyses enterprises of one snapshot. Building it prepares the model
+/// once; the snapshot must outlive it. Calls may run on several threads.
+class Analyzer {
+ public:
+  explicit Analyzer(const Snapshot& snapshot);
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  /// The snapshot analysed.
+  const Snapshot& snapshot() const;
+
+  /// Registered row `row` of the snapshot with `changes`. Throws
+  /// Error(invalid_argument) naming an unknown indicator, qualification or
+  /// flag, or a row outside the table.
+  WhatIf what_if(std::int64_t row, const Changes& changes) const;
+  /// Row `row` of another table (an upload's enterprise not in the
+  /// snapshot), scored as a newcomer as estimation scores it.
+  WhatIf what_if(const Table& table, std::int64_t row, const Changes& changes) const;
+
+  /// The reasons behind registered row `row`'s score: at most `top` of each side.
+  Reasons reasons(std::int64_t row, int top = 3) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Reasons as JSON: {"strengths": [...], "weaknesses": [...]}, each with
+/// indicator id and names, value, median, points, median_points, gap and
+/// the two sentences.
+std::string reasons_json(const Model& model, const Reasons& reasons);
+
+/// A what-if as JSON: "before" and "after", each with score, grade, ranks
+/// and the ledger (Ledger::to_json), and "delta" (the score's change).
+/// `table` is the table the enterprise's `before` row is in.
+std::string what_if_json(const Snapshot& snapshot, const Table& table, const WhatIf& what_if);
+
+}  // namespace cxjf

@@ -1,0 +1,62 @@
+// A reference without one of its members: what a registered enterprise is
+// compared with when its own values change (what-if, the path to a target).
+// Everyone else stays as fitted; the enterprise then joins as a newcomer
+// with its new values. With no change this gives exactly its actual score:
+// a member's percentile counts include itself, and removing it and adding
+// it back restores every count, quantile and bound (DESIGN.md §2, the
+// invariant estimation keeps). Nothing is refitted or copied: counts are the
+// reference's minus the member's own value, and the order-statistic windows
+// of its one peer group are rebuilt for n - 1 values.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "cxjf/reference.hpp"
+#include "scoring/scoring.hpp"
+
+namespace cxjf::detail {
+
+/// The k-th smallest (0-based) reported value of indicator values in the
+/// finest groups [fine_begin, fine_end) (reference.cpp).
+double select_kth(const std::vector<double>& values, const std::vector<std::int64_t>& off, std::int32_t fine_begin,
+                  std::int32_t fine_end, std::int64_t k);
+
+class LeaveOneOut {
+ public:
+  /// `ref` without row `row` of `table`, a registered member fitted in it
+  /// and compared in `group` (its Scores::peer_group). `ref` and the
+  /// arguments' data must outlive this.
+  LeaveOneOut(const Prepared& p, const Bound& b, const Reference& ref, const Table& table, std::int64_t row,
+              std::int32_t group);
+
+  /// The member's group, whatever the keys: a what-if changes values, not
+  /// the stage, industry or province, and the group sizes with the member
+  /// back in are the fitted ones.
+  std::int32_t peer_group_for(const Model&, std::int32_t, std::int32_t, std::int32_t, bool) const { return group_; }
+  std::int64_t count_at_most(int j, std::int32_t g, double x) const {
+    return ref_.count_at_most(j, g, x) - (own_[static_cast<std::size_t>(j)] <= x ? 1 : 0);
+  }
+  std::int64_t count_below(int j, std::int32_t g, double x) const {
+    return ref_.count_below(j, g, x) - (own_[static_cast<std::size_t>(j)] < x ? 1 : 0);
+  }
+  /// Indicator j's statistics of the group without the member, or nullptr.
+  const GroupStats* stats(int j) const {
+    return has_[static_cast<std::size_t>(j)] ? &stats_[static_cast<std::size_t>(j)] : nullptr;
+  }
+  std::int32_t group() const { return group_; }
+  const Reference& reference() const { return ref_; }
+
+ private:
+  const Reference& ref_;
+  std::int32_t group_;
+  std::vector<double> own_;  // per indicator: the member's value as fitted (transformed), NaN when not among them
+  std::vector<GroupStats> stats_;
+  std::vector<char> has_;
+};
+
+inline const GroupStats* group_stats(const LeaveOneOut& ref, int j, std::int32_t g) {
+  return g < 0 || g != ref.group() ? nullptr : ref.stats(j);
+}
+
+}  // namespace cxjf::detail
