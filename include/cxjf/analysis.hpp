@@ -74,6 +74,54 @@ struct Reasons {
   std::vector<Reason> weaknesses;
 };
 
+/// What an enterprise aims at: a published score (by default the model's
+/// list threshold, 70), a grade, or a place in the top K of its unit at a
+/// level (national, province, city, county, zone). Every kind comes down to
+/// a published score: a grade's lowest score, or the K-th highest score of
+/// the others of the unit (distinct scores when ranks are dense), since a
+/// rank is 1 + those scoring strictly higher.
+struct Target {
+  /// Which kind of target.
+  enum class Kind : std::uint8_t { score, grade, rank };
+  Kind kind = Kind::score;
+  double score = -1;  ///< Kind::score; below 0: the model's list_threshold
+  std::string grade;  ///< Kind::grade: a grade id, e.g. "A"
+  RankLevel level = RankLevel::province;  ///< Kind::rank
+  std::int32_t top = 0;                   ///< Kind::rank: K
+};
+
+/// Options of a path search.
+struct PathOptions {
+  /// Indicators the enterprise cannot act on (ids): left as they are.
+  std::vector<std::string> fixed;
+  /// Indicator id -> the most it may reach; by default the largest value
+  /// in its peer group (or the top of its scale: the last breakpoint, 1 for
+  /// a yes/no indicator, the full mark of a constant capped ratio, the
+  /// value that earns a bonus item's cap), never below today's value.
+  std::vector<std::pair<std::string, double>> caps;
+};
+
+/// One indicator changed alone.
+struct IndicatorPath {
+  int indicator = 0;          ///< model indicator index
+  double current = 0;         ///< today's value (NaN when missing)
+  double cap = 0;             ///< the most it may reach
+  bool reachable = false;     ///< some value up to `cap` reaches the target
+  double value = 0;           ///< the least such value (NaN when unreachable)
+  double effort = 0;          ///< the relative increase (value - current) / current (docs/analysis.md)
+  std::int64_t published_units = 0;  ///< the score at `value` (at `cap` when unreachable)
+};
+
+/// The path to a target: what each indicator alone must reach.
+struct Path {
+  std::int64_t target_units = 0;   ///< the target as a published score x 10^decimals
+  std::int64_t current_units = 0;  ///< the score today
+  bool reached = false;            ///< today's score already reaches it
+  /// Each indicator the enterprise can act on (scored, higher is better,
+  /// not fixed), in model order.
+  std::vector<IndicatorPath> single;
+};
+
 /// Analyses enterprises of one snapshot. Building it prepares the model
 /// once; the snapshot must outlive it. Calls may run on several threads.
 class Analyzer {
@@ -97,6 +145,23 @@ class Analyzer {
   /// The reasons behind registered row `row`'s score: at most `top` of each side.
   Reasons reasons(std::int64_t row, int top = 3) const;
 
+  /// The target as published units for registered row `row` (a rank target
+  /// counts the others of its unit). Throws Error(invalid_argument) for an
+  /// unknown grade, a top K below 1, or a level the row has no unit at.
+  std::int64_t target_units(std::int64_t row, const Target& target) const;
+
+  /// For registered row `row`, the least value of each indicator alone that
+  /// reaches `target`, everyone else frozen (scored as what_if scores). The
+  /// score rises with each such indicator, so the least value is found by
+  /// bisection among finitely many candidates: the peer values above today's
+  /// (a percentile changes only there, and just above zero under the zero
+  /// rule), the thresholds of a steps mapping, 1 for a yes/no indicator, and
+  /// for continuous mappings (piecewise, capped ratio, min-max, a bonus per
+  /// unit) every value on the indicator's grid: whole numbers for counts
+  /// (件, 个, 人, 项, 家), hundredths otherwise. Each answer is
+  /// rescored: `published_units` is the score at that value.
+  Path path(std::int64_t row, const Target& target, const PathOptions& options = {}) const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -106,6 +171,10 @@ class Analyzer {
 /// indicator id and names, value, median, points, median_points, gap and
 /// the two sentences.
 std::string reasons_json(const Model& model, const Reasons& reasons);
+
+/// A path as JSON: target, current score, and per indicator its current
+/// value, cap, least value (null when unreachable), effort and score there.
+std::string path_json(const Model& model, const Path& path);
 
 /// A what-if as JSON: "before" and "after", each with score, grade, ranks
 /// and the ledger (Ledger::to_json), and "delta" (the score's change).
