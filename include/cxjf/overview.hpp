@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cxjf/analysis.hpp"
 #include "cxjf/error.hpp"
 #include "cxjf/principal.hpp"
 #include "cxjf/scores.hpp"
@@ -327,6 +328,11 @@ struct EnterpriseDetail {
   /// Every number behind the score: for government roles (and the Torch
   /// Center) within scope; not for the enterprise itself.
   std::optional<Ledger> ledger;
+  /// Its strengths and weaknesses against its peer group's median (three
+  /// of each), for whoever may see the detail.
+  std::optional<Reasons> reasons;
+  /// What each indicator alone must reach for the list threshold (70).
+  std::optional<Path> path;
 };
 
 // ---------------------------------------------------------------------------
@@ -374,6 +380,20 @@ class OverviewIndex {
   /// QueryError not_found, with the same message, whether the code is absent
   /// or outside the scope; forbidden for the public.
   EnterpriseDetail detail(const Principal& principal, std::string_view credit_code) const;
+
+  /// What-if for one enterprise (Analyzer::what_if), for whoever may see
+  /// its detail: government roles within scope, an enterprise for itself;
+  /// forbidden for the public, not_found as detail's. A would-be rank is
+  /// given only at a level whose unit the principal sees ranked (the rule
+  /// of estimation, docs/estimation.md: ranks tried with many values would
+  /// tell the others' scores), else 0.
+  WhatIf what_if(const Principal& principal, std::string_view credit_code, const Changes& changes) const;
+
+  /// The path to a target for one enterprise (Analyzer::path), with
+  /// detail's scope; a rank target only at a level whose unit the principal
+  /// sees ranked (forbidden otherwise).
+  Path path(const Principal& principal, std::string_view credit_code, const Target& target,
+            const PathOptions& options = {}) const;
 
   /// Implementation, private to src/overview/ (overview_impl.hpp).
   struct Impl;

@@ -156,6 +156,9 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
         const auto& off = ref.offsets[jj];
         const std::int64_t n = off[static_cast<std::size_t>(g.fine_end)] - off[static_cast<std::size_t>(g.fine_begin)];
         if (n > 0) cap = raw_of(ind.transform, detail::select_kth(ref.sorted[jj], off, g.fine_begin, g.fine_end, n - 1));
+        // Stored transformed, the largest value comes back with the
+        // transform's rounding: on the grid of the data again.
+        if (ind.transform != Transform::none) cap = std::round(cap / value_step(ind)) / (1 / value_step(ind));
       } else if (nm.method == Method::piecewise || nm.method == Method::steps) {
         cap = nm.breakpoints.back().x;
       } else if (nm.method == Method::boolean) {
@@ -188,14 +191,21 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
       } else if (nm.method == Method::steps) {
         for (const auto& b : nm.breakpoints)
           if (b.x > from && b.x <= step.cap) candidates.push_back(b.x);
-      } else if (nm.method == Method::boolean && from != 1) {
-        candidates.push_back(1);
+      } else if (nm.method == Method::boolean && from == 0) {
+        candidates.push_back(1);  // any value but 0 is "yes"
       }
       // Above zero a value leaves the zero rule: the least positive step.
       if (ind.zero_earns_zero && from <= 0 && step_size <= step.cap) candidates.push_back(step_size);
       candidates.push_back(step.cap);
       std::sort(candidates.begin(), candidates.end());
       candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    }
+    if (out.reached) {  // nothing to change
+      step.reachable = true;
+      step.value = step.current;
+      step.published_units = out.current_units;
+      out.single.push_back(step);
+      continue;
     }
     const std::int64_t at_cap = probe.score(column, step.cap);
     step.published_units = at_cap;

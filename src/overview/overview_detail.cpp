@@ -10,22 +10,21 @@
 
 namespace cxjf {
 
-EnterpriseDetail OverviewIndex::detail(const Principal& principal, std::string_view credit_code) const {
-  const Impl& m = *impl_;
-  const Scope scope = m.scope_of(principal);
+std::int64_t OverviewIndex::Impl::visible_row(const Principal& principal, std::string_view credit_code) const {
+  const Scope scope = scope_of(principal);
   if (scope.is_public) forbidden("the public sees aggregates only; an enterprise's detail needs a login");
   const std::string code = normalize_credit_code(credit_code);
   if (auto problem = credit_code_problem(code)) bad_request("/credit_code", *problem);
-  const std::int64_t row = m.codes.find(code);
+  const std::int64_t row = codes.find(code);
   bool visible = false;
   if (row >= 0) {
-    const auto pos = static_cast<std::int64_t>(m.pos_of_row[static_cast<std::size_t>(row)]);
+    const auto pos = static_cast<std::int64_t>(pos_of_row[static_cast<std::size_t>(row)]);
     switch (scope.kind) {
       case Scope::Kind::all: visible = true; break;
       case Scope::Kind::region: visible = pos >= scope.node.begin && pos < scope.node.end; break;
-      case Scope::Kind::zone: visible = scope.unit >= 0 && m.table.zone[static_cast<std::size_t>(row)] == scope.unit; break;
+      case Scope::Kind::zone: visible = scope.unit >= 0 && table.zone[static_cast<std::size_t>(row)] == scope.unit; break;
       case Scope::Kind::incubator:
-        visible = scope.unit >= 0 && m.table.incubator[static_cast<std::size_t>(row)] == scope.unit;
+        visible = scope.unit >= 0 && table.incubator[static_cast<std::size_t>(row)] == scope.unit;
         break;
       case Scope::Kind::enterprise: visible = row == scope.row; break;
     }
@@ -34,6 +33,12 @@ EnterpriseDetail OverviewIndex::detail(const Principal& principal, std::string_v
   if (!visible)
     throw QueryError(QueryErrorKind::not_found, "/credit_code",
                      "no enterprise with this credit code is available to " + principal.label());
+  return row;
+}
+
+EnterpriseDetail OverviewIndex::detail(const Principal& principal, std::string_view credit_code) const {
+  const Impl& m = *impl_;
+  const std::int64_t row = m.visible_row(principal, credit_code);
   const auto i = static_cast<std::size_t>(row);
   const Table& t = m.table;
   EnterpriseDetail d;
@@ -88,7 +93,11 @@ EnterpriseDetail OverviewIndex::detail(const Principal& principal, std::string_v
     }
     d.ranks.push_back(std::move(r));
   }
-  if (scope.kind != Scope::Kind::enterprise) d.ledger = explain(m.model, m.snap.reference, t, row);
+  // The ledger for government roles; the reasons and the path to the list
+  // threshold for them and for the enterprise itself (docs/analysis.md).
+  if (principal.role != Role::enterprise) d.ledger = explain(m.model, m.snap.reference, t, row);
+  d.reasons = m.analyzer.reasons(row);
+  d.path = m.analyzer.path(row, Target{});
   return d;
 }
 

@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "cxjf/analysis.hpp"
 #include "cxjf/overview.hpp"
 #include "table/code_index.hpp"
 
@@ -334,6 +335,7 @@ struct OverviewIndex::Impl {
 
   std::vector<std::int64_t> peer_group_size;
   detail::CodeIndex codes;
+  Analyzer analyzer;  // reasons, what-if and paths of one enterprise (overview_analysis.cpp)
 
   explicit Impl(const Snapshot& s);
 
@@ -378,6 +380,10 @@ struct OverviewIndex::Impl {
   template <class Position>
   void scan_rows(std::int64_t count, Position position, const Compiled& f, const ScanSpec& spec, const Layout& layout,
                  const Bins& bins, ScanOut& out) const;
+  /// The row of the enterprise with `credit_code` if `principal` may see
+  /// it; else QueryError not_found, one message whether the code is absent
+  /// or out of scope (forbidden for the public).
+  std::int64_t visible_row(const Principal& principal, std::string_view credit_code) const;
   std::int64_t sort_index(std::int64_t pos, SortKey sort) const;
   std::int32_t row_at_index(std::int64_t index, SortKey sort) const;
   NodeStats stats_of(const Ordered& o, std::int64_t b, std::int64_t e, int top, std::int64_t top_min) const;

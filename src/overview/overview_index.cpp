@@ -49,7 +49,13 @@ std::int64_t OverviewIndex::Impl::floor_units(double points) const {
 }
 
 OverviewIndex::Impl::Impl(const Snapshot& s)
-    : snap(s), table(s.table), scores(s.scores), model(s.model), regions(s.table.region_table()), codes(s.table.credit_code) {
+    : snap(s),
+      table(s.table),
+      scores(s.scores),
+      model(s.model),
+      regions(s.table.region_table()),
+      codes(s.table.credit_code),
+      analyzer(s) {
   n = table.size();
   const auto un = static_cast<std::size_t>(n);
   if (scores.size() != n || scores.order.size() != un || scores.grade.size() != un || scores.stage.size() != un)

@@ -531,11 +531,62 @@ void detail(Out& o, const OverviewIndex& index, const EnterpriseDetail& d) {
     o.end_object();
   }
   o.end_array();
-  if (d.ledger) {
-    const Snapshot& s = index.snapshot();
-    o.key("ledger").value(ojson::parse(d.ledger->to_json(s.model, s.reference, s.table)));
-  }
+  const Snapshot& s = index.snapshot();
+  if (d.ledger) o.key("ledger").value(ojson::parse(d.ledger->to_json(s.model, s.reference, s.table)));
+  if (d.reasons) o.key("reasons").value(ojson::parse(reasons_json(s.model, *d.reasons)));
+  if (d.path) o.key("path").value(ojson::parse(path_json(s.model, *d.path)));
 }
+
+// {"values": {"id": number | null}, "add_qualifications": [...],
+//  "remove_qualifications": [...], "clear_negatives": [...]}
+Changes read_changes(const json& v) {
+  require_object(v, "/changes", {"values", "add_qualifications", "remove_qualifications", "clear_negatives"});
+  Changes c;
+  if (v.contains("values")) {
+    if (!v["values"].is_object())
+      bad("/changes/values", std::string("expected an object of indicator ids and values, found ") + type_name(v["values"]));
+    for (auto it = v["values"].begin(); it != v["values"].end(); ++it) {
+      const std::string path = "/changes/values/" + token(it.key());
+      c.values.emplace_back(it.key(), it->is_null() ? std::nan("") : get_number(*it, path));
+    }
+  }
+  if (v.contains("add_qualifications")) c.add_qualifications = get_strings(v["add_qualifications"], "/changes/add_qualifications");
+  if (v.contains("remove_qualifications"))
+    c.remove_qualifications = get_strings(v["remove_qualifications"], "/changes/remove_qualifications");
+  if (v.contains("clear_negatives")) c.clear_negatives = get_strings(v["clear_negatives"], "/changes/clear_negatives");
+  return c;
+}
+
+constexpr std::array<std::pair<const char*, RankLevel>, 5> target_levels{{{"national", RankLevel::national},
+                                                                          {"province", RankLevel::province},
+                                                                          {"city", RankLevel::city},
+                                                                          {"county", RankLevel::county},
+                                                                          {"zone", RankLevel::zone}}};
+
+// {"score": 70} | {"grade": "A"} | {"rank": {"level": "province", "top": 100}}
+Target read_target(const json& v) {
+  require_object(v, "/target", {"score", "grade", "rank"});
+  if (v.size() != 1) bad("/target", "give exactly one of score, grade or rank (目标须为分值、等级或名次之一)");
+  Target t;
+  if (v.contains("score")) {
+    t.score = get_number(v["score"], "/target/score");
+    if (t.score < 0) bad("/target/score", "a target score is 0 or more (目标分值不能为负)");
+  } else if (v.contains("grade")) {
+    t.kind = Target::Kind::grade;
+    t.grade = get_string(v["grade"], "/target/grade");
+  } else {
+    t.kind = Target::Kind::rank;
+    const json& r = v["rank"];
+    require_object(r, "/target/rank", {"level", "top"});
+    if (!r.contains("top")) bad("/target/rank/top", "missing: the K of top K (缺少名次)");
+    const std::int64_t top = get_integer(r["top"], "/target/rank/top");
+    if (top < 1 || top > std::numeric_limits<std::int32_t>::max()) bad("/target/rank/top", "top K is 1 or more (名次须为正整数)");
+    t.top = static_cast<std::int32_t>(top);
+    if (r.contains("level")) t.level = get_enum(r["level"], "/target/rank/level", target_levels);
+  }
+  return t;
+}
+
 
 std::string error_answer(const char* code, const std::string& message, const std::string& path) {
   Out o;
@@ -639,10 +690,11 @@ json parse_request(std::string_view text) {
 
 std::string answer(const OverviewIndex& index, std::string_view text) {
   json doc = parse_request(text);
-  require_object(doc, "", {"principal", "kind", "filters", "facets", "histogram", "ranking", "list", "credit_code", "format"});
+  require_object(doc, "", {"principal", "kind", "filters", "facets", "histogram", "ranking", "list", "credit_code", "format",
+                           "changes", "target", "fixed", "caps"});
   if (!doc.contains("principal")) bad("/principal", "missing: every query names its principal (role, code, can_export)");
   const Principal principal = read_principal(doc["principal"]);
-  if (!doc.contains("kind")) bad("/kind", "missing: give overview, list, ranking, export or detail");
+  if (!doc.contains("kind")) bad("/kind", "missing: give overview, list, ranking, export, detail, whatif or path");
   const std::string kind = get_string(doc["kind"], "/kind");
   auto only = [&](std::initializer_list<const char*> allowed) {
     for (auto it = doc.begin(); it != doc.end(); ++it) {
@@ -654,7 +706,10 @@ std::string answer(const OverviewIndex& index, std::string_view text) {
   const bool is_public = principal.role == Role::public_user;
   const Filters filters = doc.contains("filters") ? read_filters(doc["filters"]) : Filters{};
   // Everything is read and checked before the answer is begun.
-  enum class Kind { overview, export_, detail } shape = Kind::overview;
+  enum class Kind { overview, export_, detail, what_if, path } shape = Kind::overview;
+  Changes changes;
+  Target target;
+  PathOptions path_options;
   OverviewRequest request;
   ListRequest sort;
   ExportFormat format = ExportFormat::csv;
@@ -698,8 +753,28 @@ std::string answer(const OverviewIndex& index, std::string_view text) {
     shape = Kind::detail;
     if (!doc.contains("credit_code")) bad("/credit_code", "missing: give the enterprise's credit code");
     credit_code = get_string(doc["credit_code"], "/credit_code");
+  } else if (kind == "whatif" || kind == "path") {
+    const bool what_if = kind == "whatif";
+    if (what_if) only({"credit_code", "changes"});
+    else only({"credit_code", "target", "fixed", "caps"});
+    shape = what_if ? Kind::what_if : Kind::path;
+    if (!doc.contains("credit_code")) bad("/credit_code", "missing: give the enterprise's credit code");
+    credit_code = get_string(doc["credit_code"], "/credit_code");
+    if (what_if) {
+      if (!doc.contains("changes")) bad("/changes", "missing: give the changes (values, qualifications, flags)");
+      changes = read_changes(doc["changes"]);
+    } else {
+      if (doc.contains("target")) target = read_target(doc["target"]);
+      if (doc.contains("fixed")) path_options.fixed = get_strings(doc["fixed"], "/fixed");
+      if (doc.contains("caps")) {
+        if (!doc["caps"].is_object())
+          bad("/caps", std::string("expected an object of indicator ids and caps, found ") + type_name(doc["caps"]));
+        for (auto it = doc["caps"].begin(); it != doc["caps"].end(); ++it)
+          path_options.caps.emplace_back(it.key(), get_number(*it, "/caps/" + token(it.key())));
+      }
+    }
   } else {
-    bad("/kind", "'" + kind + "' is not a kind; use overview, list, ranking, export or detail");
+    bad("/kind", "'" + kind + "' is not a kind; use overview, list, ranking, export, detail, whatif or path");
   }
 
   Out o;
@@ -739,6 +814,20 @@ std::string answer(const OverviewIndex& index, std::string_view text) {
       const EnterpriseDetail d = index.detail(principal, credit_code);
       head();
       detail(o, index, d);
+      break;
+    }
+    case Kind::what_if: {
+      const WhatIf w = index.what_if(principal, credit_code, changes);
+      head();
+      const ojson doc = ojson::parse(what_if_json(index.snapshot(), index.snapshot().table, w));
+      for (auto it = doc.begin(); it != doc.end(); ++it) o.key(it.key()).value(*it);
+      break;
+    }
+    case Kind::path: {
+      const Path p = index.path(principal, credit_code, target, path_options);
+      head();
+      const ojson doc = ojson::parse(path_json(index.snapshot().model, p));
+      for (auto it = doc.begin(); it != doc.end(); ++it) o.key(it.key()).value(*it);
       break;
     }
   }
