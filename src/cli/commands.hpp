@@ -26,6 +26,8 @@ void add_query(CLI::App& app);
 void add_keys(CLI::App& app);
 void add_snapshot(CLI::App& app);
 void add_explain(CLI::App& app);
+void add_whatif(CLI::App& app);
+void add_path(CLI::App& app);
 
 // Checks of option values with bilingual messages (CLI11's own say
 // "Value 0 not in range 0.000000 to 1.79769e+308" or "Could not convert").
@@ -55,6 +57,10 @@ std::string find_unknown_argument(const CLI::App& app, int argc, const char* con
 
 /// "广东省深圳市南山区": the province, city and county of a region code.
 std::string region_name(std::int32_t code, const Regions& regions);
+
+/// The row of the registered enterprise with `code` (normalized as users
+/// type it), or Error(not_found) naming the snapshot file.
+std::int64_t registered_row(const Snapshot& snap, const std::string& code, const std::string& snapshot_path);
 
 /// One registered enterprise's ledger as an aligned bilingual table: what
 /// `cxjf explain` prints, and the demo's last section.

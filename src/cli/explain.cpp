@@ -51,6 +51,16 @@ void print_ledger(std::ostream& out, const Snapshot& snap, std::int64_t row) {
   totals.print(out);
 }
 
+std::int64_t registered_row(const Snapshot& snap, const std::string& code, const std::string& snapshot_path) {
+  // As tables store it: upper case, full-width forms and spaces folded.
+  const std::string normalized = normalize_credit_code(code);
+  const Table& t = snap.table;
+  for (std::int64_t i = 0; i < t.size(); ++i)
+    if (t.credit_code[static_cast<std::size_t>(i)] == normalized) return i;
+  throw Error(ErrorCode::not_found, "no registered enterprise of " + snapshot_path + " has the credit code '" + code +
+                                        "' (快照中没有统一社会信用代码为 '" + code + "' 的入统企业)");
+}
+
 void add_explain(CLI::App& app) {
   auto* cmd = app.add_subcommand("explain", "print one registered enterprise's ledger (企业详情): every indicator's "
                                             "value, points and maximum, bonus, deduction and the score");
@@ -67,14 +77,7 @@ void add_explain(CLI::App& app) {
   cmd->callback([a] {
     const Snapshot snap = Snapshot::load(a->snapshot, read_key(a->public_key));
     const Table& t = snap.table;
-    // As tables store it: upper case, full-width forms and spaces folded.
-    const std::string code = normalize_credit_code(a->code);
-    std::int64_t row = -1;
-    for (std::int64_t i = 0; i < t.size() && row < 0; ++i)
-      if (t.credit_code[static_cast<std::size_t>(i)] == code) row = i;
-    if (row < 0)
-      throw Error(ErrorCode::not_found, "no registered enterprise of " + a->snapshot + " has the credit code '" +
-                                            a->code + "' (快照中没有统一社会信用代码为 '" + a->code + "' 的入统企业)");
+    const std::int64_t row = registered_row(snap, a->code, a->snapshot);
     if (a->json)
       std::cout << explain(snap.model, snap.reference, t, row).to_json(snap.model, snap.reference, t) << "\n";
     else

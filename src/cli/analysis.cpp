@@ -1,0 +1,185 @@
+// cxjf whatif and cxjf path: one registered enterprise rescored with changed
+// data, and what each indicator alone must reach for a target
+// (include/cxjf/analysis.hpp, docs/analysis.md). Like cxjf explain, they
+// read the snapshot file itself: the operator's view, every rank shown.
+#include <cmath>
+#include <iostream>
+
+#include "commands.hpp"
+#include "cxjf/analysis.hpp"
+#include "cxjf/error.hpp"
+#include "cxjf/estimate.hpp"
+#include "text.hpp"
+
+namespace cxjf::cli {
+namespace {
+
+// "id=value" (an empty value clears it: missing).
+std::pair<std::string, double> assignment(const std::string& text, const char* option) {
+  const std::size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw Error(ErrorCode::invalid_argument, std::string(option) + " takes id=value, e.g. rd_expense=800, not '" + text +
+                                                 "' (格式应为 指标id=数值)");
+  const std::string id = text.substr(0, eq), value = text.substr(eq + 1);
+  if (value.empty()) return {id, std::nan("")};
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != value.size() || !std::isfinite(v))
+    throw Error(ErrorCode::invalid_argument, std::string(option) + " " + id + ": '" + value +
+                                                 "' is not a number (不是数字)");
+  return {id, v};
+}
+
+std::string ranks_text(const ScoreOutcome& o) {
+  std::string text;
+  for (std::size_t k = 0; k < estimate_rank_levels.size(); ++k) {
+    if (o.rank[k] <= 0) continue;
+    text += (text.empty() ? "" : " ") + std::string(rank_level_name(estimate_rank_levels[k])) + " " +
+            std::to_string(o.rank[k]);
+  }
+  return text;
+}
+
+std::string value_text(double v) { return std::isnan(v) ? "—" : fixed(v, 2); }
+
+void print_what_if(std::ostream& out, const Snapshot& snap, std::int64_t row, const WhatIf& w) {
+  const Model& m = snap.model;
+  const auto i = static_cast<std::size_t>(row);
+  out << snap.table.name[i] << "  " << snap.table.credit_code[i] << "\n";
+  TextTable lines({TextTable::Align::left, TextTable::Align::right, TextTable::Align::right, TextTable::Align::right,
+                   TextTable::Align::right});
+  lines.set_header({"指标 indicator", "原值 was", "新值 now", "原得分 points", "新得分 points"});
+  for (std::size_t k = 0; k < w.after.ledger.lines.size(); ++k) {
+    const LedgerLine& before = w.before.ledger.lines[k];
+    const LedgerLine& after = w.after.ledger.lines[k];
+    const bool same_value = (std::isnan(before.raw) && std::isnan(after.raw)) || before.raw == after.raw;
+    if (same_value && std::fabs(before.points - after.points) < 0.0005) continue;
+    lines.add_row({m.indicators[static_cast<std::size_t>(after.indicator)].name_zh, value_text(before.raw),
+                   value_text(after.raw), fixed(before.points, 3), fixed(after.points, 3)});
+  }
+  lines.print(out);
+  TextTable totals({TextTable::Align::left, TextTable::Align::right, TextTable::Align::right});
+  totals.set_header({"", "现在 now", "变化后 if"});
+  totals.add_row({"加分 bonus", fixed(w.before.ledger.bonus, 2), fixed(w.after.ledger.bonus, 2)});
+  totals.add_row({"减分 deduction", fixed(w.before.ledger.deduction, 2), fixed(w.after.ledger.deduction, 2)});
+  totals.add_row({"得分 score", units_text(w.before.published_units, m.scale.decimals),
+                  units_text(w.after.published_units, m.scale.decimals)});
+  totals.add_row({"等级 grade", m.grades[static_cast<std::size_t>(w.before.grade)].id,
+                  m.grades[static_cast<std::size_t>(w.after.grade)].id});
+  totals.add_row({"名次 ranks", ranks_text(w.before), ranks_text(w.after)});
+  totals.print(out);
+}
+
+void print_path(std::ostream& out, const Snapshot& snap, std::int64_t row, const Path& p) {
+  const Model& m = snap.model;
+  const auto i = static_cast<std::size_t>(row);
+  out << snap.table.name[i] << "  " << snap.table.credit_code[i] << "\n"
+      << "  得分 score " << units_text(p.current_units, m.scale.decimals) << " → 目标 target "
+      << units_text(p.target_units, m.scale.decimals)
+      << (p.reached ? "：已达到 reached" : "") << "\n";
+  if (p.reached) return;
+  TextTable lines({TextTable::Align::left, TextTable::Align::right, TextTable::Align::right, TextTable::Align::right,
+                   TextTable::Align::right, TextTable::Align::right, TextTable::Align::left});
+  lines.set_header({"指标 indicator", "现值 now", "至少 least", "上限 cap", "增幅 effort", "得分 score", "单位 unit"});
+  for (const IndicatorPath& s : p.single) {
+    const Indicator& ind = m.indicators[static_cast<std::size_t>(s.indicator)];
+    lines.add_row({ind.name_zh, value_text(s.current), s.reachable ? value_text(s.value) : "不可达 out of reach",
+                   value_text(s.cap), s.reachable ? fixed(s.effort * 100, 1) + "%" : "—",
+                   units_text(s.published_units, m.scale.decimals), ind.unit});
+  }
+  lines.print(out);
+}
+
+}  // namespace
+
+void add_whatif(CLI::App& app) {
+  auto* cmd = app.add_subcommand("whatif", "rescore one registered enterprise with changed values, qualifications or "
+                                           "negative-list flags, everyone else frozen (假如测算, docs/analysis.md)");
+  struct Args {
+    std::string snapshot, code, public_key;
+    std::vector<std::string> set, add, remove, clear;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(existing_file());
+  cmd->add_option("--code", a->code, "the enterprise's unified social credit code (统一社会信用代码)")->required();
+  cmd->add_option("--set", a->set, "an indicator's new value, id=value (id= makes it missing); repeatable");
+  cmd->add_option("--add-qualification", a->add, "a qualification gained (企业资质), as the model's bonus items name it");
+  cmd->add_option("--remove-qualification", a->remove, "a qualification lost");
+  cmd->add_option("--clear-negative", a->clear, "a negative-list flag cleared (负面清单)");
+  cmd->add_option("--public-key", a->public_key, "load only a snapshot signed by this public key file (cxjf keys)")
+      ->check(existing_file());
+  cmd->add_flag("--json", a->json, "print the what-if as JSON (as the query kind whatif answers it)");
+  cmd->callback([a] {
+    Changes changes;
+    for (const std::string& s : a->set) changes.values.push_back(assignment(s, "--set"));
+    changes.add_qualifications = a->add;
+    changes.remove_qualifications = a->remove;
+    changes.clear_negatives = a->clear;
+    const Snapshot snap = Snapshot::load(a->snapshot, read_key(a->public_key));
+    const std::int64_t row = registered_row(snap, a->code, a->snapshot);
+    const WhatIf w = Analyzer(snap).what_if(row, changes);
+    if (a->json) std::cout << what_if_json(snap, snap.table, w) << "\n";
+    else print_what_if(std::cout, snap, row, w);
+  });
+}
+
+void add_path(CLI::App& app) {
+  auto* cmd = app.add_subcommand("path", "what each indicator of one registered enterprise must reach, alone, for a "
+                                         "target score, grade or rank (达标路径, docs/analysis.md)");
+  struct Args {
+    std::string snapshot, code, public_key, grade, level = "province";
+    double score = -1;
+    std::int32_t top = 0;
+    std::vector<std::string> fixed, caps;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(existing_file());
+  cmd->add_option("--code", a->code, "the enterprise's unified social credit code (统一社会信用代码)")->required();
+  auto* score = cmd->add_option("--score", a->score, "target score (default: the model's list threshold, 70)")
+                    ->check(CLI::NonNegativeNumber);
+  auto* grade = cmd->add_option("--grade", a->grade, "target grade, e.g. A");
+  auto* top = cmd->add_option("--top", a->top, "target: among the top K of its unit at --level")->check(CLI::PositiveNumber);
+  cmd->add_option("--level", a->level, "the level of --top: national, province, city, county or zone")
+      ->check(CLI::IsMember({"national", "province", "city", "county", "zone"}));
+  score->excludes(grade)->excludes(top);
+  grade->excludes(top);
+  cmd->add_option("--fixed", a->fixed, "an indicator the enterprise cannot act on (id); repeatable");
+  cmd->add_option("--cap", a->caps, "the most an indicator may reach, id=value; repeatable");
+  cmd->add_option("--public-key", a->public_key, "load only a snapshot signed by this public key file (cxjf keys)")
+      ->check(existing_file());
+  cmd->add_flag("--json", a->json, "print the path as JSON (as the query kind path answers it)");
+  cmd->callback([a, grade, top] {
+    Target target;
+    target.score = a->score;
+    if (*grade) {
+      target.kind = Target::Kind::grade;
+      target.grade = a->grade;
+    } else if (*top) {
+      target.kind = Target::Kind::rank;
+      target.top = a->top;
+      for (int l = 0; l < rank_level_count; ++l)
+        if (a->level == rank_level_name(static_cast<RankLevel>(l))) target.level = static_cast<RankLevel>(l);
+    }
+    PathOptions options;
+    options.fixed = a->fixed;
+    for (const std::string& c : a->caps) {
+      auto cap = assignment(c, "--cap");
+      if (std::isnan(cap.second)) throw Error(ErrorCode::invalid_argument, "--cap " + cap.first + " needs a number (上限须为数字)");
+      options.caps.push_back(cap);
+    }
+    const Snapshot snap = Snapshot::load(a->snapshot, read_key(a->public_key));
+    const std::int64_t row = registered_row(snap, a->code, a->snapshot);
+    const Path p = Analyzer(snap).path(row, target, options);
+    if (a->json) std::cout << path_json(snap.model, p) << "\n";
+    else print_path(std::cout, snap, row, p);
+  });
+}
+
+}  // namespace cxjf::cli
