@@ -202,3 +202,24 @@ class OverviewIndex:
     def __init__(self, snapshot: Snapshot) -> None: ...
     def memory_bytes(self) -> int: ...
     def query_json(self, request: str) -> tuple[bytes, bool]: ...
+
+def reasons_json(snapshot: Snapshot, row: int, top: int = 3) -> str: ...
+def what_if_json(
+    snapshot: Snapshot,
+    row: int,
+    values: Sequence[Tuple[str, float]],
+    add_qualifications: Sequence[str],
+    remove_qualifications: Sequence[str],
+    clear_negatives: Sequence[str],
+) -> str: ...
+def path_json(
+    snapshot: Snapshot,
+    row: int,
+    kind: str,
+    score: float,
+    grade: str,
+    level: str,
+    top: int,
+    fixed: Sequence[str],
+    caps: Sequence[Tuple[str, float]],
+) -> str: ...

@@ -319,6 +319,32 @@ class Snapshot:
         row = self.row_of(enterprise) if isinstance(enterprise, str) else int(enterprise)
         return Ledger(json.loads(_core.ledger_json(self._core.model, self._core.reference, self._core.table, row)))
 
+    def reasons(self, enterprise: Union[str, int], top: int = 3) -> pd.DataFrame:
+        """Its strengths and weaknesses against its peer group's median
+        enterprise, ``top`` of each (docs/analysis.md)."""
+        from . import analysis
+
+        return analysis.reasons(self, self._row(enterprise), top)
+
+    def what_if(self, enterprise: Union[str, int], values: Optional[Dict[str, Optional[float]]] = None, **changes: Any):
+        """The enterprise rescored with new indicator values (None: missing)
+        and ``add_qualifications``, ``remove_qualifications`` or
+        ``clear_negatives``, everyone else frozen: a :class:`cxjf.analysis.WhatIf`."""
+        from . import analysis
+
+        return analysis.what_if(self, self._row(enterprise), values, **changes)
+
+    def path(self, enterprise: Union[str, int], **target: Any) -> pd.DataFrame:
+        """What each indicator alone must reach for a target: ``score=``
+        (default the list threshold), ``grade=`` or ``top=`` with ``level=``;
+        ``fixed=`` ids left alone, ``caps=`` {id: most}."""
+        from . import analysis
+
+        return analysis.path(self, self._row(enterprise), **target)
+
+    def _row(self, enterprise: Union[str, int]) -> int:
+        return self.row_of(enterprise) if isinstance(enterprise, str) else int(enterprise)
+
     def estimate(self, data: Any, principal: Any = "torch_center", *, encoding: str = "auto", sheet: Optional[str] = None,
                  header_row: Optional[int] = None, threads: int = 0, percent_form: str = "percent",
                  limits: Optional[Dict[str, int]] = None):

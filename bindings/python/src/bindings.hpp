@@ -18,6 +18,7 @@ void bind_arrow(py::module_& m);     // arrow.cpp: tables from Arrow streams (__
 void bind_scoring(py::module_& m);   // scoring.cpp: fit, score, Scores, Snapshot, explain
 void bind_estimate(py::module_& m);  // estimate.cpp: uploads, the template, estimate
 void bind_overview(py::module_& m);  // overview.cpp: OverviewIndex and query_json
+void bind_analysis(py::module_& m);  // analysis.cpp: reasons, what-if and paths of one enterprise
 
 /// A content hash as Python shows it: 16 lower-case hex digits.
 inline std::string hex16(std::uint64_t hash) {

@@ -18,4 +18,5 @@ PYBIND11_MODULE(_core, m) {
   cxjf::python::bind_scoring(m);
   cxjf::python::bind_estimate(m);
   cxjf::python::bind_overview(m);
+  cxjf::python::bind_analysis(m);
 }

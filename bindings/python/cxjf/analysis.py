@@ -1,0 +1,94 @@
+"""One enterprise's analysis (docs/analysis.md): why its score is what it
+is, what if its data changed, and what each indicator alone must reach for a
+target. Methods of :class:`cxjf.Snapshot` (``reasons``, ``what_if``,
+``path``) call these; everyone else stays frozen, and a registered
+enterprise is compared with the reference without itself, so that no change
+gives exactly its actual score."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, Mapping, Optional
+
+import pandas as pd
+
+from . import _core
+
+__all__ = ["WhatIf", "reasons", "what_if", "path"]
+
+
+def reasons(snapshot: Any, row: int, top: int = 3) -> pd.DataFrame:
+    """Strengths then weaknesses: one row per indicator with side
+    (strength / weakness), id, name, value, median, points, median_points,
+    gap and the sentences text_zh and text_en."""
+    doc = json.loads(_core.reasons_json(snapshot._core, int(row), int(top)))
+    rows = [{"side": side[:-1] if side == "strengths" else "weakness", **r}
+            for side in ("strengths", "weaknesses") for r in doc[side]]
+    columns = ["side", "id", "name", "name_en", "unit", "value", "median", "points", "median_points", "gap",
+               "text_zh", "text_en"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@dataclass
+class WhatIf:
+    """A what-if: the score, grade and would-be ranks before and after, and
+    the indicators whose value or points changed (``lines``)."""
+
+    score_before: float
+    score_after: float
+    grade_before: str
+    grade_after: str
+    ranks_before: Dict[str, Optional[int]]
+    ranks_after: Dict[str, Optional[int]]
+    lines: pd.DataFrame = field(repr=False)
+    document: Dict[str, Any] = field(repr=False)
+
+    @property
+    def delta(self) -> float:
+        return round(self.score_after - self.score_before, 10)
+
+
+def what_if(snapshot: Any, row: int, values: Optional[Mapping[str, Optional[float]]] = None, *,
+            add_qualifications: Iterable[str] = (), remove_qualifications: Iterable[str] = (),
+            clear_negatives: Iterable[str] = ()) -> WhatIf:
+    changes = [(str(k), math.nan if v is None else float(v)) for k, v in (values or {}).items()]
+    doc = json.loads(_core.what_if_json(snapshot._core, int(row), changes, list(add_qualifications),
+                                        list(remove_qualifications), list(clear_negatives)))
+    before, after = doc["before"]["ledger"]["indicators"], doc["after"]["ledger"]["indicators"]
+    lines = pd.DataFrame({
+        "id": [b["id"] for b in before],
+        "name": [b["name"] for b in before],
+        "value_before": [b["raw"] for b in before],
+        "value_after": [a["raw"] for a in after],
+        "points_before": [b["points"] for b in before],
+        "points_after": [a["points"] for a in after],
+    })
+    lines = lines.astype({"value_before": float, "value_after": float})
+    changed = (lines["value_before"].ne(lines["value_after"]) & ~(lines["value_before"].isna() & lines["value_after"].isna())) | (
+        (lines["points_before"] - lines["points_after"]).abs() >= 0.0005)
+    return WhatIf(float(doc["before"]["score"]), float(doc["after"]["score"]), doc["before"]["grade"],
+                  doc["after"]["grade"], doc["before"]["ranks"], doc["after"]["ranks"],
+                  lines[changed].reset_index(drop=True), doc)
+
+
+def path(snapshot: Any, row: int, *, score: Optional[float] = None, grade: Optional[str] = None,
+         top: Optional[int] = None, level: str = "province", fixed: Iterable[str] = (),
+         caps: Optional[Mapping[str, float]] = None) -> pd.DataFrame:
+    """One row per indicator the enterprise can act on: current, cap,
+    reachable, the least value reaching the target (NaN when out of reach),
+    effort (the relative increase) and the score there. The frame's
+    ``attrs`` hold ``target``, ``score`` and ``reached``."""
+    given = [k for k, v in (("score", score), ("grade", grade), ("top", top)) if v is not None]
+    if len(given) > 1:
+        raise ValueError(f"give one target: score, grade or top, not {' and '.join(given)}")
+    kind = "grade" if grade is not None else "rank" if top is not None else "score"
+    doc = json.loads(_core.path_json(snapshot._core, int(row), kind, -1.0 if score is None else float(score),
+                                     grade or "", level, int(top or 0), list(fixed),
+                                     [(str(k), float(v)) for k, v in (caps or {}).items()]))
+    frame = pd.DataFrame(doc["single"], columns=["id", "name", "unit", "current", "cap", "reachable", "value", "effort",
+                                                 "score"])
+    frame = frame.astype({"current": float, "cap": float, "value": float, "effort": float, "score": float})
+    frame.attrs.update(target=float(doc["target"]), score=float(doc["score"]), reached=doc["reached"])
+    return frame
