@@ -4,9 +4,13 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 #include "cxjf/analysis.hpp"
 #include "scoring/scoring.hpp"
+#include "scoring/would_be_ranks.hpp"
 
 namespace cxjf {
 
@@ -19,19 +23,22 @@ struct Analyzer::Impl {
   /// An outcome of `ledger` (of row `row` of `table`), ranked among the
   /// snapshot's enterprises other than row `self` (-1: all of them).
   ScoreOutcome outcome(Ledger ledger, const Table& table, std::int64_t row, std::int64_t self) const;
+
+  /// At estimate_rank_levels, the rank published score `units` of row `row`
+  /// of `table` would have among the snapshot's enterprises other than row
+  /// `self` (-1: none left out); 0 where it has no unit at a level.
+  std::array<std::int32_t, 6> ranks_among_others(const Table& table, std::int64_t row, std::int64_t units,
+                                                 std::int64_t self) const;
+
+ private:
+  // Per level, the members' scores of every unit (competition counts) and,
+  // for dense ranks, the distinct scores: built on the first what-if.
+  struct RankIndex {
+    std::vector<detail::WouldBeRanks> members, distinct;
+  };
+  mutable std::once_flag rank_once_;
+  mutable std::unique_ptr<RankIndex> rank_index_;
+  const RankIndex& rank_index() const;
 };
 
-namespace detail {
-
-/// The unit of row `row` at a region level (as in Scores::rank), -1 none.
-std::int64_t unit_of(const Table& table, std::int64_t row, RankLevel level);
-
-/// At estimate_rank_levels, the rank published score `units` of row `row`
-/// of `table` would have among the snapshot's enterprises other than row
-/// `self` (-1: none left out): 1 + those of its unit scoring strictly
-/// higher; 0 where it has no unit at a level.
-std::array<std::int32_t, 6> ranks_among_others(const Snapshot& snap, const Table& table, std::int64_t row,
-                                                std::int64_t units, std::int64_t self);
-
-}  // namespace detail
 }  // namespace cxjf

@@ -99,7 +99,7 @@ std::int64_t Analyzer::target_units(std::int64_t row, const Target& target) cons
       const auto i = static_cast<std::size_t>(row);
       auto unit = [&](std::size_t o) -> std::int64_t {
         if (level == RankLevel::zone) return snap.table.zone[o];
-        return detail::unit_of(snap.table, static_cast<std::int64_t>(o), level);
+        return detail::region_unit(level, snap.table.region[o]);
       };
       const std::int64_t mine = unit(i);
       if (mine < 0)

@@ -12,61 +12,6 @@
 #include "scoring/leave_one_out.hpp"
 
 namespace cxjf {
-namespace detail {
-
-std::int64_t unit_of(const Table& table, std::int64_t row, RankLevel level) {
-  const auto i = static_cast<std::size_t>(row);
-  const std::int32_t region = table.region[i];
-  switch (level) {
-    case RankLevel::national: return 0;
-    case RankLevel::province: return region / 10000;
-    case RankLevel::city: return region % 10000 == 0 ? -1 : region / 100;
-    case RankLevel::county: return region % 100 == 0 ? -1 : region;
-    default: return -1;
-  }
-}
-
-std::array<std::int32_t, 6> ranks_among_others(const Snapshot& snap, const Table& table, std::int64_t row,
-                                                std::int64_t units, std::int64_t self) {
-  std::array<std::int32_t, 6> rank{};
-  const auto i = static_cast<std::size_t>(row);
-  // The unit of the enterprise at each level; zones and incubators by name,
-  // which the snapshot may not hold (then it would rank first there).
-  std::array<std::int64_t, 6> unit{};
-  for (std::size_t k = 0; k < estimate_rank_levels.size(); ++k) {
-    const RankLevel level = estimate_rank_levels[k];
-    if (level == RankLevel::zone || level == RankLevel::incubator) {
-      const bool zone = level == RankLevel::zone;
-      const std::int32_t code = (zone ? table.zone : table.incubator)[i];
-      if (code < 0) {
-        unit[k] = -1;
-        continue;
-      }
-      const std::string& name = (zone ? table.zones : table.incubators)[code];
-      const std::int32_t there = (zone ? snap.table.zones : snap.table.incubators).find(name);
-      unit[k] = there < 0 ? -2 : there;  // -2: a unit nobody of the snapshot is in
-    } else {
-      unit[k] = unit_of(table, row, level);
-    }
-    if (unit[k] != -1) rank[k] = 1;
-  }
-  const Table& t = snap.table;
-  for (std::size_t o = 0; o < t.region.size(); ++o) {
-    if (static_cast<std::int64_t>(o) == self || snap.scores.published_units[o] <= units) continue;
-    for (std::size_t k = 0; k < estimate_rank_levels.size(); ++k) {
-      if (unit[k] < 0) continue;
-      const RankLevel level = estimate_rank_levels[k];
-      std::int64_t theirs;
-      if (level == RankLevel::zone) theirs = t.zone[o];
-      else if (level == RankLevel::incubator) theirs = t.incubator[o];
-      else theirs = unit_of(t, static_cast<std::int64_t>(o), level);
-      if (theirs == unit[k]) ++rank[k];
-    }
-  }
-  return rank;
-}
-
-}  // namespace detail
 
 namespace {
 
@@ -116,6 +61,57 @@ Table changed_row(const Model& model, const Table& table, std::int64_t row, cons
 
 }  // namespace
 
+const Analyzer::Impl::RankIndex& Analyzer::Impl::rank_index() const {
+  std::call_once(rank_once_, [this] {
+    auto index = std::make_unique<RankIndex>();
+    const bool dense = snap.model.rank_ties == RankTies::dense;
+    for (RankLevel level : estimate_rank_levels) {
+      index->members.emplace_back(snap, level, false);
+      if (dense) index->distinct.emplace_back(snap, level, true);
+    }
+    rank_index_ = std::move(index);
+  });
+  return *rank_index_;
+}
+
+std::array<std::int32_t, 6> Analyzer::Impl::ranks_among_others(const Table& table, std::int64_t row,
+                                                               std::int64_t units, std::int64_t self) const {
+  const RankIndex& index = rank_index();
+  const auto i = static_cast<std::size_t>(row);
+  const bool dense = !index.distinct.empty();
+  std::array<std::int32_t, 6> rank{};
+  for (std::size_t k = 0; k < estimate_rank_levels.size(); ++k) {
+    const RankLevel level = estimate_rank_levels[k];
+    std::int64_t unit;
+    if (level == RankLevel::zone || level == RankLevel::incubator) {
+      // Zones and incubators by name: the snapshot may hold nobody of it.
+      const bool zone = level == RankLevel::zone;
+      const std::int32_t code = (zone ? table.zone : table.incubator)[i];
+      if (code < 0) continue;
+      const std::string& name = (zone ? table.zones : table.incubators)[code];
+      unit = (zone ? snap.table.zones : snap.table.incubators).find(name);
+      if (unit < 0) {
+        rank[k] = 1;
+        continue;
+      }
+    } else {
+      unit = detail::region_unit(level, table.region[i]);
+      if (unit < 0) continue;
+    }
+    const detail::WouldBeRanks& members = index.members[k];
+    std::int32_t r = (dense ? index.distinct[k] : members).rank(unit, units);
+    // The enterprise itself is not among the others: it lies in the unit
+    // (its new values do not move it), and counted when it scored higher.
+    if (self >= 0) {
+      const std::int64_t own = snap.scores.published_units[static_cast<std::size_t>(self)];
+      const bool alone = members.rank(unit, own - 1) - members.rank(unit, own) == 1;
+      if (own > units && (!dense || alone)) --r;
+    }
+    rank[k] = r;
+  }
+  return rank;
+}
+
 Analyzer::Analyzer(const Snapshot& snapshot) : impl_(std::make_unique<Impl>(snapshot)) {}
 Analyzer::~Analyzer() = default;
 const Snapshot& Analyzer::snapshot() const { return impl_->snap; }
@@ -124,7 +120,7 @@ ScoreOutcome Analyzer::Impl::outcome(Ledger ledger, const Table& table, std::int
   ScoreOutcome out;
   out.published_units = ledger.published_units;
   out.grade = ledger.grade;
-  out.rank = detail::ranks_among_others(snap, table, row, ledger.published_units, self);
+  out.rank = ranks_among_others(table, row, ledger.published_units, self);
   out.ledger = std::move(ledger);
   return out;
 }

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include "cxjf/cxjf.hpp"
 
 namespace cxjf {
@@ -99,6 +101,23 @@ TEST_P(EveryModelAnalyzed, ChangesAreScoredAsAgainstTheOthersRefitted) {
 }
 
 INSTANTIATE_TEST_SUITE_P(WhatIf, EveryModelAnalyzed, ::testing::Values("torch-2022", "torch-2025-trial"));
+
+// Dense ranks count the distinct scores above: unchanged, every rank is the
+// actual one, whether the enterprise shares its score or not.
+TEST(WhatIf, DenseRanksLeaveTheEnterpriseOut) {
+  nlohmann::json doc = nlohmann::json::parse(default_model().to_json());
+  doc["rank_ties"] = "dense";
+  const Model model = Model::from_json(doc.dump());
+  const Snapshot snap = Snapshot::build(model, generate(model, {2500, 13, 0}));
+  const Analyzer analyzer(snap);
+  for (std::int64_t row = 0; row < snap.table.size(); row += 61) {
+    const auto i = static_cast<std::size_t>(row);
+    const WhatIf w = analyzer.what_if(row, {});
+    for (std::size_t k = 0; k < estimate_rank_levels.size(); ++k)
+      EXPECT_EQ(w.after.rank[k], snap.scores.rank[static_cast<std::size_t>(estimate_rank_levels[k])][i])
+          << snap.table.credit_code[i] << " " << k;
+  }
+}
 
 TEST(WhatIf, AnUploadedRowIsScoredAsItsEstimate) {
   const Model model = default_model();

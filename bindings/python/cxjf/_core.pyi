@@ -203,9 +203,12 @@ class OverviewIndex:
     def memory_bytes(self) -> int: ...
     def query_json(self, request: str) -> tuple[bytes, bool]: ...
 
-def reasons_json(snapshot: Snapshot, row: int, top: int = 3) -> str: ...
+class Analyzer:
+    def __init__(self, snapshot: Snapshot) -> None: ...
+
+def reasons_json(analyzer: Analyzer, row: int, top: int = 3) -> str: ...
 def what_if_json(
-    snapshot: Snapshot,
+    analyzer: Analyzer,
     row: int,
     values: Sequence[Tuple[str, float]],
     add_qualifications: Sequence[str],
@@ -213,7 +216,7 @@ def what_if_json(
     clear_negatives: Sequence[str],
 ) -> str: ...
 def path_json(
-    snapshot: Snapshot,
+    analyzer: Analyzer,
     row: int,
     kind: str,
     score: float,

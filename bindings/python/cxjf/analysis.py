@@ -23,7 +23,7 @@ def reasons(snapshot: Any, row: int, top: int = 3) -> pd.DataFrame:
     """Strengths then weaknesses: one row per indicator with side
     (strength / weakness), id, name, value, median, points, median_points,
     gap and the sentences text_zh and text_en."""
-    doc = json.loads(_core.reasons_json(snapshot._core, int(row), int(top)))
+    doc = json.loads(_core.reasons_json(snapshot._analyzer, int(row), int(top)))
     rows = [{"side": side[:-1] if side == "strengths" else "weakness", **r}
             for side in ("strengths", "weaknesses") for r in doc[side]]
     columns = ["side", "id", "name", "name_en", "unit", "value", "median", "points", "median_points", "gap",
@@ -54,7 +54,7 @@ def what_if(snapshot: Any, row: int, values: Optional[Mapping[str, Optional[floa
             add_qualifications: Iterable[str] = (), remove_qualifications: Iterable[str] = (),
             clear_negatives: Iterable[str] = ()) -> WhatIf:
     changes = [(str(k), math.nan if v is None else float(v)) for k, v in (values or {}).items()]
-    doc = json.loads(_core.what_if_json(snapshot._core, int(row), changes, list(add_qualifications),
+    doc = json.loads(_core.what_if_json(snapshot._analyzer, int(row), changes, list(add_qualifications),
                                         list(remove_qualifications), list(clear_negatives)))
     before, after = doc["before"]["ledger"]["indicators"], doc["after"]["ledger"]["indicators"]
     lines = pd.DataFrame({
@@ -84,7 +84,7 @@ def path(snapshot: Any, row: int, *, score: Optional[float] = None, grade: Optio
     if len(given) > 1:
         raise ValueError(f"give one target: score, grade or top, not {' and '.join(given)}")
     kind = "grade" if grade is not None else "rank" if top is not None else "score"
-    doc = json.loads(_core.path_json(snapshot._core, int(row), kind, -1.0 if score is None else float(score),
+    doc = json.loads(_core.path_json(snapshot._analyzer, int(row), kind, -1.0 if score is None else float(score),
                                      grade or "", level, int(top or 0), list(fixed),
                                      [(str(k), float(v)) for k, v in (caps or {}).items()]))
     frame = pd.DataFrame(doc["single"], columns=["id", "name", "unit", "current", "cap", "reachable", "value", "effort",

@@ -342,6 +342,10 @@ class Snapshot:
 
         return analysis.path(self, self._row(enterprise), **target)
 
+    @functools.cached_property
+    def _analyzer(self) -> _core.Analyzer:
+        return _core.Analyzer(self._core)
+
     def _row(self, enterprise: Union[str, int]) -> int:
         return self.row_of(enterprise) if isinstance(enterprise, str) else int(enterprise)
 

@@ -11,16 +11,20 @@
 namespace cxjf::python {
 
 void bind_analysis(py::module_& m) {
+  // One per Python Snapshot (cached there): it prepares the model once and
+  // indexes the ranks on the first what-if.
+  py::class_<Analyzer>(m, "Analyzer", "One enterprise's analysis on a snapshot (cxjf::Analyzer).")
+      .def(py::init<const Snapshot&>(), py::arg("snapshot"), py::keep_alive<1, 2>());
   m.def(
       "reasons_json",
-      [](const Snapshot& snap, std::int64_t row, int top) {
+      [](const Analyzer& a, std::int64_t row, int top) {
         py::gil_scoped_release release;
-        return reasons_json(snap.model, Analyzer(snap).reasons(row, top));
+        return reasons_json(a.snapshot().model, a.reasons(row, top));
       },
-      py::arg("snapshot"), py::arg("row"), py::arg("top") = 3);
+      py::arg("analyzer"), py::arg("row"), py::arg("top") = 3);
   m.def(
       "what_if_json",
-      [](const Snapshot& snap, std::int64_t row, const std::vector<std::pair<std::string, double>>& values,
+      [](const Analyzer& a, std::int64_t row, const std::vector<std::pair<std::string, double>>& values,
          const std::vector<std::string>& add, const std::vector<std::string>& remove,
          const std::vector<std::string>& clear) {
         Changes changes;
@@ -29,13 +33,13 @@ void bind_analysis(py::module_& m) {
         changes.remove_qualifications = remove;
         changes.clear_negatives = clear;
         py::gil_scoped_release release;
-        return what_if_json(snap, snap.table, Analyzer(snap).what_if(row, changes));
+        return what_if_json(a.snapshot(), a.snapshot().table, a.what_if(row, changes));
       },
-      py::arg("snapshot"), py::arg("row"), py::arg("values"), py::arg("add_qualifications"),
+      py::arg("analyzer"), py::arg("row"), py::arg("values"), py::arg("add_qualifications"),
       py::arg("remove_qualifications"), py::arg("clear_negatives"));
   m.def(
       "path_json",
-      [](const Snapshot& snap, std::int64_t row, const std::string& kind, double score, const std::string& grade,
+      [](const Analyzer& a, std::int64_t row, const std::string& kind, double score, const std::string& grade,
          const std::string& level, std::int32_t top, const std::vector<std::string>& fixed,
          const std::vector<std::pair<std::string, double>>& caps) {
         Target target;
@@ -58,9 +62,9 @@ void bind_analysis(py::module_& m) {
         options.fixed = fixed;
         options.caps = caps;
         py::gil_scoped_release release;
-        return path_json(snap.model, Analyzer(snap).path(row, target, options));
+        return path_json(a.snapshot().model, a.path(row, target, options));
       },
-      py::arg("snapshot"), py::arg("row"), py::arg("kind"), py::arg("score"), py::arg("grade"), py::arg("level"),
+      py::arg("analyzer"), py::arg("row"), py::arg("kind"), py::arg("score"), py::arg("grade"), py::arg("level"),
       py::arg("top"), py::arg("fixed"), py::arg("caps"));
 }
 
