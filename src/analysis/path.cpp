@@ -34,9 +34,18 @@ class Probe {
   std::int64_t score(int column, double value) {
     const double was = table_.values(0, column);
     table_.values(0, column) = value;
-    const Ledger ledger = detail::explain_row(p_, bound_, others_, table_, 0, Membership::newcomer);
+    // The published score alone, as explain_row rounds it: no ledger lines.
+    const Model& m = p_.model;
+    const auto r = detail::evaluate_row<double>(p_, bound_, others_, table_, 0, Membership::newcomer, nullptr);
+    std::int64_t units;
+    if (detail::near_boundary(r.total, m.scale.decimals))
+      units = detail::round_exact(
+          detail::evaluate_row<detail::Rational>(p_, bound_, others_, table_, 0, Membership::newcomer, nullptr).total,
+          m.scale.decimals, m.scale.rounding);
+    else
+      units = round_to_units(r.total, m.scale.decimals, m.scale.rounding);
     table_.values(0, column) = was;
-    return ledger.published_units;
+    return units;
   }
   const detail::LeaveOneOut& others() const { return others_; }
 
@@ -176,18 +185,17 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
     const double step_size = value_step(ind);
     const bool discrete = p.category_of[jj] >= 0 && bonus < 0 &&
                           (nm.method == Method::percentile || nm.method == Method::steps || nm.method == Method::boolean);
+    // The few candidates besides the peer values, which are bisected by
+    // their rank in the group rather than listed (a national group holds
+    // hundreds of thousands).
     std::vector<double> candidates;
+    std::int64_t rank_lo = 0, rank_hi = -1;  // peer values above today's, up to the cap, by rank
+    const PeerGroup* pg = nullptr;
     if (discrete) {
       if (nm.method == Method::percentile && peers) {
-        const PeerGroup& g = ref.groups[static_cast<std::size_t>(group)];
-        const auto& off = ref.offsets[jj];
-        const double lo = detail::apply_transform(ind.transform, from), hi = detail::apply_transform(ind.transform, step.cap);
-        for (std::int32_t f = g.fine_begin; f < g.fine_end; ++f) {
-          auto first = ref.sorted[jj].begin() + off[static_cast<std::size_t>(f)];
-          auto last = ref.sorted[jj].begin() + off[static_cast<std::size_t>(f) + 1];
-          for (auto it = std::upper_bound(first, last, lo); it != last && *it <= hi; ++it)
-            candidates.push_back(raw_of(ind.transform, *it));
-        }
+        pg = &ref.groups[static_cast<std::size_t>(group)];
+        rank_lo = ref.count_at_most(j, group, detail::apply_transform(ind.transform, from));
+        rank_hi = ref.count_at_most(j, group, detail::apply_transform(ind.transform, step.cap)) - 1;
       } else if (nm.method == Method::steps) {
         for (const auto& b : nm.breakpoints)
           if (b.x > from && b.x <= step.cap) candidates.push_back(b.x);
@@ -200,6 +208,9 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
       std::sort(candidates.begin(), candidates.end());
       candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     }
+    auto peer_value = [&](std::int64_t rank) {
+      return raw_of(ind.transform, detail::select_kth(ref.sorted[jj], ref.offsets[jj], pg->fine_begin, pg->fine_end, rank));
+    };
     if (out.reached) {  // nothing to change
       step.reachable = true;
       step.value = step.current;
@@ -213,7 +224,8 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
     if (at_cap >= out.target_units) {
       step.reachable = true;
       if (discrete) {
-        // The least candidate reaching the target (the last one does).
+        // The least listed candidate reaching the target (the cap does),
+        // then the least peer value if one below it does too.
         std::size_t lo = 0, hi = candidates.size() - 1;
         while (lo < hi) {
           const std::size_t mid = lo + (hi - lo) / 2;
@@ -221,6 +233,15 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
           else lo = mid + 1;
         }
         step.value = candidates[lo];
+        if (rank_lo <= rank_hi && probe.score(column, peer_value(rank_hi)) >= out.target_units) {
+          std::int64_t a = rank_lo, b = rank_hi;
+          while (a < b) {
+            const std::int64_t mid = a + (b - a) / 2;
+            if (probe.score(column, peer_value(mid)) >= out.target_units) b = mid;
+            else a = mid + 1;
+          }
+          step.value = std::min(step.value, peer_value(a));
+        }
       } else {
         // The grid of steps above today's value, up to the cap.
         const double per = 1 / step_size;
