@@ -135,6 +135,7 @@ python-test: build
 bench: build
 	$(BUILD)/benchmarks/cxjf_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	$(BUILD)/benchmarks/cxjf_io_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	$(BUILD)/benchmarks/cxjf_analysis_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 
 clean:
 	rm -rf $(BUILD)
