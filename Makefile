@@ -33,7 +33,7 @@ test: build
 # UndefinedBehaviorSanitizer in $(BUILD)/asan and runs them, fuzzes each
 # harness for FUZZ_SECONDS, then builds the threaded tests under
 # ThreadSanitizer in $(BUILD)/tsan and runs them. Any report fails it.
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 15
 FUZZ_SEED ?= 0
 FUZZERS = table_csv upload workbook model query snapshot
 SANITIZE_CMAKE = CC=clang CXX=clang++ cmake -S . -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -50,8 +50,8 @@ check-sanitize: setup
 	cd $(BUILD)/asan && ctest --output-on-failure -j $(JOBS) -LE "install|symbols"
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=1
 	@$(SANITIZE_CMAKE) -B $(BUILD)/tsan -DCXJF_SANITIZE=thread > /dev/null
-	@cmake --build $(BUILD)/tsan -j $(JOBS) --target cxjf_tests c_abi_threads_test
-	$(BUILD)/tsan/tests/cxjf_tests --gtest_filter='*ParallelBuild*:*Thread*:ParallelCsv.*:Export.*:Snapshot.*'
+	@cmake --build $(BUILD)/tsan -j $(JOBS) --target cxjf_thread_tests c_abi_threads_test
+	$(BUILD)/tsan/tests/cxjf_thread_tests --gtest_filter='*ParallelBuild*:*Thread*:ParallelCsv.*:Export.*:Snapshot.*'
 	$(BUILD)/tsan/bindings/c/tests/c_abi_threads_test
 
 # Fuzzes each harness of tests/fuzz for FUZZ_SECONDS (make fuzz

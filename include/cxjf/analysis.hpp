@@ -142,6 +142,10 @@ class Analyzer {
   /// snapshot), scored as a newcomer as estimation scores it.
   WhatIf what_if(const Table& table, std::int64_t row, const Changes& changes) const;
 
+  /// The ledger of registered row `row`, as explain() gives it, with the
+  /// model prepared once (the detail answer's).
+  Ledger ledger(std::int64_t row) const;
+
   /// The reasons behind registered row `row`'s score: at most `top` of each side.
   Reasons reasons(std::int64_t row, int top = 3) const;
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -141,7 +142,10 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
   for (const auto& [id, cap] : options.caps)
     if (model.indicator_index(id) < 0 || std::isnan(cap))
       throw Error(ErrorCode::invalid_argument, "a cap is an indicator of " + model.id + " with a number, not '" + id + "'");
-  Probe probe(p, impl_->binding, snap, row);
+  // Built only when the target is not reached yet: the detail answer asks
+  // for the path of every enterprise it shows.
+  std::optional<Probe> probe;
+  if (!out.reached) probe.emplace(p, impl_->binding, snap, row);
   const std::int32_t group = snap.scores.peer_group[static_cast<std::size_t>(row)];
   const Reference& ref = snap.reference;
   for (std::size_t jj = 0; jj < model.indicators.size(); ++jj) {
@@ -164,7 +168,14 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
         const PeerGroup& g = ref.groups[static_cast<std::size_t>(group)];
         const auto& off = ref.offsets[jj];
         const std::int64_t n = off[static_cast<std::size_t>(g.fine_end)] - off[static_cast<std::size_t>(g.fine_begin)];
-        if (n > 0) cap = raw_of(ind.transform, detail::select_kth(ref.sorted[jj], off, g.fine_begin, g.fine_end, n - 1));
+        // The largest: the last value of each finest group's sorted run.
+        if (n > 0) {
+          double top = -std::numeric_limits<double>::infinity();
+          for (std::int32_t f = g.fine_begin; f < g.fine_end; ++f)
+            if (off[static_cast<std::size_t>(f) + 1] > off[static_cast<std::size_t>(f)])
+              top = std::max(top, ref.sorted[jj][static_cast<std::size_t>(off[static_cast<std::size_t>(f) + 1] - 1)]);
+          cap = raw_of(ind.transform, top);
+        }
         // Stored transformed, the largest value comes back with the
         // transform's rounding: on the grid of the data again.
         if (ind.transform != Transform::none) cap = std::round(cap / value_step(ind)) / (1 / value_step(ind));
@@ -218,7 +229,7 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
       out.single.push_back(step);
       continue;
     }
-    const std::int64_t at_cap = probe.score(column, step.cap);
+    const std::int64_t at_cap = probe->score(column, step.cap);
     step.published_units = at_cap;
     step.value = std::numeric_limits<double>::quiet_NaN();
     if (at_cap >= out.target_units) {
@@ -229,15 +240,15 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
         std::size_t lo = 0, hi = candidates.size() - 1;
         while (lo < hi) {
           const std::size_t mid = lo + (hi - lo) / 2;
-          if (probe.score(column, candidates[mid]) >= out.target_units) hi = mid;
+          if (probe->score(column, candidates[mid]) >= out.target_units) hi = mid;
           else lo = mid + 1;
         }
         step.value = candidates[lo];
-        if (rank_lo <= rank_hi && probe.score(column, peer_value(rank_hi)) >= out.target_units) {
+        if (rank_lo <= rank_hi && probe->score(column, peer_value(rank_hi)) >= out.target_units) {
           std::int64_t a = rank_lo, b = rank_hi;
           while (a < b) {
             const std::int64_t mid = a + (b - a) / 2;
-            if (probe.score(column, peer_value(mid)) >= out.target_units) b = mid;
+            if (probe->score(column, peer_value(mid)) >= out.target_units) b = mid;
             else a = mid + 1;
           }
           step.value = std::min(step.value, peer_value(a));
@@ -249,18 +260,18 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
         std::int64_t lo = static_cast<std::int64_t>(std::floor(from * per + 1e-9)) + 1;
         std::int64_t hi = static_cast<std::int64_t>(std::ceil(step.cap * per - 1e-9));
         if (grid(hi) > step.cap) hi = std::max(lo, hi - 1);
-        if (probe.score(column, grid(hi)) < out.target_units) {
+        if (probe->score(column, grid(hi)) < out.target_units) {
           step.value = step.cap;  // only the cap itself, off the grid
         } else {
           while (lo < hi) {
             const std::int64_t mid = lo + (hi - lo) / 2;
-            if (probe.score(column, grid(mid)) >= out.target_units) hi = mid;
+            if (probe->score(column, grid(mid)) >= out.target_units) hi = mid;
             else lo = mid + 1;
           }
           step.value = grid(lo);
         }
       }
-      step.published_units = probe.score(column, step.value);
+      step.published_units = probe->score(column, step.value);
       const double base = from > 0 ? from : step.cap;
       step.effort = base > 0 ? (step.value - from) / base : 0;
     }

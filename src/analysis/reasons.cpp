@@ -43,6 +43,13 @@ double group_median(const Reference& ref, int j, std::int32_t group) {
 
 }  // namespace
 
+Ledger Analyzer::ledger(std::int64_t row) const {
+  const Snapshot& snap = impl_->snap;
+  if (row < 0 || row >= snap.table.size())
+    throw Error(ErrorCode::invalid_argument, "row " + std::to_string(row) + " is not in the snapshot");
+  return detail::explain_row(impl_->p, impl_->binding, snap.reference, snap.table, row, Membership::member);
+}
+
 Reasons Analyzer::reasons(std::int64_t row, int top) const {
   const Snapshot& snap = impl_->snap;
   const Model& model = snap.model;

@@ -95,7 +95,7 @@ EnterpriseDetail OverviewIndex::detail(const Principal& principal, std::string_v
   }
   // The ledger for government roles; the reasons and the path to the list
   // threshold for them and for the enterprise itself (docs/analysis.md).
-  if (principal.role != Role::enterprise) d.ledger = explain(m.model, m.snap.reference, t, row);
+  if (principal.role != Role::enterprise) d.ledger = m.analyzer.ledger(row);
   d.reasons = m.analyzer.reasons(row);
   d.path = m.analyzer.path(row, Target{});
   return d;
