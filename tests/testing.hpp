@@ -117,6 +117,32 @@ inline void write_all(const std::string& path, const std::string& bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+/// The rows of `table` (by index) as a new table.
+inline Table rows_of(const Table& table, const std::vector<std::int64_t>& rows) {
+  TableBuilder builder(table.indicator_ids, table.regions);
+  for (auto r : rows) builder.add(table.row(r));
+  return builder.build();
+}
+
+/// `table` without row `drop`: the others alone, to refit without it.
+inline Table without_row(const Table& table, std::int64_t drop) {
+  TableBuilder builder(table.indicator_ids, table.regions);
+  for (std::int64_t i = 0; i < table.size(); ++i)
+    if (i != drop) builder.add(table.row(i));
+  return builder.build();
+}
+
+/// An upload holding `table` as read from a clean file (header on row 1):
+/// no bad cell, no rejected row.
+inline Upload upload_of(Table table) {
+  Upload upload;
+  upload.rows_read = table.size();
+  for (std::int64_t i = 0; i < table.size(); ++i) upload.source_row.push_back(i + 2);
+  upload.bad_indicators.assign(static_cast<std::size_t>(table.size()), 0);
+  upload.table = std::move(table);
+  return upload;
+}
+
 /// What a run of the cxjf program printed and how it exited.
 struct Outcome {
   int status = 0;

@@ -15,11 +15,6 @@
 namespace cxjf {
 namespace {
 
-double raw_of(Transform t, double y) {
-  if (t == Transform::log1p) return y < 0 ? -std::expm1(-y) : std::expm1(y);
-  if (t == Transform::sqrt) return y < 0 ? -y * y : y * y;
-  return y;
-}
 
 // The enterprise with one indicator set to a value, scored against the
 // reference without it: the what-if of one change, without rebuilding the
@@ -174,7 +169,7 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
           for (std::int32_t f = g.fine_begin; f < g.fine_end; ++f)
             if (off[static_cast<std::size_t>(f) + 1] > off[static_cast<std::size_t>(f)])
               top = std::max(top, ref.sorted[jj][static_cast<std::size_t>(off[static_cast<std::size_t>(f) + 1] - 1)]);
-          cap = raw_of(ind.transform, top);
+          cap = detail::inverse_transform(ind.transform, top);
         }
         // Stored transformed, the largest value comes back with the
         // transform's rounding: on the grid of the data again.
@@ -220,7 +215,7 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
       candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     }
     auto peer_value = [&](std::int64_t rank) {
-      return raw_of(ind.transform, detail::select_kth(ref.sorted[jj], ref.offsets[jj], pg->fine_begin, pg->fine_end, rank));
+      return detail::inverse_transform(ind.transform, detail::select_kth(ref.sorted[jj], ref.offsets[jj], pg->fine_begin, pg->fine_end, rank));
     };
     if (out.reached) {  // nothing to change
       step.reachable = true;

@@ -13,13 +13,6 @@
 namespace cxjf {
 namespace {
 
-// The inverse of apply_transform: the peers' values are stored transformed.
-double raw_of(Transform t, double y) {
-  if (t == Transform::log1p) return y < 0 ? -std::expm1(-y) : std::expm1(y);
-  if (t == Transform::sqrt) return y < 0 ? -y * y : y * y;
-  return y;
-}
-
 std::string fixed2(double v) {
   char text[64];
   std::snprintf(text, sizeof text, "%.2f", v);
@@ -86,7 +79,7 @@ Reasons Analyzer::reasons(std::int64_t row, int top) const {
     pos.peers = snap.reference.stats[static_cast<std::size_t>(j)][static_cast<std::size_t>(group)].count;
     const detail::PeerParams<double> params =
         detail::peer_params<double>(impl_->p, snap.reference, j, group, false, y, pos.below);
-    const double median = raw_of(ind.transform, y);
+    const double median = detail::inverse_transform(ind.transform, y);
     const double s = detail::normalize<double>(impl_->p, j, median, false, pos, params, nullptr);
     Reason r;
     r.indicator = j;

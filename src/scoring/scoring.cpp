@@ -105,9 +105,7 @@ double peer_median(const Prepared& p, const Ref& ref, int j, std::int32_t group)
   const GroupStats& s = *found;
   double y = quantile<double>(s.median, s.count, p.q_median, false, 0, 0, ind.transform == Transform::none);
   // The peers' values are stored transformed; bring the median back to raw units.
-  if (ind.transform == Transform::log1p) return y < 0 ? -std::expm1(-y) : std::expm1(y);
-  if (ind.transform == Transform::sqrt) return y < 0 ? -y * y : y * y;
-  return y;
+  return inverse_transform(ind.transform, y);
 }
 
 template <class T, class Ref>

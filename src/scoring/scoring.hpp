@@ -34,6 +34,17 @@ inline double apply_transform(Transform t, double x) {
   return x;
 }
 
+/// The inverse of apply_transform: a peer value stored transformed, back in
+/// the indicator's unit.
+inline double inverse_transform(Transform t, double y) {
+  switch (t) {
+    case Transform::log1p: return y < 0 ? -std::expm1(-y) : std::expm1(y);
+    case Transform::sqrt: return y < 0 ? -y * y : y * y;
+    case Transform::none: break;
+  }
+  return y;
+}
+
 /// Whether an indicator keeps its peers' sorted values in the Reference.
 bool needs_peers(const Indicator& indicator);
 

@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include "cxjf/cxjf.hpp"
+#include "testing.hpp"
 
 namespace cxjf {
 namespace {
@@ -36,16 +37,8 @@ TEST(AnalysisDocs, TheWorkedExamplesHold) {
   changes.add_qualifications = {"专精特新中小企业"};
   const WhatIf w = analyzer.what_if(row, changes);
   // The others refitted alone, the changed row estimated against them.
-  TableBuilder others(snap.table.indicator_ids);
-  for (std::int64_t o = 0; o < snap.table.size(); ++o)
-    if (o != row) others.add(snap.table.row(o));
-  Upload upload;
-  upload.rows_read = 1;
-  upload.source_row = {2};
-  upload.bad_indicators = {0};
-  upload.table = Table(w.changed);
-  const EstimationRecord record =
-      estimate(Snapshot::build(default_model(), others.build()), std::move(upload), Principal{Role::torch_center, "", false});
+  const EstimationRecord record = estimate(Snapshot::build(default_model(), testing::without_row(snap.table, row)),
+                                           testing::upload_of(Table(w.changed)), Principal{Role::torch_center, "", false});
   const std::string after = units_text(record.rows[0].published_units, 2);
   EXPECT_EQ(units_text(w.after.published_units, 2), after);
   EXPECT_TRUE(says(text, "scores **" + after + "** (grade B)")) << after;

@@ -13,25 +13,15 @@
 #include <nlohmann/json.hpp>
 
 #include "cxjf/cxjf.hpp"
+#include "testing.hpp"
 
 namespace cxjf {
 namespace {
 
-Table without_row(const Table& table, std::int64_t drop) {
-  TableBuilder builder(table.indicator_ids);
-  for (std::int64_t i = 0; i < table.size(); ++i)
-    if (i != drop) builder.add(table.row(i));
-  return builder.build();
-}
+using testing::upload_of;
+using testing::without_row;
 
-Upload upload_of(Table table) {
-  Upload upload;
-  upload.rows_read = table.size();
-  for (std::int64_t i = 0; i < table.size(); ++i) upload.source_row.push_back(i + 2);
-  upload.bad_indicators.assign(static_cast<std::size_t>(table.size()), 0);
-  upload.table = std::move(table);
-  return upload;
-}
+
 
 const Principal torch{Role::torch_center, "", false};
 

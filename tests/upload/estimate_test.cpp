@@ -11,30 +11,11 @@
 namespace cxjf {
 namespace {
 
-// An upload holding `table` as read from a clean file (header on row 1).
-Upload upload_of(Table table) {
-  Upload upload;
-  upload.rows_read = table.size();
-  for (std::int64_t i = 0; i < table.size(); ++i) upload.source_row.push_back(i + 2);
-  upload.bad_indicators.assign(static_cast<std::size_t>(table.size()), 0);
-  upload.table = std::move(table);
-  return upload;
-}
-
-Table rows_of(const Table& table, const std::vector<std::int64_t>& rows) {
-  TableBuilder builder(table.indicator_ids);
-  for (auto r : rows) builder.add(table.row(r));
-  return builder.build();
-}
+using testing::rows_of;
+using testing::upload_of;
+using testing::without_row;
 
 std::string model_indicator_id(const Model& model, int j) { return model.indicators[static_cast<std::size_t>(j)].id; }
-
-Table without_row(const Table& table, std::int64_t drop) {
-  TableBuilder builder(table.indicator_ids);
-  for (std::int64_t i = 0; i < table.size(); ++i)
-    if (i != drop) builder.add(table.row(i));
-  return builder.build();
-}
 
 class EveryModel : public ::testing::TestWithParam<std::string> {};
 
