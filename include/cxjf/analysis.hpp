@@ -99,6 +99,12 @@ struct PathOptions {
   /// a yes/no indicator, the full mark of a constant capped ratio, the
   /// value that earns a bonus item's cap), never below today's value.
   std::vector<std::pair<std::string, double>> caps;
+  /// Also search the combined plan of least total effort (Path::plan).
+  bool plan = true;
+  /// The most steps one plan search may take (a step is a node of the
+  /// search or a score, 0.1 to 1 µs): past it the search stops with the
+  /// cheapest plan found so far (Plan::optimal false, Plan::lower_bound).
+  std::int64_t plan_budget = 200000;
 };
 
 /// One indicator changed alone.
@@ -108,11 +114,41 @@ struct IndicatorPath {
   double cap = 0;             ///< the most it may reach
   bool reachable = false;     ///< some value up to `cap` reaches the target
   double value = 0;           ///< the least such value (NaN when unreachable)
-  double effort = 0;          ///< the relative increase (value - current) / current (docs/analysis.md)
+  double effort = 0;          ///< the relative increase (value - current) / current, or / (cap - current) from 0, missing or below (docs/analysis.md)
   std::int64_t published_units = 0;  ///< the score at `value` (at `cap` when unreachable)
 };
 
-/// The path to a target: what each indicator alone must reach.
+/// One change of a plan.
+struct PlanChange {
+  int indicator = 0;     ///< model indicator index
+  double current = 0;    ///< today's value (NaN when missing)
+  double value = 0;      ///< the value the plan asks for
+  double effort = 0;     ///< its relative increase, as IndicatorPath::effort
+};
+
+/// The combined plan of least total effort: changes of several indicators
+/// at once whose efforts (relative increases, docs/analysis.md) sum to the
+/// least, re-scored to prove it reaches the target. The search is exact
+/// over these candidates (docs/analysis.md, "The combined plan"): each
+/// indicator whose points change only at some values (percentile, steps,
+/// yes/no) at every such value up to its cap, each indicator whose points
+/// rise along its values (piecewise, capped ratio, min-max, a bonus per
+/// unit) at the ends of its pieces, and any one indicator at any value of
+/// its grid.
+struct Plan {
+  bool reachable = false;  ///< all indicators at their caps together reach the target
+  bool optimal = false;    ///< the search finished: no cheaper plan among the candidates
+  double effort = 0;       ///< the sum of the changes' efforts
+  /// No plan can cost less: `effort` when optimal, else the bound of the
+  /// search's linear relaxation (docs/analysis.md).
+  double lower_bound = 0;
+  std::vector<PlanChange> changes;   ///< in model order; empty when unreachable or reached today
+  std::int64_t published_units = 0; ///< the score with all the changes (with all at their caps when unreachable)
+  std::int64_t steps = 0;            ///< nodes visited and scores computed: the search's cost
+};
+
+/// The path to a target: what each indicator alone must reach, and the
+/// plan of least total effort.
 struct Path {
   std::int64_t target_units = 0;   ///< the target as a published score x 10^decimals
   std::int64_t current_units = 0;  ///< the score today
@@ -120,6 +156,8 @@ struct Path {
   /// Each indicator the enterprise can act on (scored, higher is better,
   /// not fixed), in model order.
   std::vector<IndicatorPath> single;
+  /// The combined plan (when PathOptions::plan).
+  Plan plan;
 };
 
 /// Analyses enterprises of one snapshot. Building it prepares the model

@@ -93,6 +93,24 @@ void print_path(std::ostream& out, const Snapshot& snap, std::int64_t row, const
                    units_text(s.published_units, m.scale.decimals), ind.unit});
   }
   lines.print(out);
+  const Plan& plan = p.plan;
+  if (!plan.reachable) {
+    out << "组合方案 combined plan: 全部达上限仍不可达 out of reach with every indicator at its cap ("
+        << units_text(plan.published_units, m.scale.decimals) << ")\n";
+    return;
+  }
+  out << "组合方案 combined plan (总增幅 total effort " << fixed(plan.effort * 100, 1) << "%, 得分 score "
+      << units_text(plan.published_units, m.scale.decimals)
+      << (plan.optimal ? ", 最优 optimal" : ", 未证最优 not proven optimal, 下界 lower bound " + fixed(plan.lower_bound * 100, 1) + "%")
+      << ")\n";
+  TextTable changes({TextTable::Align::left, TextTable::Align::right, TextTable::Align::right, TextTable::Align::right,
+                     TextTable::Align::left});
+  changes.set_header({"指标 indicator", "现值 now", "改为 to", "增幅 effort", "单位 unit"});
+  for (const PlanChange& c : plan.changes) {
+    const Indicator& ind = m.indicators[static_cast<std::size_t>(c.indicator)];
+    changes.add_row({ind.name_zh, value_text(c.current), value_text(c.value), fixed(c.effort * 100, 1) + "%", ind.unit});
+  }
+  changes.print(out);
 }
 
 }  // namespace
@@ -131,7 +149,8 @@ void add_whatif(CLI::App& app) {
 
 void add_path(CLI::App& app) {
   auto* cmd = app.add_subcommand("path", "what each indicator of one registered enterprise must reach, alone, for a "
-                                         "target score, grade or rank (达标路径, docs/analysis.md)");
+                                         "target score, grade or rank, and the combined plan of least total effort "
+                                         "(达标路径, docs/analysis.md)");
   struct Args {
     std::string snapshot, code, public_key, grade, level = "province";
     double score = -1;

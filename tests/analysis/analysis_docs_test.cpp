@@ -5,6 +5,8 @@
 // each path value reaches 70 when rescored while the step below does not.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -70,6 +72,23 @@ TEST(AnalysisDocs, TheWorkedExamplesHold) {
   int reachable = 0;
   for (const IndicatorPath& p : analyzer.path(row, Target{}, fixed).single) reachable += p.reachable;
   EXPECT_EQ(reachable, 4);  // "every other indicator alone is out of reach"
+
+  // The combined plan: the two values together reach 70, and their
+  // efforts (over the room up to each cap, both from 0) add up to 1.29 %.
+  const Path path = analyzer.path(row, Target{}, fixed);
+  Changes both;
+  both.values = {{"rd_tax_relief", 233.27}, {"equity_financing", 104.99}};
+  EXPECT_GE(analyzer.what_if(row, both).after.published_units, 7000);
+  ASSERT_EQ(path.plan.changes.size(), 2u);
+  double effort = 0;
+  for (const PlanChange& c : path.plan.changes) {
+    const auto single = std::find_if(path.single.begin(), path.single.end(),
+                                     [&](const IndicatorPath& p) { return p.indicator == c.indicator; });
+    effort += c.value / single->cap;
+  }
+  EXPECT_NEAR(effort, 0.0129, 0.00005);
+  EXPECT_TRUE(path.plan.optimal);
+  for (const char* quoted : {"233.27 万元", "104.99 万元", "1.29 %", "1.37 %"}) EXPECT_TRUE(says(text, quoted)) << quoted;
 
   // The reasons quoted are the documented detail answer's (which
   // QueryJson.DocumentedExamplesAnswerAsStored checks against the engine;

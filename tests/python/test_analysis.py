@@ -61,6 +61,28 @@ def test_every_reachable_answer_reaches_the_target_and_a_step_less_does_not(snap
         assert snap.what_if(row, {s["id"]: s["cap"]}).score_after < 70
 
 
+def test_the_plan_reaches_the_target_and_costs_no_more_than_any_single_change(snap):
+    frame = snap.to_frame().set_index("row")
+    rows = [int(r) for r in frame.index[(frame["score"] > 55) & (frame["score"] < 68)][:5]]
+    assert rows
+    for row in rows:
+        plan = snap.plan(row)
+        single = snap.path(row)
+        assert plan.attrs["reachable"] and plan.attrs["target"] == 70.0
+        # Rescored with every change at once.
+        assert snap.what_if(row, dict(zip(plan["id"], plan["value"]))).score_after >= 70
+        assert plan.attrs["effort"] == pytest.approx(plan["effort"].sum(), abs=1e-12)
+        assert plan.attrs["lower_bound"] <= plan.attrs["effort"] + 1e-12
+        cheapest = single.loc[single["reachable"], "effort"].min()
+        if not math.isnan(cheapest):
+            assert plan.attrs["effort"] <= cheapest + 1e-12
+        for _, c in plan.iterrows():  # effort as docs/analysis.md defines it
+            cap = float(single.loc[single["id"] == c["id"], "cap"].iloc[0])
+            now = 0 if math.isnan(c["current"]) else c["current"]
+            base = now if now > 0 else cap - now
+            assert c["effort"] == pytest.approx((c["value"] - now) / base, rel=1e-12)
+
+
 def test_reasons_are_sorted_sides_with_sentences(snap):
     r = snap.reasons(5, top=4)
     strengths, weaknesses = r[r["side"] == "strength"], r[r["side"] == "weakness"]

@@ -73,6 +73,17 @@ def what_if(snapshot: Any, row: int, values: Optional[Mapping[str, Optional[floa
                   lines[changed].reset_index(drop=True), doc)
 
 
+def _path_doc(snapshot: Any, row: int, score: Optional[float], grade: Optional[str], top: Optional[int], level: str,
+              fixed: Iterable[str], caps: Optional[Mapping[str, float]]) -> dict:
+    given = [k for k, v in (("score", score), ("grade", grade), ("top", top)) if v is not None]
+    if len(given) > 1:
+        raise ValueError(f"give one target: score, grade or top, not {' and '.join(given)}")
+    kind = "grade" if grade is not None else "rank" if top is not None else "score"
+    return json.loads(_core.path_json(snapshot._analyzer, int(row), kind, -1.0 if score is None else float(score),
+                                      grade or "", level, int(top or 0), list(fixed),
+                                      [(str(k), float(v)) for k, v in (caps or {}).items()]))
+
+
 def path(snapshot: Any, row: int, *, score: Optional[float] = None, grade: Optional[str] = None,
          top: Optional[int] = None, level: str = "province", fixed: Iterable[str] = (),
          caps: Optional[Mapping[str, float]] = None) -> pd.DataFrame:
@@ -80,15 +91,28 @@ def path(snapshot: Any, row: int, *, score: Optional[float] = None, grade: Optio
     reachable, the least value reaching the target (NaN when out of reach),
     effort (the relative increase) and the score there. The frame's
     ``attrs`` hold ``target``, ``score`` and ``reached``."""
-    given = [k for k, v in (("score", score), ("grade", grade), ("top", top)) if v is not None]
-    if len(given) > 1:
-        raise ValueError(f"give one target: score, grade or top, not {' and '.join(given)}")
-    kind = "grade" if grade is not None else "rank" if top is not None else "score"
-    doc = json.loads(_core.path_json(snapshot._analyzer, int(row), kind, -1.0 if score is None else float(score),
-                                     grade or "", level, int(top or 0), list(fixed),
-                                     [(str(k), float(v)) for k, v in (caps or {}).items()]))
+    doc = _path_doc(snapshot, row, score, grade, top, level, fixed, caps)
     frame = pd.DataFrame(doc["single"], columns=["id", "name", "unit", "current", "cap", "reachable", "value", "effort",
                                                  "score"])
     frame = frame.astype({"current": float, "cap": float, "value": float, "effort": float, "score": float})
     frame.attrs.update(target=float(doc["target"]), score=float(doc["score"]), reached=doc["reached"])
+    return frame
+
+
+def plan(snapshot: Any, row: int, *, score: Optional[float] = None, grade: Optional[str] = None,
+         top: Optional[int] = None, level: str = "province", fixed: Iterable[str] = (),
+         caps: Optional[Mapping[str, float]] = None) -> pd.DataFrame:
+    """The combined plan of least total effort for the same targets as
+    :func:`path`: one row per indicator it changes (id, name, unit, current,
+    value, effort). The frame's ``attrs`` hold ``target``, ``score`` (the
+    score with the plan), ``reachable``, ``effort`` (the sum), ``optimal``
+    (the search finished: no cheaper plan) and ``lower_bound`` (no plan
+    costs less)."""
+    doc = _path_doc(snapshot, row, score, grade, top, level, fixed, caps)
+    p = doc["plan"]
+    frame = pd.DataFrame(p["changes"], columns=["id", "name", "unit", "current", "value", "effort"])
+    frame = frame.astype({"current": float, "value": float, "effort": float})
+    frame.attrs.update(target=float(doc["target"]), score=float(p["score"]), reachable=p["reachable"],
+                       effort=math.nan if p["effort"] is None else float(p["effort"]), optimal=p["optimal"],
+                       lower_bound=math.nan if p["lower_bound"] is None else float(p["lower_bound"]))
     return frame

@@ -342,6 +342,14 @@ class Snapshot:
 
         return analysis.path(self, self._row(enterprise), **target)
 
+    def plan(self, enterprise: Union[str, int], **target: Any) -> pd.DataFrame:
+        """The combined plan of least total effort for the targets of
+        :meth:`path`: the changes, with the total effort, the score with
+        them and whether the search proved it optimal in ``attrs``."""
+        from . import analysis
+
+        return analysis.plan(self, self._row(enterprise), **target)
+
     @functools.cached_property
     def _analyzer(self) -> _core.Analyzer:
         return _core.Analyzer(self._core)

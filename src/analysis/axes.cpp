@@ -1,0 +1,269 @@
+// The indicators an enterprise can act on (analysis/probe.hpp): caps,
+// efforts and the values worth trying, shared by the path of each
+// indicator alone (path.cpp) and the combined plan (plan.cpp).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "analysis/probe.hpp"
+
+namespace cxjf::detail {
+namespace {
+
+// The step of an indicator's values: whole numbers for counts (件, 个, 人,
+// 项, 家), hundredths otherwise (the precision of the template's amounts
+// and percentages).
+double value_step(const Indicator& ind) {
+  for (const char* count : {"件", "个", "人", "项", "家"})
+    if (ind.unit == count) return 1;
+  return 0.01;
+}
+
+// The least grid value strictly above x (x itself may lie off the grid:
+// a peer value stored transformed comes back with the transform's rounding).
+double grid_above(double x, double step) {
+  const double per = 1 / step;
+  return (std::floor(x * per + 1e-9) + 1) / per;
+}
+
+// The bonus item scored on indicator j, or -1.
+int bonus_on(const Model& model, int j) {
+  for (std::size_t k = 0; k < model.bonus.size(); ++k)
+    if (model.bonus[k].indicator == model.indicators[static_cast<std::size_t>(j)].id && model.bonus[k].per_unit > 0)
+      return static_cast<int>(k);
+  return -1;
+}
+
+Table one_row(const Table& table, std::int64_t row) {
+  TableBuilder builder(table.indicator_ids, table.regions);
+  builder.add(table.row(row));
+  return builder.build();
+}
+
+}  // namespace
+
+Probe::Probe(const Prepared& p, const Bound& binding, const Snapshot& snap, std::int64_t row)
+    : p_(p),
+      others_(p, binding, snap.reference, snap.table, row, snap.scores.peer_group[static_cast<std::size_t>(row)]),
+      table_(one_row(snap.table, row)),
+      bound_(p, table_) {}
+
+std::int64_t Probe::score() {
+  ++count_;
+  // The published score alone, as explain_row rounds it: no ledger lines.
+  const Model& m = p_.model;
+  const auto r = evaluate_row<double>(p_, bound_, others_, table_, 0, Membership::newcomer, nullptr);
+  if (near_boundary(r.total, m.scale.decimals))
+    return round_exact(evaluate_row<Rational>(p_, bound_, others_, table_, 0, Membership::newcomer, nullptr).total,
+                       m.scale.decimals, m.scale.rounding);
+  return round_to_units(r.total, m.scale.decimals, m.scale.rounding);
+}
+
+double Probe::raw() {
+  ++count_;
+  const auto r = evaluate_row<double>(p_, bound_, others_, table_, 0, Membership::newcomer, nullptr);
+  return r.veto ? -std::numeric_limits<double>::infinity() : r.base + r.bonus - r.deduction;
+}
+
+std::vector<Axis> axes_of(const Snapshot& snap, const Prepared& p, const Bound& binding, std::int64_t row,
+                          const PathOptions& options) {
+  const Model& model = snap.model;
+  for (const std::string& id : options.fixed)
+    if (model.indicator_index(id) < 0)
+      throw Error(ErrorCode::invalid_argument, "'" + id + "' is not an indicator of " + model.id + " (不是该模型的指标)");
+  for (const auto& [id, cap] : options.caps)
+    if (model.indicator_index(id) < 0 || std::isnan(cap))
+      throw Error(ErrorCode::invalid_argument, "a cap is an indicator of " + model.id + " with a number, not '" + id + "'");
+  const std::int32_t group = snap.scores.peer_group[static_cast<std::size_t>(row)];
+  const Reference& ref = snap.reference;
+  std::vector<Axis> axes;
+  for (std::size_t jj = 0; jj < model.indicators.size(); ++jj) {
+    const int j = static_cast<int>(jj);
+    const Indicator& ind = model.indicators[jj];
+    const int bonus = bonus_on(model, j);
+    if ((p.category_of[jj] < 0 && bonus < 0) || ind.direction != Direction::higher) continue;
+    if (std::find(options.fixed.begin(), options.fixed.end(), ind.id) != options.fixed.end()) continue;
+    Axis a;
+    a.indicator = j;
+    a.column = binding.column[jj];
+    a.current = snap.table.values(static_cast<Eigen::Index>(row), a.column);
+    a.from = std::isnan(a.current) ? 0.0 : a.current;
+    a.step = value_step(ind);
+    const Normalization& nm = ind.normalization;
+    // The top of the scale, or of the peers.
+    double cap = a.from;
+    const bool peers = !ref.sorted[jj].empty() && group >= 0;
+    if (p.category_of[jj] >= 0) {
+      if (peers) {
+        const PeerGroup& g = ref.groups[static_cast<std::size_t>(group)];
+        const auto& off = ref.offsets[jj];
+        // The largest: the last value of each finest group's sorted run.
+        double top = -std::numeric_limits<double>::infinity();
+        for (std::int32_t f = g.fine_begin; f < g.fine_end; ++f)
+          if (off[static_cast<std::size_t>(f) + 1] > off[static_cast<std::size_t>(f)])
+            top = std::max(top, ref.sorted[jj][static_cast<std::size_t>(off[static_cast<std::size_t>(f) + 1] - 1)]);
+        if (top > -std::numeric_limits<double>::infinity()) {
+          cap = inverse_transform(ind.transform, top);
+          // Stored transformed, the largest value comes back with the
+          // transform's rounding: on the grid of the data again.
+          if (ind.transform != Transform::none) cap = std::round(cap / a.step) * a.step;
+        }
+      } else if (nm.method == Method::piecewise || nm.method == Method::steps) {
+        cap = nm.breakpoints.back().x;
+      } else if (nm.method == Method::boolean) {
+        cap = 1;
+      } else if (nm.method == Method::capped_ratio && nm.full_mark) {
+        cap = *nm.full_mark;
+      }
+    }
+    // The value that fills a bonus item (a whole number for counts).
+    double fill = 0;
+    if (bonus >= 0) {
+      const BonusItem& item = model.bonus[static_cast<std::size_t>(bonus)];
+      fill = item.points / item.per_unit;
+      if (a.step >= 1) fill = std::ceil(fill - 1e-9);
+      cap = std::max(cap, fill);
+    }
+    for (const auto& [id, c] : options.caps)
+      if (id == ind.id) cap = c;
+    a.cap = std::max(cap, a.from);
+    a.discrete = p.category_of[jj] >= 0 && bonus < 0 &&
+                 (nm.method == Method::percentile || nm.method == Method::steps || nm.method == Method::boolean);
+    auto list = [&](double v) {
+      if (v > a.from && v <= a.cap) a.listed.push_back(v);
+    };
+    if (a.discrete && nm.method == Method::percentile && peers) {
+      a.peers = &ref.groups[static_cast<std::size_t>(group)];
+      a.peer_lo = ref.count_at_most(j, group, apply_transform(ind.transform, a.from));
+      a.peer_hi = ref.count_at_most(j, group, apply_transform(ind.transform, a.cap)) - 1;
+      a.above_peers = nm.ties != Ties::weak;
+    }
+    if (nm.method == Method::steps || nm.method == Method::piecewise)
+      for (const auto& b : nm.breakpoints) list(b.x);
+    if (nm.method == Method::boolean && a.from == 0) list(1);  // any value but 0 is "yes"
+    if (nm.method == Method::capped_ratio && nm.full_mark) list(*nm.full_mark);
+    if (bonus >= 0) list(fill);
+    // Above zero a value leaves the zero rule: the least positive step.
+    if (ind.zero_earns_zero && a.from <= 0) list(a.step);
+    list(a.cap);
+    std::sort(a.listed.begin(), a.listed.end());
+    a.listed.erase(std::unique(a.listed.begin(), a.listed.end()), a.listed.end());
+    axes.push_back(std::move(a));
+  }
+  return axes;
+}
+
+double peer_value(const Snapshot& snap, const Axis& axis, std::int64_t rank) {
+  const auto j = static_cast<std::size_t>(axis.indicator);
+  const Reference& ref = snap.reference;
+  return inverse_transform(snap.model.indicators[j].transform,
+                           select_kth(ref.sorted[j], ref.offsets[j], axis.peers->fine_begin, axis.peers->fine_end, rank));
+}
+
+namespace {
+
+// The values of a discrete axis's peer sequence: the peer values of ranks
+// peer_lo.., and under mean or strict ties the grid value just above each
+// (no further than the next peer value or the cap), interleaved: a
+// nondecreasing sequence.
+struct PeerSequence {
+  const Snapshot& snap;
+  const Axis& axis;
+  std::int64_t size() const {
+    const std::int64_t n = axis.peer_hi - axis.peer_lo + 1;
+    return n <= 0 ? 0 : axis.above_peers ? 2 * n : n;
+  }
+  double operator[](std::int64_t i) const {
+    if (!axis.above_peers) return peer_value(snap, axis, axis.peer_lo + i);
+    const std::int64_t rank = axis.peer_lo + i / 2;
+    const double v = peer_value(snap, axis, rank);
+    if (i % 2 == 0) return v;
+    const double next = rank < axis.peer_hi ? peer_value(snap, axis, rank + 1) : axis.cap;
+    return std::min(grid_above(v, axis.step), next);
+  }
+};
+
+// The least index in [lo, hi] of a nondecreasing sequence whose value is
+// <= limit and reaches the target, or -1.
+template <class Seq>
+std::int64_t least_index(const Seq& seq, std::int64_t lo, std::int64_t hi, double limit, const Axis& axis, Probe& probe,
+                         std::int64_t target) {
+  // The last index within the limit.
+  std::int64_t a = lo, b = hi;
+  if (lo > hi || seq[lo] > limit) return -1;
+  while (a < b) {
+    const std::int64_t mid = a + (b - a + 1) / 2;
+    if (seq[mid] <= limit) a = mid;
+    else b = mid - 1;
+  }
+  hi = a;
+  if (probe.score_with(axis.column, seq[hi]) < target) return -1;
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    if (probe.score_with(axis.column, seq[mid]) >= target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+struct Listed {
+  const std::vector<double>& v;
+  double operator[](std::int64_t i) const { return v[static_cast<std::size_t>(i)]; }
+};
+
+}  // namespace
+
+double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std::int64_t target, double limit) {
+  const double none = std::numeric_limits<double>::quiet_NaN();
+  limit = std::min(limit, axis.cap);
+  if (!(limit > axis.from)) return none;
+  if (axis.discrete) {
+    double best = none;
+    const Listed listed{axis.listed};
+    const std::int64_t i = least_index(listed, 0, static_cast<std::int64_t>(axis.listed.size()) - 1, limit, axis, probe, target);
+    if (i >= 0) best = axis.listed[static_cast<std::size_t>(i)];
+    if (axis.peers) {
+      const PeerSequence seq{snap, axis};
+      const std::int64_t k = least_index(seq, 0, seq.size() - 1, std::isnan(best) ? limit : best, axis, probe, target);
+      if (k >= 0) best = std::isnan(best) ? seq[k] : std::min(best, seq[k]);
+    }
+    return best;
+  }
+  // The grid above today's value up to the limit, then the limit itself
+  // (a cap may lie off the grid).
+  const double per = 1 / axis.step;
+  auto grid = [per](std::int64_t k) { return static_cast<double>(k) / per; };
+  std::int64_t lo = static_cast<std::int64_t>(std::floor(axis.from * per + 1e-9)) + 1;
+  std::int64_t hi = static_cast<std::int64_t>(std::floor(limit * per + 1e-9));
+  if (lo <= hi && probe.score_with(axis.column, grid(hi)) >= target) {
+    while (lo < hi) {
+      const std::int64_t mid = lo + (hi - lo) / 2;
+      if (probe.score_with(axis.column, grid(mid)) >= target) hi = mid;
+      else lo = mid + 1;
+    }
+    return grid(lo);
+  }
+  if ((lo > hi || grid(hi) < limit) && probe.score_with(axis.column, limit) >= target) return limit;
+  return none;
+}
+
+std::vector<double> discrete_values(const Snapshot& snap, const Axis& axis, double limit) {
+  std::vector<double> out;
+  limit = std::min(limit, axis.cap);
+  for (double v : axis.listed)
+    if (v <= limit) out.push_back(v);
+  if (axis.peers) {
+    const PeerSequence seq{snap, axis};
+    for (std::int64_t i = 0; i < seq.size(); ++i) {
+      const double v = seq[i];
+      if (v > limit) break;
+      if (v > axis.from) out.push_back(v);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace cxjf::detail

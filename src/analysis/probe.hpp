@@ -1,0 +1,127 @@
+// Internal: what the path to a target (path.cpp) and the combined plan
+// (plan.cpp) share: the enterprise rescored with some values changed
+// (Probe), and each indicator it can act on with its cap, its effort and
+// the values worth trying (Axis).
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "analysis/analysis_impl.hpp"
+#include "scoring/leave_one_out.hpp"
+
+namespace cxjf::detail {
+
+/// A registered enterprise scored against the reference without itself,
+/// with some of its values changed: the what-if of value changes, without
+/// rebuilding the row each time. Not thread-safe (one per search).
+class Probe {
+ public:
+  Probe(const Prepared& p, const Bound& binding, const Snapshot& snap, std::int64_t row);
+
+  /// Sets a column's value (the changes add up until reset).
+  void set(int column, double value) { table_.values(0, column) = value; }
+  /// The column's value now.
+  double get(int column) const { return table_.values(0, column); }
+  /// The published score (x 10^decimals) with the values set now, rounded
+  /// exactly as explain() rounds it.
+  std::int64_t score();
+  /// The total before its caps and rounding (base + bonus - deductions),
+  /// -inf under a veto: the score rises with it, and its rises from
+  /// separate changes bound the rise of the changes together from above
+  /// (plan.cpp).
+  double raw();
+  /// The published score with one more column at `value` (restored after).
+  std::int64_t score_with(int column, double value) {
+    const double was = get(column);
+    set(column, value);
+    const std::int64_t s = score();
+    set(column, was);
+    return s;
+  }
+  /// raw() with one more column at `value` (restored after).
+  double score_raw_with(int column, double value) {
+    const double was = get(column);
+    set(column, value);
+    const double r = raw();
+    set(column, was);
+    return r;
+  }
+  /// How many scores were computed: the cost of a search.
+  std::int64_t count() const { return count_; }
+
+ private:
+  const Prepared& p_;
+  LeaveOneOut others_;
+  Table table_;
+  Bound bound_;
+  std::int64_t count_ = 0;
+};
+
+/// An indicator the enterprise can act on: scored (in a category or by a
+/// bonus per unit), higher is better, not fixed by the caller.
+struct Axis {
+  int indicator = 0;   ///< model indicator index
+  int column = 0;      ///< table column
+  double current = 0;  ///< today's value (NaN when missing)
+  double from = 0;     ///< today's value, 0 when missing: where increases start
+  double cap = 0;      ///< the most it may reach (>= from)
+  double step = 0.01;  ///< the grid of its values: 1 for counts, 0.01 otherwise
+  /// Points change only at listed values (percentile, steps, yes/no); else
+  /// they rise along the grid (piecewise, capped ratio, min-max, a bonus
+  /// per unit) and `listed` holds only the ends of the linear pieces.
+  bool discrete = false;
+  /// Values above `from` worth trying besides the peers', ascending, up to
+  /// and including the cap: thresholds of steps, 1 for yes/no, the least
+  /// positive value under the zero rule, breakpoints of piecewise and
+  /// capped-ratio mappings, the value that fills a bonus item.
+  std::vector<double> listed;
+  /// Percentile: the peer values above `from` and up to the cap are the
+  /// ones of ranks [peer_lo, peer_hi] in the peer group (empty when
+  /// peer_lo > peer_hi), stored transformed.
+  const PeerGroup* peers = nullptr;
+  std::int64_t peer_lo = 0, peer_hi = -1;
+  /// Under the mean or strict tie rule the share also rises just above a
+  /// peer value: then peer value + step is worth trying too.
+  bool above_peers = false;
+
+  /// What effort is relative to: today's value, or when that is 0,
+  /// missing or negative, the room up to the cap (cap - today).
+  double base() const { return from > 0 ? from : cap - from; }
+  /// The relative increase of reaching `value` (docs/analysis.md).
+  double effort(double value) const { return base() > 0 ? (value - from) / base() : 0; }
+  /// The most it may reach for an effort of `e`.
+  double reach(double e) const {
+    if (!(e < std::numeric_limits<double>::infinity())) return cap;
+    return std::min(cap, from + e * base());
+  }
+};
+
+/// The axes of registered row `row`: every indicator it can act on, in
+/// model order, with caps from `options` or the peers (analysis.hpp).
+/// Throws Error(invalid_argument) naming an unknown fixed or capped id.
+std::vector<Axis> axes_of(const Snapshot& snap, const Prepared& p, const Bound& binding, std::int64_t row,
+                          const PathOptions& options);
+
+/// The peer value of rank `rank` (0-based, ascending) in raw units.
+double peer_value(const Snapshot& snap, const Axis& axis, std::int64_t rank);
+
+/// The least value of `axis` in (from, limit] at which the probe's score
+/// reaches `target` with the other values as set, or NaN: a bisection,
+/// since the score rises with the value, over the listed values and peer
+/// values (discrete) or the grid and the limit itself (continuous).
+double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std::int64_t target, double limit);
+
+/// Every value of a discrete axis worth trying in (from, limit], ascending
+/// and distinct: listed, peer values (and just above them under mean or
+/// strict ties).
+std::vector<double> discrete_values(const Snapshot& snap, const Axis& axis, double limit);
+
+/// The combined plan of least total effort (analysis.hpp, Plan) over
+/// `axes`, given each one's path alone (`single`, the same order), the
+/// probe holding today's values.
+Plan least_effort_plan(const Snapshot& snap, const std::vector<Axis>& axes, Probe& probe, std::int64_t target,
+                       const std::vector<IndicatorPath>& single, const PathOptions& options);
+
+}  // namespace cxjf::detail

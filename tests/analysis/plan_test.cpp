@@ -1,0 +1,159 @@
+// The combined plan of least total effort (Path::plan): every plan, re-scored
+// by what_if with all its changes, reaches its target and costs no more
+// than the cheapest single change; on small references a brute force over
+// every combination of values on the indicators' grids (what_if as the
+// judge) finds no cheaper plan.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "cxjf/cxjf.hpp"
+
+namespace cxjf {
+namespace {
+
+// The effort of raising an indicator from today's value to v, as
+// docs/analysis.md defines it: over today's value, or over the room up to
+// the cap when today's is 0, missing or negative.
+double effort_of(double current, double cap, double v) {
+  const double from = std::isnan(current) ? 0.0 : current;
+  const double base = from > 0 ? from : cap - from;
+  return base > 0 ? (v - from) / base : 0;
+}
+
+std::int64_t rescore(const Analyzer& a, const Model& model, std::int64_t row, const Plan& plan) {
+  Changes c;
+  for (const PlanChange& ch : plan.changes)
+    c.values.emplace_back(model.indicators[static_cast<std::size_t>(ch.indicator)].id, ch.value);
+  return a.what_if(row, c).after.published_units;
+}
+
+class PlanEveryModel : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PlanEveryModel, EveryPlanReachesItsTargetAndBeatsEverySingleChange) {
+  const Model model = Model::from_json(builtin_model_json(GetParam()));
+  const Snapshot snap = Snapshot::build(model, generate(model, {400, 23, 0}));
+  const Analyzer analyzer(snap);
+  std::mt19937_64 random(7);
+  int planned = 0, several = 0;
+  for (int k = 0; k < 30; ++k) {
+    const auto row = static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(snap.table.size()));
+    Target target;
+    const double today = snap.scores.published(row);
+    if (today >= model.list_threshold) target.score = std::min(model.scale.total_max, today + 8);
+    const Path path = analyzer.path(row, target);
+    const Plan& plan = path.plan;
+    if (!plan.reachable) {
+      // Out of reach even with every indicator at its cap.
+      Changes all;
+      for (const IndicatorPath& s : path.single)
+        all.values.emplace_back(model.indicators[static_cast<std::size_t>(s.indicator)].id, s.cap);
+      EXPECT_LT(analyzer.what_if(row, all).after.published_units, path.target_units) << row;
+      continue;
+    }
+    EXPECT_LE(plan.lower_bound, plan.effort + 1e-12);
+    if (plan.optimal) EXPECT_EQ(plan.lower_bound, plan.effort);
+    ++planned;
+    several += plan.changes.size() > 1;
+    EXPECT_GE(rescore(analyzer, model, row, plan), path.target_units) << row;
+    EXPECT_EQ(rescore(analyzer, model, row, plan), plan.published_units) << row;
+    double sum = 0;
+    for (const PlanChange& ch : plan.changes) {
+      const auto it = std::find_if(path.single.begin(), path.single.end(),
+                                   [&](const IndicatorPath& s) { return s.indicator == ch.indicator; });
+      ASSERT_NE(it, path.single.end());
+      EXPECT_GT(ch.value, std::isnan(ch.current) ? 0.0 : ch.current);
+      EXPECT_LE(ch.value, it->cap);
+      EXPECT_DOUBLE_EQ(ch.effort, effort_of(ch.current, it->cap, ch.value));
+      sum += ch.effort;
+    }
+    EXPECT_NEAR(plan.effort, sum, 1e-12);
+    for (const IndicatorPath& s : path.single)
+      if (s.reachable) EXPECT_LE(plan.effort, s.effort + 1e-12) << row;
+  }
+  EXPECT_GT(planned, 15);
+  EXPECT_GT(several, 3);  // some plans combine indicators
+}
+
+// Brute force: three indicators free (two counts and one in hundredths),
+// the rest fixed, each capped a few steps above today's value; every
+// combination of grid values is scored by what_if.
+TEST_P(PlanEveryModel, BruteForceFindsNoCheaperPlanOnSmallReferences) {
+  const Model model = Model::from_json(builtin_model_json(GetParam()));
+  const Snapshot snap = Snapshot::build(model, generate(model, {120, 31, 0}));
+  const Analyzer analyzer(snap);
+  std::vector<std::string> counts, hundredths;
+  for (const Indicator& ind : model.indicators) {
+    if (ind.direction != Direction::higher) continue;
+    const bool scored = !ind.category.empty() ||
+                        std::any_of(model.bonus.begin(), model.bonus.end(), [&](const BonusItem& b) { return b.indicator == ind.id; });
+    if (!scored) continue;
+    const bool count = ind.unit == "件" || ind.unit == "个" || ind.unit == "人" || ind.unit == "项";
+    const bool amount = ind.unit == "万元";  // too wide a grid to enumerate
+    if (count) counts.push_back(ind.id);
+    else if (!amount) hundredths.push_back(ind.id);
+  }
+  ASSERT_GE(counts.size(), 2u);
+  ASSERT_GE(hundredths.size(), 1u);
+  std::mt19937_64 random(11);
+  int compared = 0, combined = 0;
+  for (int k = 0; k < 40 && compared < 12; ++k) {
+    const auto row = static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(snap.table.size()));
+    std::vector<std::string> free = {counts[random() % counts.size()], counts[random() % counts.size()],
+                                     hundredths[random() % hundredths.size()]};
+    if (free[0] == free[1]) continue;
+    PathOptions options;
+    for (const Indicator& ind : model.indicators)
+      if (std::find(free.begin(), free.end(), ind.id) == free.end()) options.fixed.push_back(ind.id);
+    // Each free indicator's grid: today's value and up to 6 whole steps
+    // above it, or up to 0.80 in hundredths.
+    std::vector<std::vector<double>> grid(3);
+    for (std::size_t f = 0; f < 3; ++f) {
+      const double now = snap.table.values(static_cast<Eigen::Index>(row), snap.table.indicator_column(free[f]));
+      const double from = std::isnan(now) ? 0.0 : now;
+      const int steps = f < 2 ? 6 : 80;
+      const double step = f < 2 ? 1 : 0.01;
+      grid[f].push_back(now);
+      for (int s = 1; s <= steps; ++s) grid[f].push_back(f < 2 ? from + s : std::round(from * 100 + s) / 100);
+      options.caps.emplace_back(free[f], grid[f].back());
+      (void)step;
+    }
+    // A target between today's score and the score with all at their caps.
+    Changes top;
+    for (std::size_t f = 0; f < 3; ++f) top.values.emplace_back(free[f], grid[f].back());
+    const std::int64_t now_units = snap.scores.published_units[static_cast<std::size_t>(row)];
+    const std::int64_t top_units = analyzer.what_if(row, top).after.published_units;
+    if (top_units <= now_units + 1) continue;
+    Target target;
+    target.score = static_cast<double>(now_units + 1 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(top_units - now_units))) / 100;
+    const Path path = analyzer.path(row, target, options);
+    ASSERT_TRUE(path.plan.reachable);
+    ASSERT_TRUE(path.plan.optimal);
+    // Every combination.
+    double least = std::numeric_limits<double>::infinity();
+    for (double a : grid[0])
+      for (double b : grid[1])
+        for (double c : grid[2]) {
+          const double e = (std::isnan(a) ? 0 : effort_of(grid[0][0], grid[0].back(), a)) +
+                           (std::isnan(b) ? 0 : effort_of(grid[1][0], grid[1].back(), b)) +
+                           (std::isnan(c) ? 0 : effort_of(grid[2][0], grid[2].back(), c));
+          if (!(e < least)) continue;
+          Changes ch;
+          ch.values = {{free[0], a}, {free[1], b}, {free[2], c}};
+          if (analyzer.what_if(row, ch).after.published_units >= path.target_units) least = e;
+        }
+    EXPECT_LE(path.plan.effort, least + 1e-9) << "target " << target.score << " row " << row << " " << free[0] << " " << free[1] << " " << free[2];
+    EXPECT_GE(rescore(analyzer, model, row, path.plan), path.target_units);
+    ++compared;
+    combined += path.plan.changes.size() > 1;
+  }
+  EXPECT_GE(compared, 10);
+  EXPECT_GE(combined, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Plan, PlanEveryModel, ::testing::Values("torch-2022", "torch-2025-trial"));
+
+}  // namespace
+}  // namespace cxjf
