@@ -1,6 +1,7 @@
 // One enterprise's analysis on the national snapshot (520,000 generated
 // enterprises, seed 42): reasons, a what-if of two values, the path to 70
-// (every indicator alone), and a detail answer that carries both.
+// (every indicator alone and the combined plan; alone only), and a detail
+// answer that carries them.
 //
 //   build/benchmarks/cxjf_analysis_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
@@ -46,6 +47,16 @@ void BM_PathTo70(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(analyzer.path(rows[k++ % rows.size()], cxjf::Target{}));
 }
 
+// Each indicator alone, without the combined plan.
+void BM_PathSingle(benchmark::State& state) {
+  const cxjf::Analyzer analyzer(national());
+  const auto rows = below_70();
+  cxjf::PathOptions options;
+  options.plan = false;
+  std::size_t k = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(analyzer.path(rows[k++ % rows.size()], cxjf::Target{}, options));
+}
+
 void BM_DetailQuery(benchmark::State& state) {
   const cxjf::OverviewIndex index(national());
   const auto rows = below_70();
@@ -62,4 +73,5 @@ void BM_DetailQuery(benchmark::State& state) {
 BENCHMARK(BM_Reasons)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_WhatIf)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_PathTo70)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PathSingle)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DetailQuery)->Unit(benchmark::kMillisecond);

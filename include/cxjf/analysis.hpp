@@ -136,6 +136,7 @@ struct PlanChange {
 /// unit) at the ends of its pieces, and any one indicator at any value of
 /// its grid.
 struct Plan {
+  bool searched = false;   ///< false when PathOptions::plan was off: the rest is empty
   bool reachable = false;  ///< all indicators at their caps together reach the target
   bool optimal = false;    ///< the search finished: no cheaper plan among the candidates
   double effort = 0;       ///< the sum of the changes' efforts

@@ -248,19 +248,25 @@ double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std:
   return none;
 }
 
-std::vector<double> discrete_values(const Snapshot& snap, const Axis& axis, double limit) {
+std::vector<double> discrete_values(const Snapshot& snap, const Axis& axis, double limit, std::int64_t most,
+                                    bool* cut) {
   std::vector<double> out;
   limit = std::min(limit, axis.cap);
-  for (double v : axis.listed)
-    if (v <= limit) out.push_back(v);
   if (axis.peers) {
     const PeerSequence seq{snap, axis};
     for (std::int64_t i = 0; i < seq.size(); ++i) {
       const double v = seq[i];
       if (v > limit) break;
+      if (static_cast<std::int64_t>(out.size()) >= most) {
+        *cut = true;
+        limit = v;  // the listed values below the cut only
+        break;
+      }
       if (v > axis.from) out.push_back(v);
     }
   }
+  for (double v : axis.listed)
+    if (v <= limit) out.push_back(v);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

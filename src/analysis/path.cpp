@@ -72,7 +72,8 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
       IndicatorPath step{a.indicator, a.current, a.cap, true, a.current, 0, out.current_units};
       out.single.push_back(step);
     }
-    out.plan.reachable = out.plan.optimal = true;
+    out.plan.searched = options.plan;
+    out.plan.reachable = out.plan.optimal = options.plan;
     out.plan.published_units = out.current_units;
     return out;
   }
@@ -117,6 +118,7 @@ std::string path_json(const Model& model, const Path& path) {
   }
   doc["single"] = single;
   const Plan& plan = path.plan;
+  if (!plan.searched) return doc.dump(2);
   nlohmann::ordered_json pj;
   pj["reachable"] = plan.reachable;
   pj["optimal"] = plan.optimal;

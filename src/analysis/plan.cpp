@@ -94,7 +94,9 @@ class PlanSearch {
       const bool free = !a.discrete && a.step < 1;
       std::vector<double> v;
       if (a.discrete) {
-        v = discrete_values(snap_, a, limit);
+        bool cut = false;
+        v = discrete_values(snap_, a, limit, budget_ - probe_.count(), &cut);
+        if (cut) stopped_ = unbounded_ = true;
       } else if (a.step >= 1) {  // a count: every whole value
         for (double x = std::floor(a.from + 1e-9) + 1; x <= limit; x += 1) v.push_back(x);
         if (a.cap <= limit && (v.empty() || v.back() < a.cap)) v.push_back(a.cap);
@@ -106,6 +108,11 @@ class PlanSearch {
       std::vector<double> rise;
       std::vector<std::pair<double, double>> points;
       for (double x : v) {
+        if (probe_.count() >= budget_) {  // no bound holds for the values left out: none claimed
+          stopped_ = unbounded_ = true;
+          v.resize(rise.size());
+          break;
+        }
         rise.push_back(std::max(0.0, probe_.score_raw_with(a.column, x) - raw0));
         if (!free) points.emplace_back(a.effort(x), rise.back());
       }
@@ -146,9 +153,9 @@ class PlanSearch {
       std::stable_sort(suffix_[d].begin(), suffix_[d].end(),
                        [](const Segment& x, const Segment& y) { return x.slope() > y.slope(); });
     }
-    root_bound_ = lower_bound(0, need_);
+    root_bound_ = unbounded_ ? 0 : lower_bound(0, need_);
     greedy();
-    visit(0, 0.0, 0.0, true);
+    if (!stopped_) visit(0, 0.0, 0.0, true);
   }
 
   double best() const { return best_; }
@@ -285,6 +292,7 @@ class PlanSearch {
   bool stopped_ = false;
   std::int64_t nodes_ = 0;  // visited: with the scores, the search's cost
   double root_bound_ = 0;   // the linear relaxation's least effort at the root
+  bool unbounded_ = false;  // the budget ran out while listing candidates
 };
 
 }  // namespace
@@ -292,6 +300,7 @@ class PlanSearch {
 Plan least_effort_plan(const Snapshot& snap, const std::vector<Axis>& axes, Probe& probe, std::int64_t target,
                        const std::vector<IndicatorPath>& single, const PathOptions& options) {
   Plan plan;
+  plan.searched = true;
   const std::int64_t before = probe.count();
   // All at their caps: whether any plan reaches the target.
   for (const Axis& a : axes) probe.set(a.column, a.cap);
