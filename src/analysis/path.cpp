@@ -6,10 +6,12 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "analysis/probe.hpp"
+#include "base/task_graph.hpp"
 
 namespace cxjf {
 
@@ -92,6 +94,34 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
     out.single.push_back(step);
   }
   if (options.plan) out.plan = detail::least_effort_plan(snap, axes, probe, out.target_units, out.single, options);
+  return out;
+}
+
+std::vector<Distance> Analyzer::distances(const std::vector<std::int64_t>& rows, const Target& target,
+                                          const PathOptions& options, unsigned threads) const {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<Distance> out(rows.size());
+  // Chunks of rows per task: one task per row would cost more than a path.
+  constexpr std::size_t chunk = 64;
+  detail::parallel_for(threads, (rows.size() + chunk - 1) / chunk, [&](std::size_t c) {
+    for (std::size_t i = c * chunk; i < std::min(rows.size(), (c + 1) * chunk); ++i) {
+      Path p = path(rows[i], target, options);
+      Distance& d = out[i];
+      d.row = rows[i];
+      d.target_units = p.target_units;
+      d.missing_units = std::max<std::int64_t>(0, p.target_units - p.current_units);
+      d.value = std::numeric_limits<double>::quiet_NaN();
+      d.effort = p.reached ? 0 : std::numeric_limits<double>::quiet_NaN();
+      if (!p.reached)
+        for (const IndicatorPath& s : p.single)
+          if (s.reachable && (d.indicator < 0 || s.effort < d.effort)) {
+            d.indicator = s.indicator;
+            d.value = s.value;
+            d.effort = s.effort;
+          }
+      d.plan = std::move(p.plan);
+    }
+  });
   return out;
 }
 

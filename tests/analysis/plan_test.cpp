@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "cxjf/cxjf.hpp"
@@ -151,6 +152,64 @@ TEST_P(PlanEveryModel, BruteForceFindsNoCheaperPlanOnSmallReferences) {
   }
   EXPECT_GE(compared, 10);
   EXPECT_GE(combined, 2);
+}
+
+// Distances: the points missing are the target minus the score (by hand),
+// the cheapest single change the least effort among the path's, the plan
+// the path's; the same on one thread and on three.
+TEST(Distances, PointsMissingAndTheCheapestChangeOfEveryEnterprise) {
+  const Model model = default_model();
+  const Snapshot snap = Snapshot::build(model, generate(model, {300, 19, 0}));
+  const Analyzer analyzer(snap);
+  std::vector<std::int64_t> rows;
+  for (std::int64_t r = 0; r < snap.table.size(); ++r) rows.push_back(r);
+  PathOptions no_plan;
+  no_plan.plan = false;
+  const std::vector<Distance> one = analyzer.distances(rows, Target{}, no_plan, 1);
+  PathOptions with_plan;
+  with_plan.plan_budget = 20000;
+  const std::vector<std::int64_t> few(rows.begin(), rows.begin() + 12);
+  const std::vector<Distance> planned = analyzer.distances(few, Target{}, with_plan, 3);
+  const std::vector<Distance> three = analyzer.distances(rows, Target{}, no_plan, 3);
+  ASSERT_EQ(one.size(), rows.size());
+  int lacking = 0, reached = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::int64_t units = snap.scores.published_units[i];
+    EXPECT_EQ(one[i].row, rows[i]);
+    EXPECT_EQ(one[i].missing_units, units >= 7000 ? 0 : 7000 - units);
+    EXPECT_EQ(three[i].missing_units, one[i].missing_units);
+    EXPECT_EQ(three[i].indicator, one[i].indicator);
+    if (units >= 7000) {
+      ++reached;
+      EXPECT_EQ(one[i].indicator, -1);
+      EXPECT_EQ(one[i].effort, 0);
+      continue;
+    }
+    ++lacking;
+    double least = std::numeric_limits<double>::infinity();
+    int at = -1;
+    for (const IndicatorPath& s : analyzer.path(rows[i], Target{}, no_plan).single)
+      if (s.reachable && s.effort < least) {
+        least = s.effort;
+        at = s.indicator;
+      }
+    EXPECT_EQ(one[i].indicator, at);
+    if (at >= 0) {
+      EXPECT_EQ(one[i].effort, least);
+      Changes c;
+      c.values.emplace_back(model.indicators[static_cast<std::size_t>(at)].id, one[i].value);
+      EXPECT_GE(analyzer.what_if(rows[i], c).after.published_units, 7000);
+    } else {
+      EXPECT_TRUE(std::isnan(one[i].effort));
+    }
+  }
+  EXPECT_GT(lacking, 100);
+  EXPECT_GT(reached, 5);
+  for (std::size_t i = 0; i < few.size(); ++i) {
+    EXPECT_TRUE(planned[i].plan.searched);
+    if (planned[i].plan.reachable && planned[i].indicator >= 0) EXPECT_LE(planned[i].plan.effort, planned[i].effort + 1e-12);
+  }
+  EXPECT_FALSE(one[0].plan.searched);
 }
 
 INSTANTIATE_TEST_SUITE_P(Plan, PlanEveryModel, ::testing::Values("torch-2022", "torch-2025-trial"));

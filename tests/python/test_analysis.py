@@ -83,6 +83,25 @@ def test_the_plan_reaches_the_target_and_costs_no_more_than_any_single_change(sn
             assert c["effort"] == pytest.approx((c["value"] - now) / base, rel=1e-12)
 
 
+def test_distances_are_the_points_missing_closest_first(snap):
+    d = snap.distances()
+    frame = snap.to_frame().set_index("row")
+    assert len(d) == len(frame)
+    # Independently: 70 minus the score, clipped at 0, by pandas.
+    expected = (70 - frame.loc[d["row"], "score"]).clip(lower=0).round(2).to_numpy()
+    assert (d["missing"].to_numpy() == expected).all()
+    assert d["missing"].is_monotonic_increasing
+    for _, r in d[(d["missing"] > 0) & (d["indicator"] != "")].head(5).iterrows():
+        assert snap.what_if(int(r["row"]), {r["indicator"]: r["value"]}).score_after >= 70
+    close = d.loc[(d["missing"] > 0) & (d["missing"] < 10) & (d["indicator"] != ""), "row"].head(3)
+    few = snap.distances(close, plan=True)
+    assert len(few) == len(close) > 0 and few["plan_effort"].notna().all()
+    assert (few["plan_effort"] <= few["effort"] + 1e-12).all()
+    for _, r in few.iterrows():  # the plan's changes, rescored together
+        values = {k: float(v) for k, v in (c.split("=") for c in r["plan_changes"].split(";"))}
+        assert snap.what_if(int(r["row"]), values).score_after >= 70
+
+
 def test_reasons_are_sorted_sides_with_sentences(snap):
     r = snap.reasons(5, top=4)
     strengths, weaknesses = r[r["side"] == "strength"], r[r["side"] == "weakness"]

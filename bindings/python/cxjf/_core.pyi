@@ -226,3 +226,16 @@ def path_json(
     fixed: Sequence[str],
     caps: Sequence[Tuple[str, float]],
 ) -> str: ...
+def distances(
+    analyzer: Analyzer,
+    rows: Sequence[int],
+    kind: str,
+    score: float,
+    grade: str,
+    level: str,
+    top: int,
+    fixed: Sequence[str],
+    caps: Sequence[Tuple[str, float]],
+    plan: bool,
+    threads: int,
+) -> Dict[str, List[Any]]: ...

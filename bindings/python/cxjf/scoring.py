@@ -342,6 +342,14 @@ class Snapshot:
 
         return analysis.path(self, self._row(enterprise), **target)
 
+    def distances(self, rows: Optional[Any] = None, **options: Any) -> pd.DataFrame:
+        """Every enterprise's (or ``rows``') distance to a target: points
+        missing and the cheapest single change, closest first; ``plan=True``
+        adds the combined plan (see :func:`cxjf.analysis.distances`)."""
+        from . import analysis
+
+        return analysis.distances(self, rows, **options)
+
     def plan(self, enterprise: Union[str, int], **target: Any) -> pd.DataFrame:
         """The combined plan of least total effort for the targets of
         :meth:`path`: the changes, with the total effort, the score with
