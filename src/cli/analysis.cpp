@@ -2,6 +2,7 @@
 // data, and what each indicator alone must reach for a target
 // (include/cxjf/analysis.hpp, docs/analysis.md). Like cxjf explain, they
 // read the snapshot file itself: the operator's view, every rank shown.
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 
@@ -198,6 +199,88 @@ void add_path(CLI::App& app) {
     const Path p = Analyzer(snap).path(row, target, options);
     if (a->json) std::cout << path_json(snap.model, p) << "\n";
     else print_path(std::cout, snap, row, p);
+  });
+}
+
+void add_distances(CLI::App& app) {
+  auto* cmd = app.add_subcommand("distances", "the enterprises of a region closest to a target score or grade, with "
+                                              "the points each lacks and its cheapest change (距达标差距, "
+                                              "docs/analysis.md)");
+  struct Args {
+    std::string snapshot, public_key, grade;
+    std::int32_t region = 0;
+    double score = -1;
+    std::size_t limit = 200;
+    bool plan = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(existing_file());
+  cmd->add_option("--region", a->region, "a province, city or county code of GB/T 2260 (default: the nation)");
+  auto* score = cmd->add_option("--score", a->score, "target score (default: the model's list threshold, 70)")
+                    ->check(CLI::NonNegativeNumber);
+  auto* grade = cmd->add_option("--grade", a->grade, "target grade, e.g. A");
+  score->excludes(grade);
+  cmd->add_option("--limit", a->limit, "how many of the closest below the target to list (default 200)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--plan", a->plan, "add each one's combined plan of least total effort (slower: ~0.1 s each)");
+  cmd->add_option("--public-key", a->public_key, "load only a snapshot signed by this public key file (cxjf keys)")
+      ->check(existing_file());
+  cmd->callback([a, grade] {
+    Target target;
+    target.score = a->score;
+    if (*grade) {
+      target.kind = Target::Kind::grade;
+      target.grade = a->grade;
+    }
+    const Snapshot snap = Snapshot::load(a->snapshot, read_key(a->public_key));
+    const Model& m = snap.model;
+    // The region's enterprises: a province code ends in 0000, a city's in 00.
+    const std::int32_t r = a->region;
+    auto inside = [r](std::int32_t code) {
+      if (r == 0) return true;
+      if (r % 10000 == 0) return code / 10000 == r / 10000;
+      if (r % 100 == 0) return code / 100 == r / 100;
+      return code == r;
+    };
+    std::vector<std::int64_t> rows;
+    for (std::int64_t i = 0; i < snap.table.size(); ++i)
+      if (inside(snap.table.region[static_cast<std::size_t>(i)])) rows.push_back(i);
+    if (rows.empty())
+      throw Error(ErrorCode::invalid_argument, "no registered enterprise of the snapshot lies in region " +
+                                                   std::to_string(r) + " (该地区没有入统企业)");
+    const Analyzer analyzer(snap);
+    // The points missing need no search: the closest first, then only
+    // theirs are searched.
+    const std::int64_t goal = analyzer.target_units(rows.front(), target);
+    std::vector<std::int64_t> below;
+    for (std::int64_t i : rows)
+      if (snap.scores.published_units[static_cast<std::size_t>(i)] < goal) below.push_back(i);
+    std::stable_sort(below.begin(), below.end(), [&](std::int64_t x, std::int64_t y) {
+      return snap.scores.published_units[static_cast<std::size_t>(x)] > snap.scores.published_units[static_cast<std::size_t>(y)];
+    });
+    if (below.size() > a->limit) below.resize(a->limit);
+    PathOptions options;
+    options.plan = a->plan;
+    const std::vector<Distance> d = analyzer.distances(below, target, options);
+    std::cout << "目标 target " << units_text(goal, m.scale.decimals) << "：" << rows.size() << " 家企业 enterprises, "
+              << below.size() << " 家最接近 closest below it\n";
+    TextTable lines({TextTable::Align::left, TextTable::Align::left, TextTable::Align::right, TextTable::Align::right,
+                     TextTable::Align::left, TextTable::Align::right, TextTable::Align::right, TextTable::Align::right});
+    lines.set_header({"统一社会信用代码 credit code", "企业名称 name", "得分 score", "差 missing", "最省单项 cheapest single",
+                      "至少 least", "增幅 effort", "组合增幅 plan effort"});
+    for (const Distance& x : d) {
+      const auto i = static_cast<std::size_t>(x.row);
+      const std::string single =
+          x.indicator < 0 ? "不可达 out of reach" : m.indicators[static_cast<std::size_t>(x.indicator)].name_zh;
+      const std::string plan = !x.plan.searched ? "" : !x.plan.reachable ? "不可达 out of reach"
+                               : fixed(x.plan.effort * 100, 1) + "%" + (x.plan.optimal ? "" : "*");
+      lines.add_row({snap.table.credit_code[i], snap.table.name[i], units_text(snap.scores.published_units[i], m.scale.decimals),
+                     units_text(x.missing_units, m.scale.decimals), single, value_text(x.value),
+                     std::isnan(x.effort) ? "—" : fixed(x.effort * 100, 1) + "%", plan});
+    }
+    lines.print(std::cout);
+    if (std::any_of(d.begin(), d.end(), [](const Distance& x) { return x.plan.searched && x.plan.reachable && !x.plan.optimal; }))
+      std::cout << "* 未证最优 not proven optimal within the search's budget\n";
   });
 }
 

@@ -28,6 +28,8 @@ void add_snapshot(CLI::App& app);
 void add_explain(CLI::App& app);
 void add_whatif(CLI::App& app);
 void add_path(CLI::App& app);
+/// cxjf distances: the enterprises of a region closest to a target.
+void add_distances(CLI::App& app);
 
 // Checks of option values with bilingual messages (CLI11's own say
 // "Value 0 not in range 0.000000 to 1.79769e+308" or "Could not convert").

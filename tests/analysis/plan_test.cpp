@@ -157,7 +157,7 @@ TEST_P(PlanEveryModel, BruteForceFindsNoCheaperPlanOnSmallReferences) {
 // Distances: the points missing are the target minus the score (by hand),
 // the cheapest single change the least effort among the path's, the plan
 // the path's; the same on one thread and on three.
-TEST(Distances, PointsMissingAndTheCheapestChangeOfEveryEnterprise) {
+TEST(Distances, PointsMissingAndTheCheapestChangeTheSameOnAnyThreadCount) {
   const Model model = default_model();
   const Snapshot snap = Snapshot::build(model, generate(model, {300, 19, 0}));
   const Analyzer analyzer(snap);

@@ -1,6 +1,9 @@
-// cxjf whatif and cxjf path (src/cli/analysis.cpp): the JSON they print is
-// the library's answer on the snapshot file, and bad options are named.
+// cxjf whatif, cxjf path and cxjf distances (src/cli/analysis.cpp): what
+// they print is the library's answer on the snapshot file, and bad options
+// are named.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +49,36 @@ TEST(CliAnalysis, WhatIfAndPathPrintTheLibrarysAnswers) {
   EXPECT_EQ(nlohmann::json::parse(path.out), nlohmann::json::parse(path_json(snap.model, p)));
   const auto text = run_cli("path --snapshot " + temp("s.snap") + " --code " + code);
   EXPECT_NE(text.out.find("目标 target 70.00"), std::string::npos) << text.out;
+}
+
+// cxjf distances: the closest below 70 of a province, in order, counted
+// from the snapshot's scores by hand.
+TEST(CliAnalysis, DistancesListTheClosestOfTheRegionBelowTheTarget) {
+  const Snapshot& snap = files().snap;
+  const std::int32_t province = snap.table.region[0] / 10000 * 10000;
+  std::vector<std::pair<std::int64_t, std::string>> below;  // score, code
+  std::size_t inside = 0;
+  for (std::size_t i = 0; i < snap.table.region.size(); ++i) {
+    if (snap.table.region[i] / 10000 * 10000 != province) continue;
+    ++inside;
+    if (snap.scores.published_units[i] < 7000) below.emplace_back(snap.scores.published_units[i], snap.table.credit_code[i]);
+  }
+  std::stable_sort(below.begin(), below.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  ASSERT_GE(below.size(), 3u);
+  const auto run = run_cli("distances --snapshot " + temp("s.snap") + " --region " + std::to_string(province) + " --limit 3");
+  ASSERT_EQ(run.status, 0) << run.out;
+  EXPECT_NE(run.out.find(std::to_string(inside) + " 家企业"), std::string::npos) << run.out;
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < 3; ++k) {
+    const std::size_t found = run.out.find(below[k].second, at);
+    ASSERT_NE(found, std::string::npos) << below[k].second << "\n" << run.out;
+    EXPECT_NE(run.out.find(units_text(7000 - below[k].first, 2), found), std::string::npos);
+    at = found;
+  }
+  EXPECT_EQ(run.out.find(below[3].second), std::string::npos);  // the limit holds
+  const auto none = run_cli("distances --snapshot " + temp("s.snap") + " --region 990000 2>&1");
+  EXPECT_NE(none.status, 0);
+  EXPECT_NE(none.out.find("no registered enterprise of the snapshot lies in region 990000"), std::string::npos) << none.out;
 }
 
 TEST(CliAnalysis, BadOptionsAreNamed) {
