@@ -131,10 +131,11 @@ struct PlanChange {
 /// least, re-scored to prove it reaches the target. The search is exact
 /// over these candidates (docs/analysis.md, "The combined plan"): each
 /// indicator whose points change only at some values (percentile, steps,
-/// yes/no) at every such value up to its cap, each indicator whose points
-/// rise along its values (piecewise, capped ratio, min-max, a bonus per
-/// unit) at the ends of its pieces, and any one indicator at any value of
-/// its grid.
+/// yes/no) at every such value up to its cap, counts at every whole value,
+/// indicators rising along a grid of hundredths (piecewise, capped ratio,
+/// min-max) at the ends of their pieces the model fixes (breakpoints, a
+/// constant full mark) and their caps, and any one of those at any value
+/// of its grid.
 struct Plan {
   bool searched = false;   ///< false when PathOptions::plan was off: the rest is empty
   bool reachable = false;  ///< all indicators at their caps together reach the target

@@ -27,6 +27,10 @@ double grid_above(double x, double step) {
   return (std::floor(x * per + 1e-9) + 1) / per;
 }
 
+// The largest cap a caller may give: beyond any indicator's values, and
+// small enough that grid positions (hundredths) stay exact integers.
+constexpr double max_cap = 1e12;
+
 // The bonus item scored on indicator j, or -1.
 int bonus_on(const Model& model, int j) {
   for (std::size_t k = 0; k < model.bonus.size(); ++k)
@@ -73,8 +77,10 @@ std::vector<Axis> axes_of(const Snapshot& snap, const Prepared& p, const Bound& 
     if (model.indicator_index(id) < 0)
       throw Error(ErrorCode::invalid_argument, "'" + id + "' is not an indicator of " + model.id + " (不是该模型的指标)");
   for (const auto& [id, cap] : options.caps)
-    if (model.indicator_index(id) < 0 || std::isnan(cap))
-      throw Error(ErrorCode::invalid_argument, "a cap is an indicator of " + model.id + " with a number, not '" + id + "'");
+    if (model.indicator_index(id) < 0 || !std::isfinite(cap))
+      throw Error(ErrorCode::invalid_argument, "a cap is an indicator of " + model.id + " with a finite number, not '" + id + "'");
+    else if (std::abs(cap) > max_cap)
+      throw Error(ErrorCode::invalid_argument, "the cap of '" + id + "' lies beyond ±10^12, no value of an indicator does (上限超出范围)");
   const std::int32_t group = snap.scores.peer_group[static_cast<std::size_t>(row)];
   const Reference& ref = snap.reference;
   std::vector<Axis> axes;
@@ -127,6 +133,15 @@ std::vector<Axis> axes_of(const Snapshot& snap, const Prepared& p, const Bound& 
     }
     for (const auto& [id, c] : options.caps)
       if (id == ind.id) cap = c;
+    // An indicator that decides the stage (revenue, when the data give no
+    // stage) stays below the next stage's bound: a new stage changes every
+    // weight, and the score would no longer rise with the value alone.
+    if (p.stage_indicator == j && snap.table.stage[static_cast<std::size_t>(row)] < 0)
+      for (double bound : model.stage_rule.bounds)
+        if (bound > a.from) {
+          cap = std::min(cap, bound - a.step);
+          break;
+        }
     a.cap = std::max(cap, a.from);
     a.discrete = p.category_of[jj] >= 0 && bonus < 0 &&
                  (nm.method == Method::percentile || nm.method == Method::steps || nm.method == Method::boolean);

@@ -24,10 +24,11 @@
 // least effort under those majorants is a greedy pick of hull segments by
 // rise per effort. Indicators whose points change only at some values
 // (percentile, steps, yes/no) and counts are tried at every such value;
-// those rising along a grid of hundredths at the ends of their pieces, and
-// each alone completes a node at the least value of its grid that reaches
-// the target (a bisection). They come last in the order, so that each can
-// complete every node above it; the others come by their number of
+// those rising along a grid of hundredths at the ends of their pieces the
+// model fixes (breakpoints, a constant full mark) and their caps, and each
+// of them still unchanged completes a node at the least value of its grid
+// that reaches the target (a bisection). They come last in the order; the
+// others come by their number of
 // candidates, so that long candidate lists sit deep. A greedy plan (best
 // rise per effort first) starts the search with a low best effort.
 #include <algorithm>
@@ -97,9 +98,15 @@ class PlanSearch {
         bool cut = false;
         v = discrete_values(snap_, a, limit, budget_ - probe_.count(), &cut);
         if (cut) stopped_ = unbounded_ = true;
-      } else if (a.step >= 1) {  // a count: every whole value
-        for (double x = std::floor(a.from + 1e-9) + 1; x <= limit; x += 1) v.push_back(x);
-        if (a.cap <= limit && (v.empty() || v.back() < a.cap)) v.push_back(a.cap);
+      } else if (a.step >= 1) {  // a count: every whole value, as far as the budget lists
+        for (double x = std::floor(a.from + 1e-9) + 1; x <= limit; x += 1) {
+          if (static_cast<std::int64_t>(v.size()) >= budget_ - probe_.count()) {
+            stopped_ = unbounded_ = true;
+            break;
+          }
+          v.push_back(x);
+        }
+        if (!unbounded_ && a.cap <= limit && (v.empty() || v.back() < a.cap)) v.push_back(a.cap);
       } else {
         for (double x : a.listed)  // the ends of its pieces
           if (x <= limit) v.push_back(x);
@@ -254,9 +261,12 @@ class PlanSearch {
     }
     const std::size_t n = axes_.size();
     if (fresh) {
-      // One more indicator rising along its grid, alone, anywhere on it.
-      for (std::size_t k = d; k < n; ++k) {
-        if (!free_[order_[k]] || !(spent + least_effort(own_[order_[k]], need_ - rise) < best_)) continue;
+      // One more indicator rising along its grid, alone, anywhere on it:
+      // any left unchanged so far, above this depth or below it.
+      for (std::size_t k = 0; k < n; ++k) {
+        if (!free_[order_[k]] || !std::isnan(chosen_[order_[k]]) ||
+            !(spent + least_effort(own_[order_[k]], need_ - rise) < best_))
+          continue;
         const Axis& a = axis(k);
         const double v = least_reaching(snap_, a, probe_, target_, a.reach(best_ - spent));
         if (!std::isnan(v) && spent + a.effort(v) < best_) record(spent + a.effort(v), k, v);
@@ -333,7 +343,7 @@ Plan least_effort_plan(const Snapshot& snap, const std::vector<Axis>& axes, Prob
   plan.effort = 0;
   for (std::size_t k = 0; k < axes.size(); ++k) {
     const double v = search.best_values()[k];
-    if (std::isnan(v) || v == axes[k].from) continue;
+    if (std::isnan(v) || v == axes[k].current) continue;  // unchanged (a missing value set to 0 is a change)
     plan.changes.push_back({axes[k].indicator, axes[k].current, v, axes[k].effort(v)});
     plan.effort += axes[k].effort(v);
     probe.set(axes[k].column, v);

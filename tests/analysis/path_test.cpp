@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -131,6 +132,42 @@ TEST(Path, FixedIndicatorsAreLeftAloneAndCapsBind) {
       EXPECT_EQ(s.cap, std::isnan(now) ? 0.0 : now);  // a cap below today's value is today's value
     }
   }
+}
+
+// Caps beyond any value are refused (an infinite or 1e300 cap would make
+// the grid endless), and revenue, which decides the stage when the data
+// give none, stays below the next stage's bound.
+TEST(Path, AbsurdCapsAreRefusedAndTheStageIndicatorKeepsItsStage) {
+  const Model model = default_model();
+  const Snapshot snap = Snapshot::build(model, generate(model, {500, 12, 0}));
+  const Analyzer analyzer(snap);
+  for (double cap : {std::numeric_limits<double>::infinity(), 1e300, -1e13}) {
+    PathOptions options;
+    options.caps = {{"invention_apps", cap}};
+    EXPECT_THROW(analyzer.path(5, Target{}, options), Error) << cap;
+  }
+  ASSERT_EQ(model.stage_rule.basis, StageBasis::revenue);
+  const int column = snap.table.indicator_column(model.stage_rule.indicator);
+  int checked = 0;
+  for (std::int64_t row = 0; row < 60; ++row) {
+    if (snap.table.stage[static_cast<std::size_t>(row)] >= 0) continue;
+    const double now = snap.table.values(static_cast<Eigen::Index>(row), column);
+    const double from = std::isnan(now) ? 0.0 : now;
+    double bound = std::numeric_limits<double>::infinity();
+    for (double b : model.stage_rule.bounds)
+      if (b > from) {
+        bound = b;
+        break;
+      }
+    PathOptions options;
+    options.caps = {{model.stage_rule.indicator, 1e9}};
+    for (const IndicatorPath& s : analyzer.path(row, Target{}, options).single)
+      if (model.indicators[static_cast<std::size_t>(s.indicator)].id == model.stage_rule.indicator) {
+        EXPECT_LT(s.cap, bound) << row;
+        ++checked;
+      }
+  }
+  EXPECT_GT(checked, 10);
 }
 
 }  // namespace
