@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <optional>
 #include <string>
 #include <thread>
 
@@ -125,6 +124,21 @@ std::vector<Distance> Analyzer::distances(const std::vector<std::int64_t>& rows,
   return out;
 }
 
+namespace {
+
+// The fields every indicator entry of a path answer starts with.
+nlohmann::ordered_json indicator_entry(const Model& model, int indicator, double current) {
+  const Indicator& ind = model.indicators[static_cast<std::size_t>(indicator)];
+  nlohmann::ordered_json j;
+  j["id"] = ind.id;
+  j["name"] = ind.name_zh;
+  j["unit"] = ind.unit;
+  j["current"] = std::isnan(current) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(current);
+  return j;
+}
+
+}  // namespace
+
 std::string path_json(const Model& model, const Path& path) {
   nlohmann::ordered_json doc;
   doc["target"] = units_text(path.target_units, model.scale.decimals);
@@ -133,12 +147,7 @@ std::string path_json(const Model& model, const Path& path) {
   nlohmann::ordered_json single = nlohmann::ordered_json::array();
   auto number = [](double v) { return std::isnan(v) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v); };
   for (const IndicatorPath& s : path.single) {
-    const Indicator& ind = model.indicators[static_cast<std::size_t>(s.indicator)];
-    nlohmann::ordered_json j;
-    j["id"] = ind.id;
-    j["name"] = ind.name_zh;
-    j["unit"] = ind.unit;
-    j["current"] = number(s.current);
+    nlohmann::ordered_json j = indicator_entry(model, s.indicator, s.current);
     j["cap"] = s.cap;
     j["reachable"] = s.reachable;
     j["value"] = number(s.value);
@@ -157,12 +166,7 @@ std::string path_json(const Model& model, const Path& path) {
   pj["score"] = units_text(plan.published_units, model.scale.decimals);
   nlohmann::ordered_json changes = nlohmann::ordered_json::array();
   for (const PlanChange& c : plan.changes) {
-    const Indicator& ind = model.indicators[static_cast<std::size_t>(c.indicator)];
-    nlohmann::ordered_json j;
-    j["id"] = ind.id;
-    j["name"] = ind.name_zh;
-    j["unit"] = ind.unit;
-    j["current"] = number(c.current);
+    nlohmann::ordered_json j = indicator_entry(model, c.indicator, c.current);
     j["value"] = c.value;
     j["effort"] = c.effort;
     changes.push_back(j);

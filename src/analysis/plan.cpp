@@ -165,7 +165,6 @@ class PlanSearch {
     if (!stopped_) visit(0, 0.0, 0.0, true);
   }
 
-  double best() const { return best_; }
   const std::vector<double>& best_values() const { return best_values_; }
   bool stopped() const { return stopped_; }
   std::int64_t nodes() const { return nodes_; }
