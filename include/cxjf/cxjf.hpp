@@ -21,3 +21,4 @@
 #include "cxjf/upload.hpp"
 #include "cxjf/estimate.hpp"
 #include "cxjf/overview.hpp"
+#include "cxjf/population.hpp"

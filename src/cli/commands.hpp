@@ -30,6 +30,10 @@ void add_whatif(CLI::App& app);
 void add_path(CLI::App& app);
 /// cxjf distances: the enterprises of a region closest to a target.
 void add_distances(CLI::App& app);
+/// cxjf compare: two years, or a snapshot under another model.
+void add_compare(CLI::App& app);
+/// cxjf distribution: published scores by group against the nation.
+void add_distribution(CLI::App& app);
 
 // Checks of option values with bilingual messages (CLI11's own say
 // "Value 0 not in range 0.000000 to 1.79769e+308" or "Could not convert").

@@ -15,11 +15,13 @@ from .errors import CxjfError, CxjfWarning, FileError, InputError, ModelError, Q
 from .estimation import EstimationRecord, estimate
 from .model import Model
 from .overview import OverviewIndex
+from .population import Comparison, compare
 from .principal import Principal
 from .scoring import Ledger, Reference, Scores, Snapshot, fit, score
 from .table import Regions, Table, generate
 
 __all__ = [
+    "Comparison",
     "CxjfError",
     "CxjfWarning",
     "EstimationRecord",
@@ -38,6 +40,7 @@ __all__ = [
     "SnapshotError",
     "Table",
     "__version__",
+    "compare",
     "default_model",
     "estimate",
     "fit",

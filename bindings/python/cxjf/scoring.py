@@ -358,6 +358,29 @@ class Snapshot:
 
         return analysis.plan(self, self._row(enterprise), **target)
 
+    def compare(self, after: Any, **options: Any):
+        """This snapshot against `after`: another year's snapshot, or a model
+        to score its enterprises under (a scheme's what-if). A
+        :class:`cxjf.population.Comparison`; options ``movers``,
+        ``psi_bins``, ``threads`` (see :func:`cxjf.population.compare`)."""
+        from . import population
+
+        return population.compare(self, after, **options)
+
+    def distribution(self, by: str = "province") -> pd.DataFrame:
+        """Published scores by province, zone, stage or industry against the
+        nation (see :func:`cxjf.population.distribution`)."""
+        from . import population
+
+        return population.distribution(self, by)
+
+    def peer_fallbacks(self) -> pd.DataFrame:
+        """Whose peer group was too small, and where they were compared
+        instead (see :func:`cxjf.population.peer_fallbacks`)."""
+        from . import population
+
+        return population.peer_fallbacks(self)
+
     @functools.cached_property
     def _analyzer(self) -> _core.Analyzer:
         return _core.Analyzer(self._core)

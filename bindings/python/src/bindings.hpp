@@ -19,6 +19,7 @@ void bind_scoring(py::module_& m);   // scoring.cpp: fit, score, Scores, Snapsho
 void bind_estimate(py::module_& m);  // estimate.cpp: uploads, the template, estimate
 void bind_overview(py::module_& m);  // overview.cpp: OverviewIndex and query_json
 void bind_analysis(py::module_& m);  // analysis.cpp: reasons, what-if and paths of one enterprise
+void bind_population(py::module_& m);  // population.cpp: compare, rescore, distribution
 
 /// A content hash as Python shows it: 16 lower-case hex digits.
 inline std::string hex16(std::uint64_t hash) {

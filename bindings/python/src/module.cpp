@@ -19,4 +19,5 @@ PYBIND11_MODULE(_core, m) {
   cxjf::python::bind_estimate(m);
   cxjf::python::bind_overview(m);
   cxjf::python::bind_analysis(m);
+  cxjf::python::bind_population(m);
 }

@@ -1,0 +1,137 @@
+"""A whole population (docs/population.md): a scheme's what-if (the same
+enterprises under another model), year over year (two snapshots matched by
+credit code) with the population stability index of every indicator, and
+where scores differ. :func:`compare` gives a :class:`Comparison` of
+DataFrames; :meth:`cxjf.Snapshot.compare`, :meth:`~cxjf.Snapshot.distribution`
+and :meth:`~cxjf.Snapshot.peer_fallbacks` call these."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .model import Model
+
+__all__ = ["Comparison", "compare", "distribution", "peer_fallbacks"]
+
+
+@dataclass
+class Comparison:
+    """Two scorings of enterprises matched by credit code.
+
+    ``enterprises``: one row per enterprise of either side (status matched,
+    entrant or leaver; score, rank, grade and listed before and after; change).
+    ``grades``: the grade transition matrix (rows before, columns after; the
+    row 新进 counts entrants, the column 退出 leavers). ``regions``: every
+    province, city and county's ≥ threshold list before and after, entered
+    and left. ``agreement``: Spearman and Kendall's tau-b nationally
+    (province NA) and per province. ``risers`` and ``fallers``: the biggest
+    movers. ``shifts``: the PSI of every shared indicator nationally (group
+    NA) and per baseline peer group, with its level. ``after``: the other
+    side (the snapshot rescored, for a scheme's what-if). ``summary``: the
+    JSON document the command line and the C ABI give."""
+
+    enterprises: pd.DataFrame = field(repr=False)
+    grades: pd.DataFrame
+    regions: pd.DataFrame = field(repr=False)
+    agreement: pd.DataFrame = field(repr=False)
+    risers: pd.DataFrame = field(repr=False)
+    fallers: pd.DataFrame = field(repr=False)
+    shifts: pd.DataFrame = field(repr=False)
+    after: Any = field(repr=False)
+    summary: Dict[str, Any] = field(repr=False)
+
+    @property
+    def matched(self) -> int:
+        return int(self.summary["matched"])
+
+    @property
+    def entrants(self) -> int:
+        return int(self.summary["entrants"])
+
+    @property
+    def leavers(self) -> int:
+        return int(self.summary["leavers"])
+
+
+def _side(snapshot: Any, rows: np.ndarray) -> Dict[str, Any]:
+    """Columns of one side for `rows` (-1: absent, NA)."""
+    present = rows >= 0
+    safe = np.where(present, rows, 0)
+    scores, table = snapshot.scores, snapshot.table
+    score = pd.array(np.where(present, scores.published[safe], np.nan), dtype="Float64")
+    score[~present] = pd.NA
+    rank = pd.array(np.where(present, scores.rank("national")[safe], 0), dtype="Int64")
+    rank[~present] = pd.NA
+    grade_ids = np.asarray(snapshot.model.grade_ids, dtype=object)
+    grade = np.where(present, grade_ids[np.asarray(scores._core.grade)[safe]], None)
+    threshold = round(snapshot.model.list_threshold * 10 ** scores._core.decimals)
+    listed = pd.array(np.asarray(scores.published_units)[safe] >= threshold, dtype="boolean")
+    listed[~present] = pd.NA
+    return {"score": score, "rank": rank, "grade": grade, "listed": listed,
+            "credit_code": np.asarray(table.credit_code)[safe], "name": np.asarray(table._core.strings("name"))[safe],
+            "region": np.asarray(table.region_code)[safe], "present": present}
+
+
+def compare(before: Any, after: Any, *, movers: int = 20, psi_bins: int = 10, threads: int = 0) -> Comparison:
+    """Compares snapshot `before` with `after`: another snapshot (year over
+    year), or a model (an id, a JSON path or a Model: the scheme's what-if,
+    `before`'s enterprises fitted and scored under it). Enterprises are
+    matched by credit code; ranks, grades and lists are each side's own."""
+    from .scoring import Snapshot
+
+    if not isinstance(after, Snapshot):
+        after = Snapshot(_core.rescore(before._core, Model.load(after)._core, int(threads)))
+    d = _core.compare(before._core, after._core, int(movers), int(psi_bins), int(threads))
+    doc = json.loads(d["summary"])
+    b, a = _side(before, d["before"]), _side(after, d["after"])
+    status = np.where(b["present"] & a["present"], "matched", np.where(b["present"], "leaver", "entrant"))
+    pick = lambda key: np.where(a["present"], a[key], b[key])  # noqa: E731: after's identity when present
+    enterprises = pd.DataFrame({
+        "credit_code": pick("credit_code"), "name": pick("name"), "region": pick("region"), "status": status,
+        "score_before": b["score"], "score_after": a["score"],
+        "change": (a["score"] - b["score"]).round(10),
+        "rank_before": b["rank"], "rank_after": a["rank"],
+        "grade_before": b["grade"], "grade_after": a["grade"],
+        "listed_before": b["listed"], "listed_after": a["listed"],
+    })
+    g = doc["grades"]
+    grades = pd.DataFrame(g["transitions"], index=[x or "新进" for x in g["before"]],
+                          columns=[x or "退出" for x in g["after"]])
+    grades.index.name, grades.columns.name = "before", "after"
+    regions = pd.DataFrame(doc["regions"], columns=["region", "name", "enterprises_before", "enterprises_after",
+                                                    "listed_before", "listed_after", "entered", "left"])
+    agreement = pd.DataFrame(doc["agreement"], columns=["province", "name", "enterprises", "spearman", "kendall"])
+    agreement = agreement.astype({"province": "Int64", "spearman": float, "kendall": float})
+    mover_columns = ["credit_code", "name", "before", "after", "rank_before", "rank_after"]
+    risers = pd.DataFrame(doc["risers"], columns=mover_columns).astype({"before": float, "after": float})
+    fallers = pd.DataFrame(doc["fallers"], columns=mover_columns).astype({"before": float, "after": float})
+    shifts = pd.DataFrame(doc["shifts"], columns=["indicator", "group", "group_label", "count_before", "count_after",
+                                                  "psi", "level", "edges", "bins_before", "bins_after"])
+    shifts = shifts.astype({"group": "Int64", "psi": float})
+    return Comparison(enterprises, grades, regions, agreement, risers, fallers, shifts, after, doc)
+
+
+def distribution(snapshot: Any, by: str = "province") -> pd.DataFrame:
+    """Published scores by ``province``, ``zone``, ``stage`` or
+    ``industry``: the nation first (key -1), then each group with
+    enterprises: enterprises, mean, q1, median, q3 (numpy's linear
+    quantiles), listed_share (≥ the list threshold), and the gaps of mean
+    and share to the nation's."""
+    rows = _core.distribution(snapshot._core, str(by))
+    return pd.DataFrame(rows, columns=["key", "label", "enterprises", "mean", "q1", "median", "q3", "listed_share",
+                                       "mean_gap", "listed_gap"])
+
+
+def peer_fallbacks(snapshot: Any) -> pd.DataFrame:
+    """The finest peer-group keys (stage, industry, province, NA when not a
+    key) whose enterprises were compared in a coarser group (``group``)
+    because their own had fewer than the model's min_size members, most
+    enterprises first."""
+    return pd.DataFrame(_core.peer_fallbacks(snapshot._core),
+                        columns=["stage", "industry", "province", "group", "enterprises"]).astype({"province": "Int64"})
