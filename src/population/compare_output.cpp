@@ -104,6 +104,7 @@ std::string comparison_json(const Comparison& c, const Snapshot& before, const S
   for (const IndicatorShift& s : c.shifts) {
     json j;
     j["indicator"] = s.indicator;
+    j["name"] = before.model.indicators[static_cast<std::size_t>(before.model.indicator_index(s.indicator))].name_zh;
     j["group"] = s.group < 0 ? json(nullptr) : json(s.group);
     j["group_label"] = s.group < 0 ? std::string("全国")
                                    : before.reference.group_label(before.model, s.group, before.table.region_table());

@@ -40,6 +40,15 @@ def guangdong(enterprises):
     return enterprises[enterprises["province"] == 440000]
 
 
+@pytest.fixture(scope="module")
+def comparison(docs_snapshot):
+    """The documentation snapshot against the next year's: 2,000 gone, every
+    revenue tripled."""
+    frame = docs_snapshot.table.to_frame().iloc[2000:].copy()
+    frame["revenue"] = frame["revenue"] * 3
+    return docs_snapshot.compare(cxjf.Snapshot.build(frame))
+
+
 def draw(ax):
     ax.figure.canvas.draw()  # renders every glyph: missing ones would warn
     return ax
@@ -368,12 +377,44 @@ def test_province_ranking_of_answers_lacking_it(docs_snapshot):
         lambda snap: plots.facet_ring(snap.index.overview("torch_center"), "province"),
         lambda snap: plots.province_ranking(snap.index.ranking("torch_center", top=0), top=40),
         lambda snap: plots.province_ranking(snap.index.ranking("torch_center", by="zone", top=0), value="mean"),
+        lambda snap: plots.group_gaps(snap.distribution("province")),
+        lambda snap: plots.group_gaps(snap.distribution("zone"), value="listed_gap"),
     ],
     ids=["histogram", "histogram_public", "grades", "ring_fields", "ring_zones", "ring_provinces", "provinces",
-         "zones"],
+         "zones", "gaps_provinces", "gaps_zones"],
 )
 def test_no_clipped_labels(docs_snapshot, make):
     assert_inside_figure(make(docs_snapshot))
+
+
+def test_grade_transitions_shows_the_counts(comparison):
+    ax = plots.grade_transitions(comparison)
+    shown = [t.get_text() for t in ax.texts]
+    assert shown == [f"{n:,}" for n in comparison.grades.to_numpy().ravel()]
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "新进"
+    assert_inside_figure(ax)
+
+
+def test_psi_bars_draw_the_nation_largest_first(comparison):
+    ax = plots.psi_bars(comparison)
+    nation = comparison.shifts[comparison.shifts["group"].isna()].sort_values("psi", ascending=False)
+    widths = [p.get_width() for p in ax.patches][::-1]
+    assert widths == pytest.approx(nation["psi"].head(20).tolist())
+    # Revenue alone was raised: it shifted most.
+    assert nation["indicator"].iloc[0] == "revenue" and nation["psi"].iloc[0] > 0.1
+    assert_inside_figure(ax)
+    group = int(comparison.shifts["group"].dropna().iloc[0])
+    assert plots.psi_bars(comparison, group=group).get_title().startswith("指标稳定性（")
+    with pytest.raises(cxjf.CxjfError, match="no shifts"):
+        plots.psi_bars(comparison, group=10**6)
+
+
+def test_group_gaps_are_the_distribution_gaps(docs_snapshot):
+    d = docs_snapshot.distribution("stage")
+    ax = plots.group_gaps(d)
+    assert sorted(p.get_width() for p in ax.patches) == pytest.approx(sorted(d["mean_gap"].iloc[1:]))
+    with pytest.raises(ValueError, match="mean_gap or listed_gap"):
+        plots.group_gaps(d, value="median")
 
 
 def test_no_clipped_labels_in_own_figures_after_layout(docs_snapshot):

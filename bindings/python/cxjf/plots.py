@@ -1,5 +1,6 @@
 """Plots with matplotlib: the score histogram, grade shares, facet ring
-charts and the province ranking, labelled in Chinese.
+charts and the province ranking; for a whole population (docs/population.md)
+the grade transition heatmap, PSI bars and group gaps. Labelled in Chinese.
 
 Chinese labels need a CJK font. ``cjk_font()`` finds one among the system's
 fonts (Debian: fonts-noto-cjk, which scripts/setup.sh installs) and every plot
@@ -27,7 +28,10 @@ __all__ = [
     "cjk_font",
     "facet_ring",
     "grade_shares",
+    "grade_transitions",
+    "group_gaps",
     "province_ranking",
+    "psi_bars",
     "score_histogram",
     "use_chinese_font",
 ]
@@ -339,6 +343,85 @@ def province_ranking(source: Union[pd.DataFrame, dict], ax: Any = None, *, value
         ax.set_xlim(0, (upper or 1.0) * 1.15)
         ax.set_xlabel(axis)
         ax.set_title(title or f"排名（{axis}）")
+        _fonts(ax)
+    return ax
+
+
+def grade_transitions(comparison: Any, ax: Any = None, *, title: str = "等级迁移") -> Any:
+    """Heatmap of a :class:`cxjf.population.Comparison`'s grade transitions:
+    rows the grade before (新进: entrants), columns the grade after (退出:
+    leavers); each cell shows its count, coloured by its share of the row."""
+    import matplotlib.pyplot as plt
+
+    grades = comparison.grades
+    counts = grades.to_numpy(dtype=float)
+    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    with plt.rc_context(_rc(cjk_font())):
+        ax = _axes(ax, (1.1 * len(grades.columns) + 2, 0.8 * len(grades.index) + 1.5))
+        ax.imshow(shares, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+        ax.set_xticks(np.arange(len(grades.columns)))
+        ax.set_xticklabels([str(c) for c in grades.columns])
+        ax.set_yticks(np.arange(len(grades.index)))
+        ax.set_yticklabels([str(r) for r in grades.index])
+        for (r, c), n in np.ndenumerate(counts):
+            ax.annotate(f"{n:,.0f}", (c, r), ha="center", va="center", fontsize=8,
+                        color="white" if shares[r, c] > 0.6 else "black")
+        ax.set_xlabel("之后")
+        ax.set_ylabel("之前")
+        ax.set_title(title)
+        _fonts(ax)
+    return ax
+
+
+def psi_bars(comparison: Any, ax: Any = None, *, group: Optional[int] = None, top: int = 20,
+             title: Optional[str] = None) -> Any:
+    """Horizontal bars of the population stability index of each indicator,
+    the nation's (or peer group `group`'s), largest first, with the 0.1 and
+    0.25 lines."""
+    import matplotlib.pyplot as plt
+
+    shifts = comparison.shifts
+    chosen = shifts[shifts["group"].isna()] if group is None else shifts[shifts["group"] == group]
+    if chosen.empty:
+        raise CxjfError(f"the comparison has no shifts for group {group}", "invalid_argument")
+    chosen = chosen.sort_values("psi", ascending=False, kind="stable").head(top).iloc[::-1]
+    with plt.rc_context(_rc(cjk_font())):
+        ax = _axes(ax, (7, max(3, 0.3 * len(chosen) + 1)))
+        positions = np.arange(len(chosen))
+        colors = ["#C44E52" if p >= 0.25 else "#DD8452" if p >= 0.1 else "#55A868" for p in chosen["psi"]]
+        ax.barh(positions, chosen["psi"], color=colors)
+        ax.set_yticks(positions)
+        ax.set_yticklabels(chosen["name"])
+        ax.set_ylim(-0.6, len(chosen) - 0.4)
+        for line in (0.1, 0.25):
+            ax.axvline(line, color="grey", linestyle="--", linewidth=0.8)
+        ax.set_xlim(0, max(0.3, float(chosen["psi"].max()) * 1.1))
+        ax.set_xlabel("PSI")
+        ax.set_title(title or ("指标稳定性（全国）" if group is None else f"指标稳定性（{chosen['group_label'].iloc[0]}）"))
+        _fonts(ax)
+    return ax
+
+
+def group_gaps(distribution: pd.DataFrame, ax: Any = None, *, value: str = "mean_gap", title: Optional[str] = None) -> Any:
+    """Diverging bars of each group's gap to the nation from
+    :meth:`cxjf.Snapshot.distribution`: ``mean_gap`` (points) or
+    ``listed_gap`` (share listed, drawn in percentage points)."""
+    import matplotlib.pyplot as plt
+
+    if value not in ("mean_gap", "listed_gap"):
+        raise ValueError(f"value is mean_gap or listed_gap, not {value!r}")
+    groups = distribution[distribution["key"] >= 0].sort_values(value, kind="stable")
+    gaps = groups[value] * (100 if value == "listed_gap" else 1)
+    with plt.rc_context(_rc(cjk_font())):
+        ax = _axes(ax, (7, max(3, 0.28 * len(groups) + 1)))
+        positions = np.arange(len(groups))
+        ax.barh(positions, gaps, color=["#C44E52" if g < 0 else "#4C72B0" for g in gaps])
+        ax.set_yticks(positions)
+        ax.set_yticklabels(groups["label"])
+        ax.set_ylim(-0.6, len(groups) - 0.4)
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_xlabel("与全国平均分之差（分）" if value == "mean_gap" else "与全国达标率之差（百分点）")
+        ax.set_title(title or "各组与全国之差")
         _fonts(ax)
     return ax
 

@@ -111,7 +111,7 @@ def compare(before: Any, after: Any, *, movers: int = 20, psi_bins: int = 10, th
     mover_columns = ["credit_code", "name", "before", "after", "rank_before", "rank_after"]
     risers = pd.DataFrame(doc["risers"], columns=mover_columns).astype({"before": float, "after": float})
     fallers = pd.DataFrame(doc["fallers"], columns=mover_columns).astype({"before": float, "after": float})
-    shifts = pd.DataFrame(doc["shifts"], columns=["indicator", "group", "group_label", "count_before", "count_after",
+    shifts = pd.DataFrame(doc["shifts"], columns=["indicator", "name", "group", "group_label", "count_before", "count_after",
                                                   "psi", "level", "edges", "bins_before", "bins_after"])
     shifts = shifts.astype({"group": "Int64", "psi": float})
     return Comparison(enterprises, grades, regions, agreement, risers, fallers, shifts, after, doc)
