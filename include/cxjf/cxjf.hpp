@@ -22,3 +22,4 @@
 #include "cxjf/estimate.hpp"
 #include "cxjf/overview.hpp"
 #include "cxjf/population.hpp"
+#include "cxjf/uncertainty.hpp"

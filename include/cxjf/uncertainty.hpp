@@ -1,0 +1,79 @@
+// cxjf: uncertainty and sensitivity of ranks under a scheme's uncertain
+// weights. Each draw perturbs every stage weight and renormalises each
+// stage's weights to the model's base maximum; weights change points, not
+// normalised values, so a draw re-sums and re-ranks the snapshot's
+// enterprises without fitting again. Deterministic for a seed and identical
+// on any thread count; draw d depends on the seed and d alone, so the draws
+// split into independent batches. docs/population.md, "Uncertainty of ranks".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cxjf/snapshot.hpp"
+
+namespace cxjf {
+
+/// How weights are drawn.
+struct UncertaintyOptions {
+  /// Draws to make (the batch's size when first_draw > 0).
+  std::int64_t draws = 1000;
+  /// Index of the batch's first draw: draws first_draw .. first_draw + draws - 1.
+  std::int64_t first_draw = 0;
+  std::uint64_t seed = 1;
+  /// Uniform perturbation: each stage weight w becomes w (1 + spread u),
+  /// u uniform in [-1, 1], then the stage's weights are scaled to sum to
+  /// Scale::base_max. In [0, 1).
+  double spread = 0.25;
+  /// When > 0, a Dirichlet draw around the weights instead: a stage's
+  /// weights are base_max times Dirichlet(concentration w / base_max), so a
+  /// larger concentration stays closer to them.
+  double concentration = 0;
+  /// Threads, the calling one included; 0 means one per hardware thread.
+  unsigned threads = 0;
+};
+
+/// Every stage's weights in draw `draw`: stages x indicators, row-major, in
+/// model order (0 for an input-only indicator). Throws
+/// Error(invalid_argument) for options out of range.
+std::vector<double> draw_weights(const Model& model, const UncertaintyOptions& options, std::int64_t draw);
+
+/// The national ranks of every enterprise over the draws.
+struct RankBands {
+  std::int64_t draws = 0;
+  /// Per enterprise (the snapshot's rows): its rank in the snapshot, then
+  /// the order statistics of its ranks over the draws: the smallest rank r
+  /// with at least q of the draws at or better than r, for q = 5 %, 50 %
+  /// and 95 % (p05 is the optimistic end of the band).
+  std::vector<std::int32_t> nominal, p05, median, p95;
+  /// Share of the draws in which it scores at least the list threshold.
+  std::vector<double> listed;
+};
+
+/// Ranks of `snap`'s enterprises under `options.draws` weight draws, each
+/// draw's scores rounded and ranked (ties as the model says) as scoring
+/// does, in double arithmetic. Memory: a few MiB per 1,000 enterprises per
+/// thread beyond the snapshot.
+RankBands rank_bands(const Snapshot& snap, const UncertaintyOptions& options = {});
+
+/// Variance-based sensitivity of the ranks to each indicator's weights.
+struct Sensitivity {
+  /// Inputs: the scored indicators' ids; each input is that indicator's
+  /// weight factors in every stage (a group of the uniform draws' u).
+  std::vector<std::string> inputs;
+  /// First-order and total indices per input (Jansen's estimators over
+  /// Saltelli's A, B and A_B matrices), for the national rank and for list
+  /// membership (1 when listed), each aggregated over the enterprises as
+  /// the sum of their variances (Gamboa et al. 2013).
+  std::vector<double> rank_first, rank_total, listed_first, listed_total;
+  std::int64_t samples = 0;      ///< N, rows of A and B
+  std::int64_t evaluations = 0;  ///< N (inputs + 2) scorings of the population
+};
+
+/// Sensitivity of `snap`'s ranks with `samples` rows of Saltelli's design,
+/// uniform perturbations of options.spread (draws, first_draw and
+/// concentration are not used).
+Sensitivity rank_sensitivity(const Snapshot& snap, std::int64_t samples, const UncertaintyOptions& options = {});
+
+}  // namespace cxjf
