@@ -409,6 +409,16 @@ def test_psi_bars_draw_the_nation_largest_first(comparison):
         plots.psi_bars(comparison, group=10**6)
 
 
+def test_rank_bands_draw_each_range(small_snapshot):
+    bands = small_snapshot.rank_bands(20, threads=2)
+    ax = plots.rank_bands(bands, top=10)
+    top = bands.sort_values("nominal", kind="stable").head(10).iloc[::-1]
+    segments = ax.collections[0].get_segments()
+    assert [(s[0][0], s[1][0]) for s in segments] == list(zip(top["p05"], top["p95"]))
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(top["name"])
+    assert_inside_figure(ax)
+
+
 def test_group_gaps_are_the_distribution_gaps(docs_snapshot):
     d = docs_snapshot.distribution("stage")
     ax = plots.group_gaps(d)

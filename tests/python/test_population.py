@@ -3,6 +3,10 @@ and numpy computing the same from the snapshots' own scores."""
 
 from __future__ import annotations
 
+import json
+import re
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -152,3 +156,57 @@ def test_peer_fallbacks_count_the_coarser_groups():
     assert sorted(got.to_list()) == sorted(expected.to_list())
     assert (fb["enterprises"].diff().dropna() <= 0).all()
     assert fb["province"].isna().all()
+
+
+def model_with_weights(doc: dict, w: pd.DataFrame, model_id: str) -> cxjf.Model:
+    """The model with each stage's weights from `w` to 12 decimals, the last
+    scored indicator taking what makes the stage's decimal sum exactly the
+    base maximum, as models must: within 1e-11 of the drawn weights, which
+    moves a total by far less than the 1e-7 of a unit that could change its
+    rounding (tests/population/uncertainty_test.cpp uses the drawn doubles
+    themselves)."""
+    drawn = json.loads(json.dumps(doc))
+    drawn["id"] = model_id
+    scored = [ind for ind in drawn["indicators"] if ind.get("weights")]
+    for stage in scored[0]["weights"]:
+        total = Decimal(0)
+        for ind in scored[:-1]:
+            value = Decimal(repr(float(w.loc[stage, ind["id"]]))).quantize(Decimal("1e-12"))
+            ind["weights"][stage] = f"@{value}@"
+            total += value
+        scored[-1]["weights"][stage] = f"@{Decimal(repr(float(drawn['scale']['base_max']))) - total}@"
+    return cxjf.Model.from_json(re.sub(r'"@([^@]*)@"', r"\1", json.dumps(drawn, ensure_ascii=False)))
+
+
+def test_rank_bands_equal_each_draw_scored_again(small_table):
+    """5 draws: each draw's weights put into the model, the snapshot built
+    again, and each enterprise's ranks ordered by numpy."""
+    frame = small_table.to_frame()
+    frame = frame[frame["registered"]].head(400)
+    snap = cxjf.Snapshot.build(frame)
+    bands = snap.rank_bands(5, spread=0.4, seed=9)
+    doc = snap.model.to_dict()
+    ranks, listed = [], []
+    for d in range(5):
+        w = cxjf.population.draw_weights(snap.model, d, spread=0.4, seed=9)
+        s = cxjf.Snapshot.build(snap.table, model_with_weights(doc, w, f"draw-{d}"))
+        ranks.append(s.scores.rank("national"))
+        listed.append(s.scores.published >= 70)
+    ranks = np.sort(np.vstack(ranks), axis=0)
+    # Positions ceil(q 5) - 1: 0 for 5 %, 2 for the median, 4 for 95 %.
+    assert (bands["p05"].to_numpy() == ranks[0]).all()
+    assert (bands["median"].to_numpy() == ranks[2]).all()
+    assert (bands["p95"].to_numpy() == ranks[4]).all()
+    assert np.allclose(bands["listed"], np.mean(listed, axis=0))
+    assert (bands["nominal"].to_numpy() == snap.scores.rank("national")).all()
+    w = cxjf.population.draw_weights(snap.model, 0)
+    assert np.allclose(w.sum(axis=1), 100)
+
+
+def test_rank_sensitivity_frame(small_snapshot):
+    s = small_snapshot.rank_sensitivity(8, threads=2)
+    assert list(s.columns) == ["rank_first", "rank_total", "listed_first", "listed_total"]
+    assert len(s) == 18 and s.attrs["evaluations"] == 8 * 20
+    assert (s["rank_total"] >= 0).all()
+    with pytest.raises(cxjf.CxjfError, match="samples"):
+        small_snapshot.rank_sensitivity(1)

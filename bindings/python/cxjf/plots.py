@@ -1,6 +1,7 @@
 """Plots with matplotlib: the score histogram, grade shares, facet ring
 charts and the province ranking; for a whole population (docs/population.md)
-the grade transition heatmap, PSI bars and group gaps. Labelled in Chinese.
+the grade transition heatmap, PSI bars, group gaps and rank bands. Labelled
+in Chinese.
 
 Chinese labels need a CJK font. ``cjk_font()`` finds one among the system's
 fonts (Debian: fonts-noto-cjk, which scripts/setup.sh installs) and every plot
@@ -32,6 +33,7 @@ __all__ = [
     "group_gaps",
     "province_ranking",
     "psi_bars",
+    "rank_bands",
     "score_histogram",
     "use_chinese_font",
 ]
@@ -422,6 +424,30 @@ def group_gaps(distribution: pd.DataFrame, ax: Any = None, *, value: str = "mean
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_xlabel("与全国平均分之差（分）" if value == "mean_gap" else "与全国达标率之差（百分点）")
         ax.set_title(title or "各组与全国之差")
+        _fonts(ax)
+    return ax
+
+
+def rank_bands(bands: pd.DataFrame, ax: Any = None, *, top: int = 30, title: Optional[str] = None) -> Any:
+    """The `top` enterprises by nominal rank from :meth:`cxjf.Snapshot.rank_bands`:
+    each one's 5–95 % range of ranks as a bar, its median rank as a dot and
+    its rank in the snapshot as a cross."""
+    import matplotlib.pyplot as plt
+
+    chosen = bands.sort_values("nominal", kind="stable").head(top).iloc[::-1]
+    with plt.rc_context(_rc(cjk_font())):
+        ax = _axes(ax, (7, max(3, 0.28 * len(chosen) + 1.2)))
+        positions = np.arange(len(chosen))
+        ax.hlines(positions, chosen["p05"], chosen["p95"], color="#4C72B0", linewidth=3, label="5–95 % 区间")
+        ax.plot(chosen["median"], positions, "o", color="#DD8452", markersize=4, label="中位名次")
+        ax.plot(chosen["nominal"], positions, "x", color="black", markersize=4, label="实际名次")
+        ax.set_yticks(positions)
+        ax.set_yticklabels(chosen["name"])
+        ax.set_ylim(-0.6, len(chosen) - 0.4)
+        ax.set_xlabel("全国名次")
+        draws = bands.attrs.get("draws")
+        ax.set_title(title or (f"名次的不确定性（{draws} 次权重抽样）" if draws else "名次的不确定性"))
+        ax.legend(loc="lower right", fontsize=8)
         _fonts(ax)
     return ax
 

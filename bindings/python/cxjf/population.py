@@ -1,9 +1,10 @@
 """A whole population (docs/population.md): a scheme's what-if (the same
 enterprises under another model), year over year (two snapshots matched by
 credit code) with the population stability index of every indicator, and
-where scores differ. :func:`compare` gives a :class:`Comparison` of
-DataFrames; :meth:`cxjf.Snapshot.compare`, :meth:`~cxjf.Snapshot.distribution`
-and :meth:`~cxjf.Snapshot.peer_fallbacks` call these."""
+where scores differ, and the uncertainty of ranks under drawn weights.
+:func:`compare` gives a :class:`Comparison` of DataFrames; the methods
+:meth:`cxjf.Snapshot.compare`, ``distribution``, ``peer_fallbacks``,
+``rank_bands`` and ``rank_sensitivity`` call these."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pandas as pd
 from . import _core
 from .model import Model
 
-__all__ = ["Comparison", "compare", "distribution", "peer_fallbacks"]
+__all__ = ["Comparison", "compare", "distribution", "draw_weights", "peer_fallbacks", "rank_bands", "rank_sensitivity"]
 
 
 @dataclass
@@ -135,3 +136,47 @@ def peer_fallbacks(snapshot: Any) -> pd.DataFrame:
     enterprises first."""
     return pd.DataFrame(_core.peer_fallbacks(snapshot._core),
                         columns=["stage", "industry", "province", "group", "enterprises"]).astype({"province": "Int64"})
+
+
+def rank_bands(snapshot: Any, draws: int = 1000, *, spread: float = 0.25, concentration: float = 0.0, seed: int = 1,
+               first_draw: int = 0, threads: int = 0) -> pd.DataFrame:
+    """Every enterprise's national rank under `draws` weight draws: each
+    stage weight times (1 + spread u), u uniform in [-1, 1], renormalised to
+    the base maximum (or, with ``concentration`` > 0, a Dirichlet draw
+    around the weights). One row per enterprise in table order: credit_code,
+    name, score, nominal (its rank), p05, median, p95 (ranks) and listed
+    (the share of draws scoring at least the list threshold). The same for
+    a seed on any thread count; draws ``first_draw`` .. on form a batch."""
+    d = _core.rank_bands(snapshot._core, int(draws), int(first_draw), int(seed), float(spread), float(concentration),
+                         int(threads))
+    table = snapshot.table
+    frame = pd.DataFrame({
+        "credit_code": table.credit_code, "name": table._core.strings("name"), "score": snapshot.scores.published,
+        "nominal": d["nominal"], "p05": d["p05"], "median": d["median"], "p95": d["p95"], "listed": d["listed"],
+    })
+    frame.attrs.update(draws=int(draws), spread=float(spread), concentration=float(concentration), seed=int(seed))
+    return frame
+
+
+def draw_weights(model: Any, draw: int, *, spread: float = 0.25, concentration: float = 0.0, seed: int = 1) -> pd.DataFrame:
+    """The weights of draw `draw`: stages by indicators (0 for input-only)."""
+    m = Model.load(model)
+    w = _core.draw_weights(m._core, int(draw), int(seed), float(spread), float(concentration))
+    doc = m.to_dict()
+    stages = [s["id"] for s in doc["stages"]]
+    ids = [i["id"] for i in doc["indicators"]]
+    return pd.DataFrame(np.asarray(w).reshape(len(stages), len(ids)), index=stages, columns=ids)
+
+
+def rank_sensitivity(snapshot: Any, samples: int = 64, *, spread: float = 0.25, seed: int = 1,
+                     threads: int = 0) -> pd.DataFrame:
+    """First-order and total sensitivity indices of the national rank and of
+    list membership to each scored indicator's weights (Saltelli's design,
+    Jansen's estimators, over `samples` rows: samples x (inputs + 2)
+    scorings). One row per indicator: rank_first, rank_total, listed_first,
+    listed_total."""
+    d = _core.rank_sensitivity(snapshot._core, int(samples), int(seed), float(spread), int(threads))
+    frame = pd.DataFrame({k: d[k] for k in ("rank_first", "rank_total", "listed_first", "listed_total")},
+                         index=pd.Index(d["inputs"], name="indicator"))
+    frame.attrs.update(samples=d["samples"], evaluations=d["evaluations"])
+    return frame

@@ -374,6 +374,20 @@ class Snapshot:
 
         return population.distribution(self, by)
 
+    def rank_bands(self, draws: int = 1000, **options: Any) -> pd.DataFrame:
+        """Every enterprise's rank band under `draws` weight draws (see
+        :func:`cxjf.population.rank_bands`)."""
+        from . import population
+
+        return population.rank_bands(self, draws, **options)
+
+    def rank_sensitivity(self, samples: int = 64, **options: Any) -> pd.DataFrame:
+        """Sensitivity indices of the ranks to each indicator's weights (see
+        :func:`cxjf.population.rank_sensitivity`)."""
+        from . import population
+
+        return population.rank_sensitivity(self, samples, **options)
+
     def peer_fallbacks(self) -> pd.DataFrame:
         """Whose peer group was too small, and where they were compared
         instead (see :func:`cxjf.population.peer_fallbacks`)."""

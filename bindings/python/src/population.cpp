@@ -1,15 +1,81 @@
-// cxjf._core's population analyses (include/cxjf/population.hpp): compare,
-// rescore, distribution and peer fallbacks (cxjf.population turns them
-// into DataFrames).
+// cxjf._core's population analyses (include/cxjf/population.hpp and
+// uncertainty.hpp): compare, rescore, distribution, peer fallbacks, rank
+// bands and sensitivity (cxjf.population turns them into DataFrames).
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
 #include "cxjf/population.hpp"
+#include "cxjf/uncertainty.hpp"
 
 namespace cxjf::python {
 
+namespace {
+
+template <class T>
+py::array_t<T> array_of(const std::vector<T>& v) {
+  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+UncertaintyOptions uncertainty_options(std::int64_t draws, std::int64_t first_draw, std::uint64_t seed, double spread,
+                                       double concentration, unsigned threads) {
+  UncertaintyOptions o;
+  o.draws = draws;
+  o.first_draw = first_draw;
+  o.seed = seed;
+  o.spread = spread;
+  o.concentration = concentration;
+  o.threads = threads;
+  return o;
+}
+
+}  // namespace
+
 void bind_population(py::module_& m) {
+  m.def(
+      "rank_bands",
+      [](const Snapshot& snap, std::int64_t draws, std::int64_t first_draw, std::uint64_t seed, double spread,
+         double concentration, unsigned threads) {
+        RankBands b;
+        {
+          py::gil_scoped_release release;
+          b = rank_bands(snap, uncertainty_options(draws, first_draw, seed, spread, concentration, threads));
+        }
+        py::dict out;
+        out["nominal"] = array_of(b.nominal);
+        out["p05"] = array_of(b.p05);
+        out["median"] = array_of(b.median);
+        out["p95"] = array_of(b.p95);
+        out["listed"] = array_of(b.listed);
+        return out;
+      },
+      py::arg("snapshot"), py::arg("draws"), py::arg("first_draw"), py::arg("seed"), py::arg("spread"),
+      py::arg("concentration"), py::arg("threads"));
+  m.def(
+      "draw_weights",
+      [](const Model& model, std::int64_t draw, std::uint64_t seed, double spread, double concentration) {
+        return draw_weights(model, uncertainty_options(1, 0, seed, spread, concentration, 1), draw);
+      },
+      py::arg("model"), py::arg("draw"), py::arg("seed"), py::arg("spread"), py::arg("concentration"));
+  m.def(
+      "rank_sensitivity",
+      [](const Snapshot& snap, std::int64_t samples, std::uint64_t seed, double spread, unsigned threads) {
+        Sensitivity s;
+        {
+          py::gil_scoped_release release;
+          s = rank_sensitivity(snap, samples, uncertainty_options(1, 0, seed, spread, 0, threads));
+        }
+        py::dict out;
+        out["inputs"] = s.inputs;
+        out["rank_first"] = s.rank_first;
+        out["rank_total"] = s.rank_total;
+        out["listed_first"] = s.listed_first;
+        out["listed_total"] = s.listed_total;
+        out["samples"] = s.samples;
+        out["evaluations"] = s.evaluations;
+        return out;
+      },
+      py::arg("snapshot"), py::arg("samples"), py::arg("seed"), py::arg("spread"), py::arg("threads"));
   m.def(
       "rescore",
       [](const Snapshot& snap, const Model& model, unsigned threads) {
