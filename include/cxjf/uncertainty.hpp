@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -75,5 +76,13 @@ struct Sensitivity {
 /// uniform perturbations of options.spread (draws, first_draw and
 /// concentration are not used).
 Sensitivity rank_sensitivity(const Snapshot& snap, std::int64_t samples, const UncertaintyOptions& options = {});
+
+/// One line per enterprise in table order: credit_code, name, score, rank,
+/// rank_p05, rank_median, rank_p95, listed_share. UTF-8, CRLF line ends.
+void write_rank_bands_csv(std::ostream& out, const RankBands& bands, const Snapshot& snap);
+
+/// The indices as a JSON document: samples, evaluations and per input its
+/// indicator id, Chinese name and the four indices (null when undefined).
+std::string sensitivity_json(const Sensitivity& s, const Model& model);
 
 }  // namespace cxjf

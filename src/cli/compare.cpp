@@ -1,6 +1,7 @@
 // cxjf compare: a scheme's what-if (a snapshot under another model) or two
-// years (two snapshots), and cxjf distribution: where scores differ
-// (include/cxjf/population.hpp, docs/population.md).
+// years (two snapshots); cxjf distribution: where scores differ; cxjf
+// uncertainty: rank bands and sensitivity under drawn weights
+// (include/cxjf/population.hpp, uncertainty.hpp, docs/population.md).
 #include <algorithm>
 #include <cmath>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include "commands.hpp"
 #include "cxjf/error.hpp"
 #include "cxjf/population.hpp"
+#include "cxjf/uncertainty.hpp"
 #include "text.hpp"
 
 namespace cxjf::cli {
@@ -183,6 +185,102 @@ void add_distribution(CLI::App& app) {
       if (f[k].province) add(region_name(f[k].province, snap.table.region_table()));
       std::cout << "  " << keys << ": " << f[k].enterprises << " → "
                 << snap.reference.group_label(snap.model, f[k].group, snap.table.region_table()) << "\n";
+    }
+  });
+}
+
+void add_uncertainty(CLI::App& app) {
+  auto* cmd = app.add_subcommand("uncertainty", "every enterprise's rank band under drawn weights, and the ranks' "
+                                                "sensitivity to each indicator's weights (名次不确定性, "
+                                                "docs/population.md)");
+  struct Args {
+    std::string snapshot, csv, json, public_key;
+    std::int64_t draws = 1000, first = 0, sensitivity = 0;
+    std::uint64_t seed = 1;
+    double spread = 0.25, concentration = 0;
+    unsigned threads = 0;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(existing_file());
+  cmd->add_option("--draws", a->draws, "weight draws (default 1000)")->check(whole_number(1, 1000000));
+  cmd->add_option("--first-draw", a->first, "index of the first draw, for one batch of a larger run (default 0)")
+      ->check(whole_number(0));
+  cmd->add_option("--seed", a->seed, "random seed (default 1)")->check(whole_number(0));
+  cmd->add_option("--spread", a->spread, "each weight times 1 + spread u, u uniform in [-1, 1] (default 0.25)")
+      ->check(number_between(0, 0.999999));
+  cmd->add_option("--concentration", a->concentration, "draw Dirichlet weights with this concentration instead")
+      ->check(number_between(0, 1e12));
+  cmd->add_option("--sensitivity", a->sensitivity, "also the sensitivity indices, with this many samples (e.g. 64)")
+      ->check(whole_number(2, 100000));
+  cmd->add_option("--csv", a->csv, "write every enterprise's band here (CSV)");
+  cmd->add_option("--json", a->json, "write the sensitivity indices here (JSON)");
+  cmd->add_option("--threads", a->threads, "threads (0: one per core; the same result on any count)")
+      ->check(whole_number(0, 1024));
+  cmd->add_option("--public-key", a->public_key, "load only a snapshot signed by this public key file (cxjf keys)")
+      ->check(existing_file());
+  cmd->callback([a] {
+    check_output_path(a->csv, "--csv");
+    check_output_path(a->json, "--json");
+    if (!a->json.empty() && a->sensitivity == 0)
+      throw Error(ErrorCode::invalid_argument, "--json writes the sensitivity indices: give --sensitivity N too "
+                                               "(--json 需要同时给出 --sensitivity)");
+    const Snapshot snap = Snapshot::load(a->snapshot, read_key(a->public_key));
+    UncertaintyOptions o;
+    o.draws = a->draws;
+    o.first_draw = a->first;
+    o.seed = a->seed;
+    o.spread = a->spread;
+    o.concentration = a->concentration;
+    o.threads = a->threads;
+    RankBands bands;
+    {
+      Step step(std::to_string(a->draws) + " weight draws");
+      bands = rank_bands(snap, o);
+    }
+    const auto n = static_cast<std::size_t>(snap.table.size());
+    std::int64_t certain_in = 0, certain_out = 0, wide = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      certain_in += bands.listed[i] == 1;
+      certain_out += bands.listed[i] == 0;
+      wide += bands.p95[i] - bands.p05[i] > static_cast<std::int32_t>(n / 20);
+    }
+    std::cout << "名次区间 rank bands: " << n << " 家企业 enterprises, " << bands.draws << " 次抽样 draws ("
+              << (a->concentration > 0 ? "Dirichlet " + fixed(a->concentration, 1) : "± " + fixed(a->spread * 100, 1) + "%")
+              << ")\n  总在榜 always listed " << certain_in << "，总不在榜 never listed " << certain_out << "，时在时不在 sometimes "
+              << static_cast<std::int64_t>(n) - certain_in - certain_out << "\n  5–95% 区间宽于全国 5% 名次 bands wider than "
+              << n / 20 << " places: " << wide << "\n";
+    // The listed enterprises with the widest bands among the top 30.
+    std::vector<std::size_t> top(n);
+    for (std::size_t i = 0; i < n; ++i) top[i] = i;
+    std::sort(top.begin(), top.end(), [&](std::size_t x, std::size_t y) { return bands.nominal[x] < bands.nominal[y]; });
+    TextTable t({TextTable::Align::left, TextTable::Align::left, TextTable::Align::right, TextTable::Align::right,
+                 TextTable::Align::right, TextTable::Align::right, TextTable::Align::right});
+    t.set_header({"统一社会信用代码 credit code", "企业名称 name", "名次 rank", "5%", "中位 median", "95%", "在榜 listed"});
+    for (std::size_t k = 0; k < std::min<std::size_t>(10, n); ++k) {
+      const std::size_t i = top[k];
+      t.add_row({snap.table.credit_code[i], snap.table.name[i], std::to_string(bands.nominal[i]), std::to_string(bands.p05[i]),
+                 std::to_string(bands.median[i]), std::to_string(bands.p95[i]), fixed(bands.listed[i] * 100, 1) + "%"});
+    }
+    t.print(std::cout);
+    if (!a->csv.empty()) write_file(a->csv, [&](std::ostream& out) { write_rank_bands_csv(out, bands, snap); });
+    if (a->sensitivity > 0) {
+      Sensitivity s;
+      {
+        Step step("sensitivity, " + std::to_string(a->sensitivity) + " samples");
+        s = rank_sensitivity(snap, a->sensitivity, o);
+      }
+      std::cout << "\n敏感性 sensitivity (" << s.evaluations << " 次评分 scorings; first-order / total)\n";
+      TextTable st({TextTable::Align::left, TextTable::Align::left, TextTable::Align::right, TextTable::Align::right,
+                    TextTable::Align::right, TextTable::Align::right});
+      st.set_header({"指标 id", "名称 name", "名次 S", "名次 ST", "在榜 S", "在榜 ST"});
+      for (std::size_t k = 0; k < s.inputs.size(); ++k) {
+        const Indicator& ind = snap.model.indicators[static_cast<std::size_t>(snap.model.indicator_index(s.inputs[k]))];
+        st.add_row({s.inputs[k], ind.name_zh, fixed(s.rank_first[k], 3), fixed(s.rank_total[k], 3),
+                    fixed(s.listed_first[k], 3), fixed(s.listed_total[k], 3)});
+      }
+      st.print(std::cout);
+      if (!a->json.empty())
+        write_file(a->json, [&](std::ostream& out) { out << sensitivity_json(s, snap.model) << "\n"; });
     }
   });
 }
