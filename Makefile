@@ -136,6 +136,7 @@ bench: build
 	$(BUILD)/benchmarks/cxjf_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	$(BUILD)/benchmarks/cxjf_io_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	$(BUILD)/benchmarks/cxjf_analysis_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	$(BUILD)/benchmarks/cxjf_population_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 
 clean:
 	rm -rf $(BUILD)
