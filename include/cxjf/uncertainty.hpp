@@ -1,8 +1,9 @@
 // cxjf: uncertainty and sensitivity of ranks under a scheme's uncertain
-// weights. Each draw perturbs every stage weight and renormalises each
-// stage's weights to the model's base maximum; weights change points, not
+// choices. Each draw perturbs every stage weight and renormalises each
+// stage's weights to the model's base maximum, and may pick one of several
+// tie rules and missing-value policies; weights change points, not
 // normalised values, so a draw re-sums and re-ranks the snapshot's
-// enterprises without fitting again. Deterministic for a seed and identical
+// enterprises without fitting again (each alternative rule is fitted once). Deterministic for a seed and identical
 // on any thread count; draw d depends on the seed and d alone, so the draws
 // split into independent batches. docs/population.md, "Uncertainty of ranks".
 #pragma once
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cxjf/snapshot.hpp"
@@ -31,6 +33,13 @@ struct UncertaintyOptions {
   /// weights are base_max times Dirichlet(concentration w / base_max), so a
   /// larger concentration stays closer to them.
   double concentration = 0;
+  /// Alternative tie rules of the percentile method: each draw applies one
+  /// of them, chosen uniformly, to every percentile indicator. Empty: the
+  /// model's own.
+  std::vector<Ties> ties;
+  /// Alternative missing-value policies: each draw applies one of them,
+  /// chosen uniformly, to every scored indicator. Empty: the model's own.
+  std::vector<MissingPolicy> missing;
   /// Threads, the calling one included; 0 means one per hardware thread.
   unsigned threads = 0;
 };
@@ -39,6 +48,10 @@ struct UncertaintyOptions {
 /// model order (0 for an input-only indicator). Throws
 /// Error(invalid_argument) for options out of range.
 std::vector<double> draw_weights(const Model& model, const UncertaintyOptions& options, std::int64_t draw);
+
+/// The model draw `draw` scores with: the drawn weights, and the drawn tie
+/// rule and missing policy where options offer alternatives.
+Model drawn_model(const Model& model, const UncertaintyOptions& options, std::int64_t draw);
 
 /// The national ranks of every enterprise over the draws.
 struct RankBands {
@@ -52,16 +65,19 @@ struct RankBands {
   std::vector<double> listed;
 };
 
-/// Ranks of `snap`'s enterprises under `options.draws` weight draws, each
-/// draw's scores rounded and ranked (ties as the model says) as scoring
-/// does, in double arithmetic. Memory: a few MiB per 1,000 enterprises per
-/// thread beyond the snapshot.
+/// Ranks of `snap`'s enterprises under `options.draws` draws, each draw's
+/// scores rounded and ranked (ties as the model says) as scoring does, in
+/// double arithmetic. Each alternative tie rule or missing policy drawn is
+/// fitted once on the snapshot's enterprises. Memory: 8 bytes per
+/// enterprise and scored indicator for each alternative drawn, 4 bytes per
+/// published value for each draw.
 RankBands rank_bands(const Snapshot& snap, const UncertaintyOptions& options = {});
 
 /// Variance-based sensitivity of the ranks to each indicator's weights.
 struct Sensitivity {
   /// Inputs: the scored indicators' ids; each input is that indicator's
-  /// weight factors in every stage (a group of the uniform draws' u).
+  /// weight factors in every stage (a group of the uniform draws' u); then
+  /// "ties" and "missing" when options offer alternatives.
   std::vector<std::string> inputs;
   /// First-order and total indices per input (Jansen's estimators over
   /// Saltelli's A, B and A_B matrices), for the national rank and for list
@@ -72,10 +88,18 @@ struct Sensitivity {
   std::int64_t evaluations = 0;  ///< N (inputs + 2) scorings of the population
 };
 
-/// Sensitivity of `snap`'s ranks with `samples` rows of Saltelli's design,
-/// uniform perturbations of options.spread (draws, first_draw and
-/// concentration are not used).
+/// Sensitivity of `snap`'s ranks with `samples` rows of Saltelli's design:
+/// uniform perturbations of options.spread, and the alternatives of
+/// options.ties and options.missing (draws, first_draw and concentration
+/// are not used).
 Sensitivity rank_sensitivity(const Snapshot& snap, std::int64_t samples, const UncertaintyOptions& options = {});
+
+/// Tie rules from their model spellings separated by commas ("weak,strict,mean"),
+/// for UncertaintyOptions::ties. Throws Error(invalid_argument) naming an
+/// unknown one.
+std::vector<Ties> parse_ties(std::string_view list);
+/// Missing policies the same way ("zero,peer_median,exclude").
+std::vector<MissingPolicy> parse_missing_policies(std::string_view list);
 
 /// One line per enterprise in table order: credit_code, name, score, rank,
 /// rank_p05, rank_median, rank_p95, listed_share. UTF-8, CRLF line ends.

@@ -194,7 +194,7 @@ void add_uncertainty(CLI::App& app) {
                                                 "sensitivity to each indicator's weights (名次不确定性, "
                                                 "docs/population.md)");
   struct Args {
-    std::string snapshot, csv, json, public_key;
+    std::string snapshot, csv, json, public_key, ties, missing;
     std::int64_t draws = 1000, first = 0, sensitivity = 0;
     std::uint64_t seed = 1;
     double spread = 0.25, concentration = 0;
@@ -210,6 +210,8 @@ void add_uncertainty(CLI::App& app) {
       ->check(number_between(0, 0.999999));
   cmd->add_option("--concentration", a->concentration, "draw Dirichlet weights with this concentration instead")
       ->check(number_between(0, 1e12));
+  cmd->add_option("--ties", a->ties, "alternative tie rules to draw among, e.g. weak,strict,mean");
+  cmd->add_option("--missing", a->missing, "alternative missing policies to draw among, e.g. zero,peer_median,exclude");
   cmd->add_option("--sensitivity", a->sensitivity, "also the sensitivity indices, with this many samples (e.g. 64)")
       ->check(whole_number(2, 100000));
   cmd->add_option("--csv", a->csv, "write every enterprise's band here (CSV)");
@@ -224,8 +226,10 @@ void add_uncertainty(CLI::App& app) {
     if (!a->json.empty() && a->sensitivity == 0)
       throw Error(ErrorCode::invalid_argument, "--json writes the sensitivity indices: give --sensitivity N too "
                                                "(--json 需要同时给出 --sensitivity)");
-    const Snapshot snap = Snapshot::load(a->snapshot, read_key(a->public_key));
     UncertaintyOptions o;
+    o.ties = parse_ties(a->ties);
+    o.missing = parse_missing_policies(a->missing);
+    const Snapshot snap = Snapshot::load(a->snapshot, read_key(a->public_key));
     o.draws = a->draws;
     o.first_draw = a->first;
     o.seed = a->seed;

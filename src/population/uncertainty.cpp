@@ -11,7 +11,10 @@
 // published value per draw, as scoring ranks.
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <limits>
+#include <map>
+#include <memory>
 #include <random>
 #include <thread>
 
@@ -52,6 +55,8 @@ void check(const Model& m, const UncertaintyOptions& o) {
     throw Error(ErrorCode::invalid_argument, "spread must lie in [0, 1) (扰动幅度须在 0 到 1 之间)");
   if (!(o.concentration >= 0 && std::isfinite(o.concentration)))
     throw Error(ErrorCode::invalid_argument, "concentration must be a finite number >= 0 (集中度须为非负有限数)");
+  if (o.ties.size() > 3 || o.missing.size() > 3)
+    throw Error(ErrorCode::invalid_argument, "at most 3 alternative tie rules and 3 missing policies (备选规则过多)");
   const double units = m.scale.total_max * std::pow(10.0, m.scale.decimals);
   if (!(units <= 1e8))
     throw Error(ErrorCode::invalid_argument, "the model's published scores take more than 10^8 values: too many to "
@@ -211,6 +216,61 @@ class Evaluator {
   bool half_up_ = true;
 };
 
+// The alternative rules a draw applies: indexes into options.ties and
+// options.missing, -1 for the model's own.
+struct Rules {
+  int ties = -1, missing = -1;
+  int key(const UncertaintyOptions& o) const {
+    return (ties + 1) * static_cast<int>(o.missing.size() + 1) + (missing + 1);
+  }
+};
+
+// Chosen uniformly, from a stream of their own: offering alternatives does
+// not change the weights drawn.
+Rules draw_rules(const UncertaintyOptions& o, std::uint64_t draw, std::uint64_t stream) {
+  Stream rng(o.seed, draw, stream);
+  Rules r;
+  if (!o.ties.empty()) r.ties = static_cast<int>(rng.next() % o.ties.size());
+  if (!o.missing.empty()) r.missing = static_cast<int>(rng.next() % o.missing.size());
+  return r;
+}
+
+Model with_rules(const Model& m, const UncertaintyOptions& o, Rules r) {
+  Model v = m;
+  for (Indicator& ind : v.indicators) {
+    if (r.ties >= 0 && ind.normalization.method == Method::percentile)
+      ind.normalization.ties = o.ties[static_cast<std::size_t>(r.ties)];
+    if (r.missing >= 0 && !ind.weights.empty()) ind.missing = o.missing[static_cast<std::size_t>(r.missing)];
+  }
+  return v;
+}
+
+// An Evaluator per set of rules: the model's own on the snapshot itself,
+// every other on the snapshot's enterprises fitted and scored under it.
+class Variants {
+ public:
+  Variants(const Snapshot& snap, const UncertaintyOptions& o, unsigned threads) : snap_(snap), o_(o), threads_(threads) {}
+  void need(Rules r) {
+    const int key = r.key(o_);
+    if (evaluators_.count(key)) return;
+    const Snapshot* s = &snap_;
+    if (r.ties >= 0 || r.missing >= 0) {
+      snapshots_.push_back(Snapshot::build(with_rules(snap_.model, o_, r), snap_.table, BuildOptions{threads_}));
+      s = &snapshots_.back();
+    }
+    evaluators_.emplace(key, std::make_unique<Evaluator>(*s, threads_));
+  }
+  const Evaluator& operator[](Rules r) const { return *evaluators_.at(r.key(o_)); }
+  const Evaluator& any() const { return *evaluators_.begin()->second; }
+
+ private:
+  const Snapshot& snap_;
+  const UncertaintyOptions& o_;
+  unsigned threads_;
+  std::deque<Snapshot> snapshots_;  // stable addresses
+  std::map<int, std::unique_ptr<Evaluator>> evaluators_;
+};
+
 // Rank of each published value (competition or dense, as the model ranks)
 // from a count of each: rank[u] for u in 0..units_max.
 void ranks_of_counts(std::vector<std::int32_t>& counts, RankTies ties) {
@@ -260,40 +320,72 @@ std::vector<double> draw_weights(const Model& m, const UncertaintyOptions& o, st
   return w;
 }
 
+Model drawn_model(const Model& m, const UncertaintyOptions& o, std::int64_t draw) {
+  const std::vector<double> w = draw_weights(m, o, draw);
+  Model v = with_rules(m, o, draw_rules(o, static_cast<std::uint64_t>(draw), 3));
+  const std::size_t k = m.indicators.size();
+  for (std::size_t s = 0; s < m.stages.size(); ++s)
+    for (std::size_t j = 0; j < k; ++j)
+      if (!v.indicators[j].weights.empty()) v.indicators[j].weights[s] = w[s * k + j];
+  return v;
+}
+
 RankBands rank_bands(const Snapshot& snap, const UncertaintyOptions& o) {
   const Model& m = snap.model;
   check(m, o);
   const unsigned threads = thread_count(o.threads);
-  const Evaluator eval(snap, threads);
-  const std::int64_t n = eval.rows(), draws = o.draws;
+  const std::int64_t draws = o.draws;
   const std::size_t stages_by_k = m.stages.size() * m.indicators.size();
-  // Draws in batches of 32: the inner loops' width.
-  constexpr std::int64_t width = 32;
-  const std::int64_t batches = (draws + width - 1) / width;
-  std::vector<std::vector<double>> batch_w(static_cast<std::size_t>(batches));
-  for (std::int64_t b = 0; b < batches; ++b) {
-    std::vector<std::vector<double>> sets;
-    for (std::int64_t e = b * width; e < std::min(draws, (b + 1) * width); ++e)
-      sets.push_back(draw_weights(m, o, o.first_draw + e));
-    batch_w[static_cast<std::size_t>(b)] = interleave(sets, stages_by_k);
+  // Draws grouped by the rules they apply, in batches of up to 32 of one
+  // rule set (the inner loops' width); each draw keeps its index.
+  std::map<int, std::pair<Rules, std::vector<std::int64_t>>> by_rules;
+  for (std::int64_t e = 0; e < draws; ++e) {
+    const Rules r = draw_rules(o, static_cast<std::uint64_t>(o.first_draw + e), 3);
+    auto& group = by_rules[r.key(o)];
+    group.first = r;
+    group.second.push_back(e);
   }
-  auto batch_size = [&](std::int64_t b) { return static_cast<std::size_t>(std::min(draws, (b + 1) * width) - b * width); };
+  constexpr std::size_t width = 32;
+  struct Batch {
+    Rules rules;
+    std::vector<std::int64_t> draws;  // indexes 0 .. draws - 1
+    std::vector<double> w;
+  };
+  std::vector<Batch> batches;
+  Variants eval(snap, o, threads);
+  for (const auto& [key, group] : by_rules) {
+    eval.need(group.first);
+    for (std::size_t at = 0; at < group.second.size(); at += width) {
+      Batch b;
+      b.rules = group.first;
+      b.draws.assign(group.second.begin() + static_cast<std::ptrdiff_t>(at),
+                     group.second.begin() + static_cast<std::ptrdiff_t>(std::min(at + width, group.second.size())));
+      std::vector<std::vector<double>> sets;
+      for (std::int64_t e : b.draws) sets.push_back(draw_weights(m, o, o.first_draw + e));
+      b.w = interleave(sets, stages_by_k);
+      batches.push_back(std::move(b));
+    }
+  }
+  const std::int64_t n = eval.any().rows();
 
   // Pass 1: each draw's count of every published value, then its ranks.
-  const auto values = static_cast<std::size_t>(eval.units_max() + 1);
+  const auto values = static_cast<std::size_t>(eval.any().units_max() + 1);
   std::vector<std::vector<std::int32_t>> rank(static_cast<std::size_t>(draws));
-  detail::parallel_for(threads, static_cast<std::size_t>(batches), [&](std::size_t b) {
-    const std::size_t d = batch_size(static_cast<std::int64_t>(b));
-    for (std::size_t e = 0; e < d; ++e) rank[b * width + e].assign(values, 0);
+  detail::parallel_for(threads, batches.size(), [&](std::size_t b) {
+    const Batch& batch = batches[b];
+    const std::size_t d = batch.draws.size();
+    for (std::int64_t e : batch.draws) rank[static_cast<std::size_t>(e)].assign(values, 0);
     constexpr std::int64_t chunk = 1024;
     std::vector<std::int64_t> units(static_cast<std::size_t>(chunk) * d);
     for (std::int64_t i = 0; i < n; i += chunk) {
       const std::int64_t end = std::min(n, i + chunk);
-      eval.units(i, end, batch_w[b], d, units.data());
-      for (std::int64_t r = 0; r < end - i; ++r)
-        for (std::size_t e = 0; e < d; ++e) rank[b * width + e][static_cast<std::size_t>(units[static_cast<std::size_t>(r) * d + e])]++;
+      eval[batch.rules].units(i, end, batch.w, d, units.data());
+      for (std::size_t e = 0; e < d; ++e) {
+        std::int32_t* count = rank[static_cast<std::size_t>(batch.draws[e])].data();
+        for (std::int64_t r = 0; r < end - i; ++r) count[units[static_cast<std::size_t>(r) * d + e]]++;
+      }
     }
-    for (std::size_t e = 0; e < d; ++e) ranks_of_counts(rank[b * width + e], m.rank_ties);
+    for (std::int64_t e : batch.draws) ranks_of_counts(rank[static_cast<std::size_t>(e)], m.rank_ties);
   });
 
   // Pass 2: blocks of enterprises, each with its ranks in every draw.
@@ -315,13 +407,14 @@ RankBands rank_bands(const Snapshot& snap, const UncertaintyOptions& o) {
     std::vector<std::int32_t> ranks(rows * static_cast<std::size_t>(draws));
     std::vector<std::int64_t> listed(rows, 0);
     std::vector<std::int64_t> units(rows * width);
-    for (std::int64_t b = 0; b < batches; ++b) {
-      const std::size_t d = batch_size(b);
-      eval.units(begin, end, batch_w[static_cast<std::size_t>(b)], d, units.data());
+    for (const Batch& batch : batches) {
+      const std::size_t d = batch.draws.size();
+      eval[batch.rules].units(begin, end, batch.w, d, units.data());
       // One draw's rank table at a time, for the block's rows.
       for (std::size_t e = 0; e < d; ++e) {
-        const std::int32_t* table = rank[static_cast<std::size_t>(b * width) + e].data();
-        std::int32_t* column = &ranks[static_cast<std::size_t>(b * width) + e];
+        const auto draw = static_cast<std::size_t>(batch.draws[e]);
+        const std::int32_t* table = rank[draw].data();
+        std::int32_t* column = &ranks[draw];
         for (std::size_t r = 0; r < rows; ++r) {
           const std::int64_t u = units[r * d + e];
           column[r * static_cast<std::size_t>(draws)] = table[u];
@@ -359,14 +452,19 @@ Sensitivity rank_sensitivity(const Snapshot& snap, std::int64_t samples, const U
     throw Error(ErrorCode::invalid_argument, "samples must lie in [2, 100000], found " + std::to_string(samples) +
                                                  " (样本数须在 2 到 100000 之间)");
   const unsigned threads = thread_count(o.threads);
-  const Evaluator eval(snap, threads);
+  // Every combination of the alternatives can be drawn: fit each once.
+  Variants eval(snap, o, threads);
+  for (int t = o.ties.empty() ? -1 : 0; t < static_cast<int>(o.ties.size()); ++t)
+    for (int x = o.missing.empty() ? -1 : 0; x < static_cast<int>(o.missing.size()); ++x) eval.need(Rules{t, x});
   const std::size_t k = m.indicators.size(), stages = m.stages.size(), sk = stages * k;
-  const std::vector<int>& inputs = eval.scored();
-  const std::size_t g = inputs.size(), d = g + 2;  // f(A), f(B), f(A_B^1..g)
-  const std::int64_t n = eval.rows();
+  const std::vector<int>& weights = eval.any().scored();
+  const bool ties = o.ties.size() > 1, missing = o.missing.size() > 1;
+  // Inputs: each scored indicator's weights, then the rules with a choice.
+  const std::size_t g = weights.size() + ties + missing, d = g + 2;  // f(A), f(B), f(A_B^1..g)
+  const std::int64_t n = eval.any().rows();
   const auto un = static_cast<std::size_t>(n);
   const std::int64_t threshold = detail::list_threshold_units(snap);
-  const auto values = static_cast<std::size_t>(eval.units_max() + 1);
+  const auto values = static_cast<std::size_t>(eval.any().units_max() + 1);
 
   // Per sample: per input, Σ over enterprises of (f(A) - f(A_B))^2 and
   // (f(B) - f(A_B))^2, for rank and listed; summed over samples in order.
@@ -387,17 +485,35 @@ Sensitivity rank_sensitivity(const Snapshot& snap, std::int64_t samples, const U
     std::vector<double> a(sk), b(sk);
     for (double& x : a) x = ra.symmetric();
     for (double& x : b) x = rb.symmetric();
+    const Rules rules_a = draw_rules(o, sample, 4), rules_b = draw_rules(o, sample, 5);
     std::vector<std::vector<double>> sets(d, std::vector<double>(sk));
+    std::vector<Rules> rules(d, rules_a);
+    rules[1] = rules_b;
     weights_from_factors(m, o.spread, a.data(), sets[0].data());
     weights_from_factors(m, o.spread, b.data(), sets[1].data());
-    for (std::size_t t = 0; t < g; ++t) {
+    for (std::size_t t = 0; t < weights.size(); ++t) {
       std::vector<double> mixed = a;
-      for (std::size_t s = 0; s < stages; ++s) mixed[s * k + static_cast<std::size_t>(inputs[t])] = b[s * k + static_cast<std::size_t>(inputs[t])];
+      for (std::size_t s = 0; s < stages; ++s) mixed[s * k + static_cast<std::size_t>(weights[t])] = b[s * k + static_cast<std::size_t>(weights[t])];
       weights_from_factors(m, o.spread, mixed.data(), sets[2 + t].data());
     }
-    const std::vector<double> w = interleave(sets, sk);
+    for (std::size_t t = weights.size(); t < g; ++t) {
+      sets[2 + t] = sets[0];  // A's weights, one rule from B
+      if (ties && t == weights.size()) rules[2 + t].ties = rules_b.ties;
+      else rules[2 + t].missing = rules_b.missing;
+    }
+    // Each rule set's weight sets together, scattered back into place.
     std::vector<std::int64_t> units(un * d);
-    eval.units(0, n, w, d, units.data());
+    std::map<int, std::vector<std::size_t>> by_rules;
+    for (std::size_t e = 0; e < d; ++e) by_rules[rules[e].key(o)].push_back(e);
+    for (const auto& [key, members] : by_rules) {
+      std::vector<std::vector<double>> subset;
+      for (std::size_t e : members) subset.push_back(sets[e]);
+      const std::size_t c = members.size();
+      std::vector<std::int64_t> part(un * c);
+      eval[rules[members.front()]].units(0, n, interleave(subset, sk), c, part.data());
+      for (std::size_t i = 0; i < un; ++i)
+        for (std::size_t x = 0; x < c; ++x) units[i * d + members[x]] = part[i * c + x];
+    }
     std::vector<std::vector<std::int32_t>> rank(d, std::vector<std::int32_t>(values, 0));
     for (std::size_t i = 0; i < un; ++i)
       for (std::size_t e = 0; e < d; ++e) rank[e][static_cast<std::size_t>(units[i * d + e])]++;
@@ -435,7 +551,8 @@ Sensitivity rank_sensitivity(const Snapshot& snap, std::int64_t samples, const U
   out.samples = samples;
   out.evaluations = samples * static_cast<std::int64_t>(d);
   for (std::size_t t = 0; t < g; ++t) {
-    out.inputs.push_back(m.indicators[static_cast<std::size_t>(inputs[t])].id);
+    out.inputs.push_back(t < weights.size() ? m.indicators[static_cast<std::size_t>(weights[t])].id
+                         : ties && t == weights.size() ? "ties" : "missing");
     long double tr = 0, fr = 0, tl = 0, fl = 0;
     for (const Sums& s : per) tr += s.total_rank[t], fr += s.first_rank[t], tl += s.total_listed[t], fl += s.first_listed[t];
     const long double half = 2.0L * static_cast<long double>(samples);

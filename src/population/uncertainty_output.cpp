@@ -1,13 +1,46 @@
 // write_rank_bands_csv() and sensitivity_json(): rank bands and
-// sensitivity indices for spreadsheets, the command line and the portal.
+// sensitivity indices for spreadsheets, the command line and the portal;
+// parse_ties() and parse_missing_policies(): the alternatives as users
+// write them.
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "cxjf/csv.hpp"
+#include "cxjf/error.hpp"
 #include "cxjf/uncertainty.hpp"
+#include "model/model_detail.hpp"
 
 namespace cxjf {
+namespace {
+
+template <class E, std::size_t N>
+std::vector<E> parse_list(std::string_view list, const model_detail::Spelling<E> (&table)[N], const char* what) {
+  std::vector<E> out;
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    const std::string_view name = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    bool found = false;
+    for (const auto& s : table)
+      if (name == s.name) out.push_back(s.value), found = true;
+    if (!found) {
+      std::string known;
+      for (const auto& s : table) known += std::string(known.empty() ? "" : ", ") + s.name;
+      throw Error(ErrorCode::invalid_argument, "'" + std::string(name) + "' is not a " + what + " (one of " + known +
+                                                   ") (不是可用的规则)");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Ties> parse_ties(std::string_view list) { return parse_list(list, model_detail::kTies, "tie rule"); }
+
+std::vector<MissingPolicy> parse_missing_policies(std::string_view list) {
+  return parse_list(list, model_detail::kMissing, "missing policy");
+}
 
 void write_rank_bands_csv(std::ostream& out, const RankBands& bands, const Snapshot& snap) {
   out << "credit_code,name,score,rank,rank_p05,rank_median,rank_p95,listed_share\r\n";

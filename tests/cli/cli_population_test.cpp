@@ -84,6 +84,9 @@ TEST(CliPopulation, MisuseIsNamed) {
   EXPECT_NE(json.out.find("--sensitivity"), std::string::npos) << json.out;
   const auto spread = run_cli("uncertainty --snapshot " + temp("1.snap") + " --spread 1.5 2>&1");
   EXPECT_EQ(spread.status, 2) << spread.out;
+  const auto ties = run_cli("uncertainty --snapshot " + temp("1.snap") + " --ties weak,median 2>&1");
+  EXPECT_EQ(ties.status, 1) << ties.out;
+  EXPECT_NE(ties.out.find("'median' is not a tie rule (one of weak, strict, mean)"), std::string::npos) << ties.out;
   const auto by = run_cli("distribution --snapshot " + temp("1.snap") + " --by city 2>&1");
   EXPECT_EQ(by.status, 2) << by.out;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <set>
 
 #include "testing.hpp"
 
@@ -41,10 +42,11 @@ RankBands by_rebuilding(const Model& m, const Table& t, const UncertaintyOptions
   std::vector<std::vector<std::int32_t>> ranks(n);
   std::vector<double> listed(n, 0);
   for (std::int64_t d = 0; d < o.draws; ++d) {
+    // drawn_model: the drawn weights (checked against draw_weights below)
+    // and the drawn rules.
+    const Model drawn = drawn_model(m, o, o.first_draw + d);
     const std::vector<double> w = draw_weights(m, o, o.first_draw + d);
-    Model drawn = m;
-    for (std::size_t j = 0; j < m.indicators.size(); ++j)
-      if (!drawn.indicators[j].weights.empty()) drawn.indicators[j].weights[0] = w[j];
+    for (std::size_t j = 0; j < m.indicators.size(); ++j) EXPECT_EQ(drawn.indicators[j].weights[0], w[j]);
     const Snapshot s = Snapshot::build(drawn, t);
     for (std::size_t i = 0; i < n; ++i) {
       ranks[i].push_back(s.scores.rank[0][i]);
@@ -122,6 +124,31 @@ TEST(Uncertainty, RankBandsEqualTheRanksOfEachDrawScoredAgain) {
   expect_equal_bands(rank_bands(snap, o), by_rebuilding(m, t, o));
 }
 
+TEST(Uncertainty, AlternativeRulesAreFittedAndDrawnAsTheDrawnModelSays) {
+  const Model m = three();
+  const Table t = population(m, 21, 60);
+  const Snapshot snap = Snapshot::build(m, t);
+  UncertaintyOptions o;
+  o.draws = 12;
+  o.spread = 0.3;
+  o.seed = 8;
+  o.ties = {Ties::weak, Ties::strict, Ties::mean};
+  o.missing = {MissingPolicy::zero, MissingPolicy::peer_median, MissingPolicy::exclude};
+  std::set<std::pair<int, int>> seen;
+  for (std::int64_t d = 0; d < o.draws; ++d) {
+    const Model v = drawn_model(m, o, d);
+    seen.insert({static_cast<int>(v.indicators[0].normalization.ties), static_cast<int>(v.indicators[2].missing)});
+    // The alternatives do not change the weights drawn.
+    UncertaintyOptions plain = o;
+    plain.ties.clear();
+    plain.missing.clear();
+    EXPECT_EQ(draw_weights(m, o, d), draw_weights(m, plain, d));
+  }
+  EXPECT_GE(seen.size(), 4u);  // several rule sets among 12 draws
+  o.threads = 2;
+  expect_equal_bands(rank_bands(snap, o), by_rebuilding(m, t, o));
+}
+
 // The model's round weights put some totals exactly on a half hundredth,
 // which double sums can miss: the model's own weights score as published.
 TEST(Uncertainty, NoSpreadGivesTheSnapshotsRanks) {
@@ -158,6 +185,18 @@ TEST(Sensitivity, AnIndicatorEveryoneSharesDoesNotMoveTheRanks) {
   EXPECT_GT(s.rank_total[0], 0.2);
   EXPECT_GT(s.rank_total[1], 0.2);
   for (std::size_t t = 0; t < 3; ++t) EXPECT_LE(s.rank_first[t], s.rank_total[t] + 0.1) << t;
+  // A missing policy cannot matter where nothing is missing: its total
+  // index is exactly 0; the tie rule matters (the percentile's ties).
+  o.missing = {MissingPolicy::zero, MissingPolicy::exclude};
+  o.ties = {Ties::weak, Ties::strict};
+  const Sensitivity rules = rank_sensitivity(snap, 16, o);
+  ASSERT_EQ(rules.inputs.size(), 5u);
+  EXPECT_EQ(rules.inputs[3], "ties");
+  EXPECT_EQ(rules.inputs[4], "missing");
+  EXPECT_EQ(rules.rank_total[4], 0);
+  EXPECT_GT(rules.rank_total[3], 0);
+  o.missing.clear();
+  o.ties.clear();
   // Identical on another thread count.
   o.threads = 1;
   const Sensitivity one = rank_sensitivity(snap, 64, o);

@@ -210,3 +210,9 @@ def test_rank_sensitivity_frame(small_snapshot):
     assert (s["rank_total"] >= 0).all()
     with pytest.raises(cxjf.CxjfError, match="samples"):
         small_snapshot.rank_sensitivity(1)
+    rules = small_snapshot.rank_sensitivity(4, ties=["weak", "mean"], missing=["zero", "exclude"])
+    assert list(rules.index[-2:]) == ["ties", "missing"]
+    with pytest.raises(cxjf.CxjfError, match="'median' is not a tie rule"):
+        small_snapshot.rank_bands(2, ties=["median"])
+    bands = small_snapshot.rank_bands(6, ties=["weak", "strict"], missing=["zero", "peer_median"], threads=2)
+    assert (bands["p05"] <= bands["median"]).all() and (bands["median"] <= bands["p95"]).all()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict
+from typing import Any, Dict, Sequence
 
 import numpy as np
 import pandas as pd
@@ -139,16 +139,20 @@ def peer_fallbacks(snapshot: Any) -> pd.DataFrame:
 
 
 def rank_bands(snapshot: Any, draws: int = 1000, *, spread: float = 0.25, concentration: float = 0.0, seed: int = 1,
-               first_draw: int = 0, threads: int = 0) -> pd.DataFrame:
-    """Every enterprise's national rank under `draws` weight draws: each
-    stage weight times (1 + spread u), u uniform in [-1, 1], renormalised to
-    the base maximum (or, with ``concentration`` > 0, a Dirichlet draw
-    around the weights). One row per enterprise in table order: credit_code,
-    name, score, nominal (its rank), p05, median, p95 (ranks) and listed
-    (the share of draws scoring at least the list threshold). The same for
-    a seed on any thread count; draws ``first_draw`` .. on form a batch."""
+               first_draw: int = 0, ties: Sequence[str] = (), missing: Sequence[str] = (),
+               threads: int = 0) -> pd.DataFrame:
+    """Every enterprise's national rank under `draws` draws: each stage
+    weight times (1 + spread u), u uniform in [-1, 1], renormalised to the
+    base maximum (or, with ``concentration`` > 0, a Dirichlet draw around
+    the weights), and one of the alternative ``ties`` rules ("weak",
+    "strict", "mean") and ``missing`` policies ("zero", "peer_median",
+    "exclude") when given. One row per enterprise in table order:
+    credit_code, name, score, nominal (its rank), p05, median, p95 (ranks)
+    and listed (the share of draws scoring at least the list threshold). The
+    same for a seed on any thread count; draws ``first_draw`` .. on form a
+    batch."""
     d = _core.rank_bands(snapshot._core, int(draws), int(first_draw), int(seed), float(spread), float(concentration),
-                         int(threads))
+                         int(threads), ",".join(ties), ",".join(missing))
     table = snapshot.table
     frame = pd.DataFrame({
         "credit_code": table.credit_code, "name": table._core.strings("name"), "score": snapshot.scores.published,
@@ -169,14 +173,16 @@ def draw_weights(model: Any, draw: int, *, spread: float = 0.25, concentration: 
 
 
 def rank_sensitivity(snapshot: Any, samples: int = 64, *, spread: float = 0.25, seed: int = 1,
-                     threads: int = 0) -> pd.DataFrame:
+                     ties: Sequence[str] = (), missing: Sequence[str] = (), threads: int = 0) -> pd.DataFrame:
     """First-order and total sensitivity indices of the national rank and of
-    list membership to each scored indicator's weights (Saltelli's design,
-    Jansen's estimators, over `samples` rows: samples x (inputs + 2)
-    scorings). One row per indicator: rank_first, rank_total, listed_first,
-    listed_total."""
-    d = _core.rank_sensitivity(snapshot._core, int(samples), int(seed), float(spread), int(threads))
+    list membership to each scored indicator's weights, and to the tie rule
+    and missing policy when ``ties`` or ``missing`` offer alternatives
+    (Saltelli's design, Jansen's estimators, over `samples` rows: samples x
+    (inputs + 2) scorings). One row per input: rank_first, rank_total,
+    listed_first, listed_total."""
+    d = _core.rank_sensitivity(snapshot._core, int(samples), int(seed), float(spread), int(threads), ",".join(ties),
+                               ",".join(missing))
     frame = pd.DataFrame({k: d[k] for k in ("rank_first", "rank_total", "listed_first", "listed_total")},
-                         index=pd.Index(d["inputs"], name="indicator"))
+                         index=pd.Index(d["inputs"], name="input"))
     frame.attrs.update(samples=d["samples"], evaluations=d["evaluations"])
     return frame

@@ -18,8 +18,11 @@ py::array_t<T> array_of(const std::vector<T>& v) {
 }
 
 UncertaintyOptions uncertainty_options(std::int64_t draws, std::int64_t first_draw, std::uint64_t seed, double spread,
-                                       double concentration, unsigned threads) {
+                                       double concentration, unsigned threads, const std::string& ties = "",
+                                       const std::string& missing = "") {
   UncertaintyOptions o;
+  o.ties = parse_ties(ties);
+  o.missing = parse_missing_policies(missing);
   o.draws = draws;
   o.first_draw = first_draw;
   o.seed = seed;
@@ -35,11 +38,12 @@ void bind_population(py::module_& m) {
   m.def(
       "rank_bands",
       [](const Snapshot& snap, std::int64_t draws, std::int64_t first_draw, std::uint64_t seed, double spread,
-         double concentration, unsigned threads) {
+         double concentration, unsigned threads, const std::string& ties, const std::string& missing) {
+        const UncertaintyOptions o = uncertainty_options(draws, first_draw, seed, spread, concentration, threads, ties, missing);
         RankBands b;
         {
           py::gil_scoped_release release;
-          b = rank_bands(snap, uncertainty_options(draws, first_draw, seed, spread, concentration, threads));
+          b = rank_bands(snap, o);
         }
         py::dict out;
         out["nominal"] = array_of(b.nominal);
@@ -50,7 +54,7 @@ void bind_population(py::module_& m) {
         return out;
       },
       py::arg("snapshot"), py::arg("draws"), py::arg("first_draw"), py::arg("seed"), py::arg("spread"),
-      py::arg("concentration"), py::arg("threads"));
+      py::arg("concentration"), py::arg("threads"), py::arg("ties") = "", py::arg("missing") = "");
   m.def(
       "draw_weights",
       [](const Model& model, std::int64_t draw, std::uint64_t seed, double spread, double concentration) {
@@ -59,11 +63,13 @@ void bind_population(py::module_& m) {
       py::arg("model"), py::arg("draw"), py::arg("seed"), py::arg("spread"), py::arg("concentration"));
   m.def(
       "rank_sensitivity",
-      [](const Snapshot& snap, std::int64_t samples, std::uint64_t seed, double spread, unsigned threads) {
+      [](const Snapshot& snap, std::int64_t samples, std::uint64_t seed, double spread, unsigned threads,
+         const std::string& ties, const std::string& missing) {
+        const UncertaintyOptions o = uncertainty_options(1, 0, seed, spread, 0, threads, ties, missing);
         Sensitivity s;
         {
           py::gil_scoped_release release;
-          s = rank_sensitivity(snap, samples, uncertainty_options(1, 0, seed, spread, 0, threads));
+          s = rank_sensitivity(snap, samples, o);
         }
         py::dict out;
         out["inputs"] = s.inputs;
@@ -75,7 +81,8 @@ void bind_population(py::module_& m) {
         out["evaluations"] = s.evaluations;
         return out;
       },
-      py::arg("snapshot"), py::arg("samples"), py::arg("seed"), py::arg("spread"), py::arg("threads"));
+      py::arg("snapshot"), py::arg("samples"), py::arg("seed"), py::arg("spread"), py::arg("threads"),
+      py::arg("ties") = "", py::arg("missing") = "");
   m.def(
       "rescore",
       [](const Snapshot& snap, const Model& model, unsigned threads) {
