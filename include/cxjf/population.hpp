@@ -141,6 +141,11 @@ struct ScoreDistribution {
 /// The nation, then each group with enterprises, ordered by key.
 std::vector<ScoreDistribution> distribution(const Snapshot& snap, GroupBy by);
 
+/// One line per group: key (empty for the nation), label, enterprises,
+/// mean, q1, median, q3, listed_share, mean_gap, listed_gap (six decimals).
+/// UTF-8, CRLF line ends.
+void write_distribution_csv(std::ostream& out, const std::vector<ScoreDistribution>& groups);
+
 /// Enterprises compared in a coarser peer group than their own keys' finest
 /// one, because that group had fewer than PeerGroups::min_size members.
 struct PeerFallback {

@@ -150,15 +150,17 @@ void add_distribution(CLI::App& app) {
   auto* cmd = app.add_subcommand("distribution", "published scores by province, zone, stage or industry against the "
                                                  "nation (得分分布, docs/population.md)");
   struct Args {
-    std::string snapshot, by = "province", public_key;
+    std::string snapshot, by = "province", csv, public_key;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(existing_file());
   cmd->add_option("--by", a->by, "province, zone, stage or industry (default province)")
       ->check(CLI::IsMember({"province", "zone", "stage", "industry"}));
+  cmd->add_option("--csv", a->csv, "write the groups here (CSV)");
   cmd->add_option("--public-key", a->public_key, "load only a snapshot signed by this public key file (cxjf keys)")
       ->check(existing_file());
   cmd->callback([a] {
+    check_output_path(a->csv, "--csv");
     const Snapshot snap = Snapshot::load(a->snapshot, read_key(a->public_key));
     const GroupBy by = a->by == "zone" ? GroupBy::zone : a->by == "stage" ? GroupBy::stage
                        : a->by == "industry" ? GroupBy::industry : GroupBy::province;
@@ -167,7 +169,9 @@ void add_distribution(CLI::App& app) {
                  TextTable::Align::right});
     t.set_header({"分组 group", "企业 enterprises", "均值 mean", "下四分位 q1", "中位数 median", "上四分位 q3",
                   "达标率 listed", "均值差 mean gap", "达标率差 listed gap"});
-    for (const ScoreDistribution& d : distribution(snap, by))
+    const std::vector<ScoreDistribution> groups = distribution(snap, by);
+    if (!a->csv.empty()) write_file(a->csv, [&](std::ostream& out) { write_distribution_csv(out, groups); });
+    for (const ScoreDistribution& d : groups)
       t.add_row({d.label, std::to_string(d.enterprises), fixed(d.mean, 2), fixed(d.q1, 2), fixed(d.median, 2),
                  fixed(d.q3, 2), fixed(d.listed_share * 100, 1) + "%", d.key < 0 ? "" : fixed(d.mean_gap, 2),
                  d.key < 0 ? "" : fixed(d.listed_gap * 100, 1) + "%"});

@@ -1,6 +1,8 @@
-// comparison_json() and write_comparison_csv(): a Comparison for the portal,
-// the command line and spreadsheets (docs/population.md).
+// comparison_json(), write_comparison_csv() and write_distribution_csv():
+// a Comparison and score distributions for the portal, the command line and
+// spreadsheets (docs/population.md).
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -161,6 +163,23 @@ void write_comparison_csv(std::ostream& out, const Comparison& c, const Snapshot
     for (const std::string* f : {&sb, &sa, &change, &rb, &ra, &gb, &ga, &lb, &la}) {
       line += ',';
       append_csv_field(line, *f);
+    }
+    out << line << "\r\n";
+  }
+}
+
+void write_distribution_csv(std::ostream& out, const std::vector<ScoreDistribution>& groups) {
+  out << "key,label,enterprises,mean,q1,median,q3,listed_share,mean_gap,listed_gap\r\n";
+  std::string line;
+  char number[40];
+  for (const ScoreDistribution& d : groups) {
+    line = d.key < 0 ? std::string() : std::to_string(d.key);
+    line += ',';
+    append_csv_field(line, d.label);
+    line += ',' + std::to_string(d.enterprises);
+    for (double v : {d.mean, d.q1, d.median, d.q3, d.listed_share, d.mean_gap, d.listed_gap}) {
+      std::snprintf(number, sizeof number, ",%.6f", v);
+      line += number;
     }
     out << line << "\r\n";
   }

@@ -109,9 +109,14 @@ TEST(CliPopulation, UncertaintyWritesTheLibrarysBands) {
 }
 
 TEST(CliPopulation, DistributionPrintsTheNationFirst) {
-  const auto run = run_cli("distribution --snapshot " + temp("1.snap") + " --by stage 2>&1");
+  const auto run = run_cli("distribution --snapshot " + temp("1.snap") + " --by stage --csv " + temp("d.csv") + " 2>&1");
   ASSERT_EQ(run.status, 0) << run.out;
-  const ScoreDistribution nation = distribution(years().before, GroupBy::stage).front();
+  const std::vector<ScoreDistribution> groups = distribution(years().before, GroupBy::stage);
+  const ScoreDistribution nation = groups.front();
+  std::ostringstream csv;
+  write_distribution_csv(csv, groups);
+  EXPECT_EQ(testing::read_all(temp("d.csv")), csv.str());
+  EXPECT_EQ(lines_of(temp("d.csv")).size(), 1 + groups.size());
   EXPECT_NE(run.out.find("全国"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find(std::to_string(nation.enterprises)), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("退到较粗同类组"), std::string::npos) << run.out;
