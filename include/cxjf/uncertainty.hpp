@@ -79,6 +79,8 @@ struct Sensitivity {
   /// weight factors in every stage (a group of the uniform draws' u); then
   /// "ties" and "missing" when options offer alternatives.
   std::vector<std::string> inputs;
+  /// The model index of each input's indicator, -1 for "ties" and "missing".
+  std::vector<int> indicators;
   /// First-order and total indices per input (Jansen's estimators over
   /// Saltelli's A, B and A_B matrices), for the national rank and for list
   /// membership (1 when listed), each aggregated over the enterprises as
@@ -104,6 +106,10 @@ std::vector<MissingPolicy> parse_missing_policies(std::string_view list);
 /// One line per enterprise in table order: credit_code, name, score, rank,
 /// rank_p05, rank_median, rank_p95, listed_share. UTF-8, CRLF line ends.
 void write_rank_bands_csv(std::ostream& out, const RankBands& bands, const Snapshot& snap);
+
+/// The Chinese name of input k: its indicator's, or 平局规则 (ties) and
+/// 缺失值处理 (missing).
+std::string input_name(const Sensitivity& s, std::size_t k, const Model& model);
 
 /// The indices as a JSON document: samples, evaluations and per input its
 /// indicator id, Chinese name and the four indices (null when undefined).

@@ -282,8 +282,7 @@ void add_uncertainty(CLI::App& app) {
                     TextTable::Align::right, TextTable::Align::right});
       st.set_header({"指标 id", "名称 name", "名次 S", "名次 ST", "在榜 S", "在榜 ST"});
       for (std::size_t k = 0; k < s.inputs.size(); ++k) {
-        const Indicator& ind = snap.model.indicators[static_cast<std::size_t>(snap.model.indicator_index(s.inputs[k]))];
-        st.add_row({s.inputs[k], ind.name_zh, fixed(s.rank_first[k], 3), fixed(s.rank_total[k], 3),
+        st.add_row({s.inputs[k], input_name(s, k, snap.model), fixed(s.rank_first[k], 3), fixed(s.rank_total[k], 3),
                     fixed(s.listed_first[k], 3), fixed(s.listed_total[k], 3)});
       }
       st.print(std::cout);

@@ -41,8 +41,10 @@ void stability_index(std::vector<double>& before, const std::vector<double>& aft
   if (shift.count_before > 0 && shift.count_after > 0) {
     for (std::size_t b = 0; b < shift.bins_before.size(); ++b) {
       if (shift.bins_before[b] == 0 && shift.bins_after[b] == 0) continue;
-      const double p = std::max(empty_share, static_cast<double>(shift.bins_before[b]) / static_cast<double>(shift.count_before));
-      const double a = std::max(empty_share, static_cast<double>(shift.bins_after[b]) / static_cast<double>(shift.count_after));
+      auto share = [](std::int64_t count, std::int64_t total) {
+        return count == 0 ? empty_share : static_cast<double>(count) / static_cast<double>(total);
+      };
+      const double p = share(shift.bins_before[b], shift.count_before), a = share(shift.bins_after[b], shift.count_after);
       psi += (a - p) * std::log(a / p);
     }
   }

@@ -50,7 +50,8 @@ void check(const Model& m, const UncertaintyOptions& o) {
   if (o.draws < 1 || o.draws > 1000000)
     throw Error(ErrorCode::invalid_argument, "draws must lie in [1, 1000000], found " + std::to_string(o.draws) +
                                                  " (抽样次数须在 1 到 1000000 之间)");
-  if (o.first_draw < 0) throw Error(ErrorCode::invalid_argument, "first_draw must not be negative (起始抽样序号不能为负)");
+  if (o.first_draw < 0 || o.first_draw > std::numeric_limits<std::int64_t>::max() - o.draws)
+    throw Error(ErrorCode::invalid_argument, "first_draw must lie in [0, 2^63 - 1 - draws] (起始抽样序号超出范围)");
   if (!(o.spread >= 0 && o.spread < 1))
     throw Error(ErrorCode::invalid_argument, "spread must lie in [0, 1) (扰动幅度须在 0 到 1 之间)");
   if (!(o.concentration >= 0 && std::isfinite(o.concentration)))
@@ -90,6 +91,10 @@ class Evaluator {
       : m_(snap.model), p_(snap.model), scores_(snap.scores), n_(snap.table.size()) {
     for (std::size_t j = 0; j < m_.indicators.size(); ++j)
       if (p_.category_of[j] >= 0) scored_.push_back(static_cast<int>(j));
+    // A row's left-out values are the bits of one word.
+    if (scored_.size() > 64)
+      throw Error(ErrorCode::invalid_argument, "rank bands and sensitivity take models of at most 64 scored indicators, "
+                                               "found " + std::to_string(scored_.size()) + " (计分指标过多)");
     const std::size_t q = scored_.size();
     s_.assign(static_cast<std::size_t>(n_) * q, 0.0);
     excluded_.assign(static_cast<std::size_t>(n_), 0);
@@ -198,6 +203,7 @@ class Evaluator {
       }
       if (!any) continue;
       for (std::size_t e = 0; e < d; ++e) {
+        if (!(excluded[e] > 0)) continue;  // as finish_row: a weight of 0 left out changes nothing
         const double max = cmax[(stage * cats + c) * d + e], present = max - excluded[e];
         acc[c * d + e] = present > 0 ? acc[c * d + e] * max / present : 0.0;
       }
@@ -370,6 +376,10 @@ RankBands rank_bands(const Snapshot& snap, const UncertaintyOptions& o) {
 
   // Pass 1: each draw's count of every published value, then its ranks.
   const auto values = static_cast<std::size_t>(eval.any().units_max() + 1);
+  if (static_cast<double>(values) * static_cast<double>(draws) > 1e9)
+    throw Error(ErrorCode::invalid_argument, "draws x published values (" + std::to_string(draws) + " x " +
+                                                 std::to_string(values) + ") exceed 10^9, 4 GB of rank tables: run "
+                                                 "fewer draws per batch (first_draw) (抽样次数过多)");
   std::vector<std::vector<std::int32_t>> rank(static_cast<std::size_t>(draws));
   detail::parallel_for(threads, batches.size(), [&](std::size_t b) {
     const Batch& batch = batches[b];
@@ -551,6 +561,7 @@ Sensitivity rank_sensitivity(const Snapshot& snap, std::int64_t samples, const U
   out.samples = samples;
   out.evaluations = samples * static_cast<std::int64_t>(d);
   for (std::size_t t = 0; t < g; ++t) {
+    out.indicators.push_back(t < weights.size() ? weights[t] : -1);
     out.inputs.push_back(t < weights.size() ? m.indicators[static_cast<std::size_t>(weights[t])].id
                          : ties && t == weights.size() ? "ties" : "missing");
     long double tr = 0, fr = 0, tl = 0, fl = 0;

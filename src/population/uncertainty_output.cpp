@@ -36,6 +36,12 @@ std::vector<E> parse_list(std::string_view list, const model_detail::Spelling<E>
 
 }  // namespace
 
+std::string input_name(const Sensitivity& s, std::size_t k, const Model& model) {
+  const int j = s.indicators[k];
+  if (j >= 0) return model.indicators[static_cast<std::size_t>(j)].name_zh;
+  return s.inputs[k] == "ties" ? "平局规则" : "缺失值处理";
+}
+
 std::vector<Ties> parse_ties(std::string_view list) { return parse_list(list, model_detail::kTies, "tie rule"); }
 
 std::vector<MissingPolicy> parse_missing_policies(std::string_view list) {
@@ -69,7 +75,7 @@ std::string sensitivity_json(const Sensitivity& s, const Model& model) {
   for (std::size_t k = 0; k < s.inputs.size(); ++k) {
     json j;
     j["indicator"] = s.inputs[k];
-    j["name"] = model.indicators[static_cast<std::size_t>(model.indicator_index(s.inputs[k]))].name_zh;
+    j["name"] = input_name(s, k, model);
     j["rank_first"] = number(s.rank_first[k]);
     j["rank_total"] = number(s.rank_total[k]);
     j["listed_first"] = number(s.listed_first[k]);

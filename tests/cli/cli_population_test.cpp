@@ -106,6 +106,15 @@ TEST(CliPopulation, UncertaintyWritesTheLibrarysBands) {
   const auto doc = nlohmann::json::parse(testing::read_all(temp("s.json")));
   EXPECT_EQ(doc["samples"], 4);
   EXPECT_EQ(doc["inputs"].size(), 18u);
+  // The rules as inputs are named too (they have no indicator).
+  const auto rules = run_cli("uncertainty --snapshot " + temp("1.snap") + " --draws 4 --ties weak,strict --missing "
+                             "zero,exclude --sensitivity 2 --json " + temp("r.json") + " 2>&1");
+  ASSERT_EQ(rules.status, 0) << rules.out;
+  EXPECT_NE(rules.out.find("平局规则"), std::string::npos) << rules.out;
+  const auto r = nlohmann::json::parse(testing::read_all(temp("r.json")));
+  ASSERT_EQ(r["inputs"].size(), 20u);
+  EXPECT_EQ(r["inputs"][18]["indicator"], "ties");
+  EXPECT_EQ(r["inputs"][19]["name"], "缺失值处理");
 }
 
 TEST(CliPopulation, DistributionPrintsTheNationFirst) {

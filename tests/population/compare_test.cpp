@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "population/psi.hpp"
 #include "population/rank_correlation.hpp"
 #include "testing.hpp"
 
@@ -144,6 +145,16 @@ TEST(Compare, StabilityIndexAsWorkedByHand) {
   EXPECT_EQ(bj.count_before, 2);
   EXPECT_EQ(bj.count_after, 2);
   EXPECT_NEAR(bj.psi, 0.5 * std::log(2.0) + (1e-4 - 0.5) * std::log(1e-4 / 0.5), 1e-12);
+  // Only an empty bin counts as 0.0001: a share below it is its own.
+  {
+    std::vector<double> before(100000, 1.0), after(100000, 1.0);
+    before[0] = std::nan("");  // 1 missing in 100,000 before, none after
+    IndicatorShift tiny;
+    detail::stability_index(before, after, 10, tiny);
+    const double b = 1e-5, a = 1e-4;  // the missing bin: 0.00001 against an empty one
+    const double rest = (1.0 - (1.0 - b)) * std::log(1.0 / (1.0 - b));
+    EXPECT_NEAR(tiny.psi, (a - b) * std::log(a / b) + rest, 1e-15);
+  }
   // The same snapshot against itself has not shifted.
   for (const IndicatorShift& s : compare(before, before).shifts) EXPECT_EQ(s.psi, 0) << s.indicator << " " << s.group;
   EXPECT_STREQ(psi_level(0.0999), "stable");

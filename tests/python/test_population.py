@@ -51,7 +51,7 @@ def psi_by_hand(before: np.ndarray, after: np.ndarray, bins: int = 10) -> float:
 
     p, a = shares(before), shares(after)
     keep = (p > 0) | (a > 0)
-    p, a = np.maximum(p[keep], 1e-4), np.maximum(a[keep], 1e-4)
+    p, a = np.where(p[keep] == 0, 1e-4, p[keep]), np.where(a[keep] == 0, 1e-4, a[keep])
     return float(np.sum((a - p) * np.log(a / p)))
 
 
