@@ -9,6 +9,7 @@ where scores differ, and the uncertainty of ranks under drawn weights.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, Sequence
 
@@ -71,7 +72,11 @@ def _side(snapshot: Any, rows: np.ndarray) -> Dict[str, Any]:
     rank[~present] = pd.NA
     grade_ids = np.asarray(snapshot.model.grade_ids, dtype=object)
     grade = np.where(present, grade_ids[np.asarray(scores._core.grade)[safe]], None)
-    threshold = round(snapshot.model.list_threshold * 10 ** scores._core.decimals)
+    # The least listed units, as the C++ core counts them
+    # (src/population/population_impl.hpp): a threshold written with the
+    # model's decimals is exact, any other rounds up.
+    scaled = snapshot.model.list_threshold * 10 ** scores._core.decimals
+    threshold = round(scaled) if abs(scaled - round(scaled)) <= 1e-7 else math.ceil(scaled)
     listed = pd.array(np.asarray(scores.published_units)[safe] >= threshold, dtype="boolean")
     listed[~present] = pd.NA
     return {"score": score, "rank": rank, "grade": grade, "listed": listed,
