@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cxjf/snapshot.hpp"
@@ -125,6 +126,10 @@ void write_comparison_csv(std::ostream& out, const Comparison& c, const Snapshot
 /// Groupings of distribution().
 enum class GroupBy : std::uint8_t { province, zone, stage, industry };
 
+/// "province", "zone", "stage" or "industry" as a GroupBy; anything else
+/// throws Error(invalid_argument) naming the four.
+GroupBy parse_group_by(std::string_view name);
+
 /// The published scores of one group of enterprises.
 struct ScoreDistribution {
   std::int32_t key = -1;  ///< province code, zone code, stage index or industry 0..19; -1 for the nation
@@ -157,5 +162,13 @@ struct PeerFallback {
 /// Every set of finest keys whose enterprises fell back, most enterprises
 /// first.
 std::vector<PeerFallback> peer_fallbacks(const Snapshot& snap);
+
+/// Where scores differ, as one JSON document (docs/population.md):
+/// {"groups": [{key, label, enterprises, mean, q1, median, q3, listed_share,
+/// mean_gap, listed_gap}, ...], "peer_fallbacks": [{stage, industry,
+/// province, group, enterprises}, ...]}, the nation first among the groups
+/// (key null, gaps null). `snap` names the stages, regions and groups.
+std::string distribution_json(const std::vector<ScoreDistribution>& groups, const std::vector<PeerFallback>& fallbacks,
+                              const Snapshot& snap);
 
 }  // namespace cxjf

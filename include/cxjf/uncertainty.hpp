@@ -111,6 +111,12 @@ void write_rank_bands_csv(std::ostream& out, const RankBands& bands, const Snaps
 /// 缺失值处理 (missing).
 std::string input_name(const Sensitivity& s, std::size_t k, const Model& model);
 
+/// Rank bands as one JSON document (docs/population.md): {"draws",
+/// "enterprises", "rows": [{credit_code, name, score, rank, rank_p05,
+/// rank_median, rank_p95, listed_share}, ...]}, the rows in nominal rank
+/// order (ties in row order), at most `top` of them (all when top <= 0).
+std::string rank_bands_json(const RankBands& bands, const Snapshot& snap, std::int64_t top = 0);
+
 /// The indices as a JSON document: samples, evaluations and per input its
 /// indicator id, Chinese name and the four indices (null when undefined).
 std::string sensitivity_json(const Sensitivity& s, const Model& model);

@@ -162,8 +162,7 @@ void add_distribution(CLI::App& app) {
   cmd->callback([a] {
     check_output_path(a->csv, "--csv");
     const Snapshot snap = Snapshot::load(a->snapshot, read_key(a->public_key));
-    const GroupBy by = a->by == "zone" ? GroupBy::zone : a->by == "stage" ? GroupBy::stage
-                       : a->by == "industry" ? GroupBy::industry : GroupBy::province;
+    const GroupBy by = parse_group_by(a->by);
     TextTable t({TextTable::Align::left, TextTable::Align::right, TextTable::Align::right, TextTable::Align::right,
                  TextTable::Align::right, TextTable::Align::right, TextTable::Align::right, TextTable::Align::right,
                  TextTable::Align::right});

@@ -1,12 +1,13 @@
-// comparison_json(), write_comparison_csv() and write_distribution_csv():
-// a Comparison and score distributions for the portal, the command line and
-// spreadsheets (docs/population.md).
+// comparison_json(), write_comparison_csv(), write_distribution_csv() and
+// distribution_json(): a Comparison and score distributions for the portal,
+// the command line and spreadsheets (docs/population.md).
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "cxjf/csv.hpp"
+#include "cxjf/error.hpp"
 #include "cxjf/population.hpp"
 #include "population/population_impl.hpp"
 
@@ -183,6 +184,48 @@ void write_distribution_csv(std::ostream& out, const std::vector<ScoreDistributi
     }
     out << line << "\r\n";
   }
+}
+
+GroupBy parse_group_by(std::string_view name) {
+  if (name == "province") return GroupBy::province;
+  if (name == "zone") return GroupBy::zone;
+  if (name == "stage") return GroupBy::stage;
+  if (name == "industry") return GroupBy::industry;
+  throw Error(ErrorCode::invalid_argument, "by must be province, zone, stage or industry, not '" + std::string(name) +
+                                               "' (分组须为 province、zone、stage 或 industry)");
+}
+
+std::string distribution_json(const std::vector<ScoreDistribution>& groups, const std::vector<PeerFallback>& fallbacks,
+                              const Snapshot& snap) {
+  json doc;
+  json g = json::array();
+  for (const ScoreDistribution& d : groups) {
+    json r;
+    r["key"] = d.key < 0 ? json(nullptr) : json(d.key);
+    r["label"] = d.label;
+    r["enterprises"] = d.enterprises;
+    r["mean"] = number(d.mean);
+    r["q1"] = number(d.q1);
+    r["median"] = number(d.median);
+    r["q3"] = number(d.q3);
+    r["listed_share"] = number(d.listed_share);
+    r["mean_gap"] = d.key < 0 ? json(nullptr) : number(d.mean_gap);
+    r["listed_gap"] = d.key < 0 ? json(nullptr) : number(d.listed_gap);
+    g.push_back(std::move(r));
+  }
+  doc["groups"] = std::move(g);
+  json f = json::array();
+  for (const PeerFallback& x : fallbacks) {
+    json r;
+    r["stage"] = x.stage < 0 ? json(nullptr) : json(snap.model.stages[static_cast<std::size_t>(x.stage)].id);
+    r["industry"] = x.industry < 0 ? json(nullptr) : json(std::string(1, static_cast<char>('A' + x.industry)));
+    r["province"] = x.province ? json(x.province) : json(nullptr);
+    r["group"] = snap.reference.group_label(snap.model, x.group, snap.table.region_table());
+    r["enterprises"] = x.enterprises;
+    f.push_back(std::move(r));
+  }
+  doc["peer_fallbacks"] = std::move(f);
+  return doc.dump(2);
 }
 
 }  // namespace cxjf

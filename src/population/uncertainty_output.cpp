@@ -1,8 +1,10 @@
-// write_rank_bands_csv() and sensitivity_json(): rank bands and
+// write_rank_bands_csv(), rank_bands_json() and sensitivity_json(): rank bands and
 // sensitivity indices for spreadsheets, the command line and the portal;
 // parse_ties() and parse_missing_policies(): the alternatives as users
 // write them.
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -63,6 +65,33 @@ void write_rank_bands_csv(std::ostream& out, const RankBands& bands, const Snaps
             ',' + share;
     out << line << "\r\n";
   }
+}
+
+std::string rank_bands_json(const RankBands& bands, const Snapshot& snap, std::int64_t top) {
+  using json = nlohmann::ordered_json;
+  std::vector<std::size_t> order(bands.nominal.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return bands.nominal[a] < bands.nominal[b]; });
+  if (top > 0 && static_cast<std::size_t>(top) < order.size()) order.resize(static_cast<std::size_t>(top));
+  json doc;
+  doc["draws"] = bands.draws;
+  doc["enterprises"] = bands.nominal.size();
+  json rows = json::array();
+  for (const std::size_t i : order) {
+    json r;
+    r["credit_code"] = snap.table.credit_code[i];
+    r["name"] = snap.table.name[i];
+    r["score"] = snap.scores.published_text(static_cast<std::int64_t>(i));
+    r["rank"] = bands.nominal[i];
+    r["rank_p05"] = bands.p05[i];
+    r["rank_median"] = bands.median[i];
+    r["rank_p95"] = bands.p95[i];
+    r["listed_share"] = bands.listed[i];
+    rows.push_back(std::move(r));
+  }
+  doc["rows"] = std::move(rows);
+  return doc.dump(2);
 }
 
 std::string sensitivity_json(const Sensitivity& s, const Model& model) {

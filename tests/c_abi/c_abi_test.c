@@ -396,6 +396,112 @@ static void test_generate(void) {
   cxjf_model_destroy(&model);
 }
 
+/* The number after the first `"key": ` at or after `from`, or -1e300. */
+static double number_after(const char* from, const char* key) {
+  char pattern[64];
+  const char* at;
+  sprintf(pattern, "\"%s\": ", key);
+  at = from ? strstr(from, pattern) : NULL;
+  return at ? strtod(at + strlen(pattern), NULL) : -1e300;
+}
+
+static int near(double a, double b) { return a - b < 1e-9 && b - a < 1e-9; }
+
+static void test_population(void) {
+  cxjf_snapshot s = hand_snapshot();
+  cxjf_model model = NULL;
+  char *answer = NULL, *message = NULL;
+  const char* at;
+  double mean = 0;
+  int i, listed = 0;
+
+  /* Distribution: the nation first, its mean and listed share from hand.h. */
+  CHECK_OK(cxjf_distribution(s, "{\"principal\": {\"role\": \"torch_center\"}, \"by\": \"province\"}", &answer, NULL));
+  for (i = 0; i < HAND_N; ++i) mean += hand_x[i], listed += hand_x[i] >= 70;
+  mean /= HAND_N;
+  CHECK(contains(answer, "\"label\": \"全国\""));
+  CHECK(number_after(answer, "enterprises") == HAND_N);
+  CHECK(near(number_after(answer, "mean"), mean));
+  CHECK(near(number_after(answer, "listed_share"), (double)listed / HAND_N));
+  CHECK(contains(answer, "\"label\": \"广东省\""));
+  CHECK(contains(answer, "\"peer_fallbacks\""));
+  cxjf_free(answer);
+
+  /* Rank bands with no spread: every draw keeps the weights, so each band
+   * is the hand-worked national rank, and the listed share is 0 or 1. */
+  CHECK_OK(cxjf_rank_bands(s, "{\"principal\": {\"role\": \"torch_center\"}, \"draws\": 5, \"spread\": 0}", &answer,
+                           NULL));
+  CHECK(number_after(answer, "draws") == 5 && number_after(answer, "enterprises") == HAND_N);
+  for (i = 0; i < HAND_N; ++i) {
+    char code[40];
+    sprintf(code, "\"credit_code\": \"%s\"", hand_codes[i]);
+    at = answer ? strstr(answer, code) : NULL;
+    CHECK(at != NULL);
+    CHECK(number_after(at, "rank") == hand_national[i]);
+    CHECK(number_after(at, "rank_p05") == hand_national[i]);
+    CHECK(number_after(at, "rank_median") == hand_national[i]);
+    CHECK(number_after(at, "rank_p95") == hand_national[i]);
+    CHECK(number_after(at, "listed_share") == (hand_x[i] >= 70 ? 1.0 : 0.0));
+  }
+  cxjf_free(answer);
+  /* top 3: the three best nominal ranks, best first (90, 85, 80). */
+  CHECK_OK(cxjf_rank_bands(s, "{\"principal\": {\"role\": \"torch_center\"}, \"draws\": 3, \"top\": 3}", &answer, NULL));
+  at = answer ? strstr(answer, "\"rows\"") : NULL;
+  CHECK(number_after(at, "rank") == 1);
+  CHECK(contains(answer, hand_codes[0]) && contains(answer, hand_codes[8]) && contains(answer, hand_codes[4]));
+  CHECK(!contains(answer, hand_codes[1]));
+  cxjf_free(answer);
+
+  /* A snapshot against itself, and against its own model re-fitted: all
+   * twelve matched, nobody enters or leaves, the ranks agree perfectly. */
+  CHECK_OK(cxjf_compare(s, s, "{\"principal\": {\"role\": \"torch_center\"}}", &answer, NULL));
+  CHECK(number_after(answer, "matched") == HAND_N && number_after(answer, "entrants") == 0 &&
+        number_after(answer, "leavers") == 0);
+  CHECK(number_after(answer, "spearman") == 1.0);
+  cxjf_free(answer);
+  CHECK_OK(cxjf_snapshot_model(s, &model, NULL));
+  CHECK_OK(cxjf_compare_model(s, model, "{\"principal\": {\"role\": \"torch_center\"}, \"movers\": 3}", &answer, NULL));
+  CHECK(number_after(answer, "matched") == HAND_N && number_after(answer, "spearman") == 1.0);
+  cxjf_free(answer);
+
+  CHECK_OK(cxjf_rank_sensitivity(s, "{\"principal\": {\"role\": \"torch_center\"}, \"samples\": 8}", &answer, NULL));
+  CHECK(number_after(answer, "samples") == 8 && contains(answer, "\"inputs\""));
+  cxjf_free(answer);
+
+  /* Only the Torch Center; requests checked member by member. */
+  answer = (char*)"untouched";
+  CHECK_STATUS(cxjf_distribution(s, "{\"principal\": {\"role\": \"province\", \"code\": \"440000\"}}", &answer, &message),
+               CXJF_FORBIDDEN);
+  CHECK(answer == NULL && contains(message, "torch_center"));
+  cxjf_free(message);
+  CHECK_STATUS(cxjf_rank_bands(s, "{\"principal\": {\"role\": \"torch_center\"}, \"draws\": 0}", &answer, &message),
+               CXJF_INVALID_ARGUMENT);
+  CHECK(message && strncmp(message, "/draws: ", 8) == 0);
+  cxjf_free(message);
+  CHECK_STATUS(cxjf_compare(s, s, "{\"principal\": {\"role\": \"torch_center\"}, \"bogus\": 1}", &answer, &message),
+               CXJF_INVALID_ARGUMENT);
+  CHECK(message && strncmp(message, "/bogus: ", 8) == 0);
+  cxjf_free(message);
+  CHECK_STATUS(cxjf_rank_bands(s, "{\"principal\": {\"role\": \"torch_center\"}, \"ties\": [\"coin\"]}", &answer, &message),
+               CXJF_INVALID_ARGUMENT);
+  CHECK(contains(message, "coin"));
+  cxjf_free(message);
+  CHECK_STATUS(cxjf_distribution(s, "{\"principal\": {\"role\": \"torch_center\"}, \"by\": \"city\"}", &answer, &message),
+               CXJF_INVALID_ARGUMENT);
+  CHECK(contains(message, "province, zone, stage or industry"));
+  cxjf_free(message);
+  CHECK_STATUS(cxjf_distribution(s, "[1, 2", &answer, &message), CXJF_INVALID_ARGUMENT);
+  cxjf_free(message);
+  CHECK_STATUS(cxjf_distribution(s, "{}", &answer, &message), CXJF_INVALID_ARGUMENT);
+  CHECK(contains(message, "/principal"));
+  cxjf_free(message);
+  CHECK_STATUS(cxjf_distribution(s, NULL, &answer, NULL), CXJF_NULL_ARGUMENT);
+  CHECK_STATUS(cxjf_compare(s, (cxjf_snapshot)model, "{}", &answer, NULL), CXJF_WRONG_HANDLE);
+
+  cxjf_model_destroy(&model);
+  cxjf_snapshot_destroy(&s);
+}
+
 int main(void) {
   test_versions();
   test_models();
@@ -405,5 +511,6 @@ int main(void) {
   test_estimate();
   test_signed_snapshots();
   test_generate();
+  test_population();
   return hand_report("c_abi_test");
 }

@@ -114,13 +114,7 @@ void bind_population(py::module_& m) {
   m.def(
       "distribution",
       [](const Snapshot& snap, const std::string& by) {
-        GroupBy g = GroupBy::province;
-        if (by == "zone") g = GroupBy::zone;
-        else if (by == "stage") g = GroupBy::stage;
-        else if (by == "industry") g = GroupBy::industry;
-        else if (by != "province")
-          throw Error(ErrorCode::invalid_argument, "by must be province, zone, stage or industry, not '" + by +
-                                                       "' (分组须为 province、zone、stage 或 industry)");
+        const GroupBy g = parse_group_by(by);
         std::vector<ScoreDistribution> d;
         {
           py::gil_scoped_release release;

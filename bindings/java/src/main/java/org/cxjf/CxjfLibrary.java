@@ -151,4 +151,16 @@ interface CxjfLibrary extends Library {
   int cxjf_estimate_file(Pointer snapshot, String path, int encoding, String role, String code, int options,
                          PointerByReference record, PointerByReference results, PointerByReference errors,
                          PointerByReference error);
+
+  // Population analyses
+  int cxjf_compare(Pointer before, Pointer after, String request, PointerByReference answer, PointerByReference error);
+
+  int cxjf_compare_model(Pointer snapshot, Pointer model, String request, PointerByReference answer,
+                         PointerByReference error);
+
+  int cxjf_distribution(Pointer snapshot, String request, PointerByReference answer, PointerByReference error);
+
+  int cxjf_rank_bands(Pointer snapshot, String request, PointerByReference answer, PointerByReference error);
+
+  int cxjf_rank_sensitivity(Pointer snapshot, String request, PointerByReference answer, PointerByReference error);
 }
