@@ -119,4 +119,15 @@ struct Reference {
 /// Throws Error(invalid_argument) when the table lacks a column the model needs.
 Reference fit(const Model& model, const Table& table);
 
+/// The reference fit() gives on a whole population, from the references
+/// fitted on its parts (disjoint sets of rows: partitions of a Dask or Spark
+/// DataFrame, say): equal byte for byte (to_bytes) and by content hash,
+/// whatever the parts, their order and their grouping, since merging merged
+/// references is merging their parts. A part's reference is its exact
+/// summary: each finest peer group's size and sorted values, from which the
+/// coarser groups and every statistic are worked out again. Each part must
+/// be fitted with `model` (else Error(invalid_argument)); no part is empty
+/// of meaning, an empty one adds nothing. docs/distributed.md.
+Reference merge_references(const Model& model, const std::vector<const Reference*>& parts);
+
 }  // namespace cxjf

@@ -16,6 +16,29 @@ struct FitState {
   std::vector<std::int32_t> chosen;
 };
 
+/// A finest peer group before it is placed: its keys (-1/0 where the
+/// finest level does not use one) and its registered enterprises.
+struct FineGroup {
+  std::int32_t stage, industry, province;
+  std::int64_t size;
+};
+
+/// Where lay_out_groups put each finest group, and each level's group of it.
+struct GroupLayout {
+  std::vector<std::int32_t> rank_of_fine;                // input index -> position among ref.groups
+  std::vector<std::vector<std::int32_t>> group_of_fine;  // [level][position] -> group
+};
+
+/// Fills ref.groups and ref.fine_count from the finest groups: the finest
+/// first, ordered by the coarsest level's key first (so that each coarser
+/// group's finest groups are contiguous), then each coarser level's groups.
+/// One layout for fit and for merge_references, so that both give the same
+/// reference.
+GroupLayout lay_out_groups(const Model& model, const std::vector<FineGroup>& fines, Reference& ref);
+
+/// Fills ref.stats[j] of every group from ref.sorted[j] and ref.offsets[j].
+void fill_stats(const Prepared& p, std::size_t j, Reference& ref);
+
 /// The fit in steps, so that the fused build can fit indicators on several
 /// threads: the constructor settles the peer groups of every row and the
 /// reference's groups; fit_indicator then fits one indicator, touching only

@@ -375,64 +375,31 @@ OrderWindow make_window(const std::vector<double>& values, const std::vector<std
 
 }  // namespace
 
-FitPlan::FitPlan(const Prepared& p, const Bound& b, const Table& table, FitState& state, Reference& ref)
-    : p_(p), b_(b), table_(table), state_(state), ref_(ref) {
-  const Model& model = p.model;
-  // Rows are counted on the values, not the credit codes: the fused build
-  // compacts the codes last.
-  const auto n = static_cast<std::size_t>(table.values.rows());
+GroupLayout lay_out_groups(const Model& model, const std::vector<FineGroup>& fines, Reference& ref) {
   const auto& chain = model.peer_groups.chain;
-  ref = Reference{};
-  ref.model_id = model.id;
-  ref.model_hash = hash_bytes(model.to_json());
-  ref.population = static_cast<std::int64_t>(n);
-
-  if (state.stage.size() != n) {
-    state.stage.resize(n);
-    for (std::size_t i = 0; i < n; ++i) state.stage[i] = stage_of(p, b, table, static_cast<std::int64_t>(i));
-  }
-
-  // Finest groups: distinct level-0 keys, ordered by the coarsest level's
-  // key first so that every coarser group's finest groups are contiguous.
-  struct Fine {
-    std::int32_t stage, industry, province;
-    std::int64_t size;
-  };
-  // Level keys are below (stages + 1) << 16, so a flat array maps them.
-  std::vector<std::int32_t> fine_of_key((model.stages.size() + 1) << 16, -1);
-  std::vector<Fine> fines;
-  std::vector<std::int32_t> row_fine(n);
-  const bool by_stage = has_key(chain[0], PeerKey::stage), by_industry = has_key(chain[0], PeerKey::industry),
-             by_province = has_key(chain[0], PeerKey::province);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::int32_t st = by_stage ? state.stage[i] : -1, ind = by_industry ? table.industry[i] : -1,
-                 prov = by_province ? province_of_code(table.region[i]) : 0;
-    std::int32_t& fine = fine_of_key[level_key(chain[0], st, ind, prov)];
-    if (fine < 0) {
-      fine = static_cast<std::int32_t>(fines.size());
-      fines.push_back({st, ind, prov, 0});
-    }
-    ++fines[static_cast<std::size_t>(fine)].size;
-    row_fine[i] = fine;
-  }
+  // Ordered by the coarsest level's key first so that every coarser group's
+  // finest groups are contiguous.
   std::vector<std::int32_t> fine_order(fines.size());
   for (std::size_t f = 0; f < fines.size(); ++f) fine_order[f] = static_cast<std::int32_t>(f);
-  auto keys_of = [&](const Fine& f) {
+  auto keys_of = [&](const FineGroup& f) {
     std::vector<std::uint64_t> k;
     for (auto level = chain.size(); level-- > 0;) k.push_back(level_key(chain[level], f.stage, f.industry, f.province));
     return k;
   };
   std::sort(fine_order.begin(), fine_order.end(),
             [&](std::int32_t a, std::int32_t c) { return keys_of(fines[static_cast<std::size_t>(a)]) < keys_of(fines[static_cast<std::size_t>(c)]); });
-  std::vector<std::int32_t> rank_of_fine(fines.size());
+  GroupLayout layout;
+  std::vector<std::int32_t>& rank_of_fine = layout.rank_of_fine;
+  rank_of_fine.resize(fines.size());
   for (std::size_t r = 0; r < fine_order.size(); ++r) rank_of_fine[static_cast<std::size_t>(fine_order[r])] = static_cast<std::int32_t>(r);
   ref.fine_count = static_cast<std::int32_t>(fines.size());
   for (std::size_t r = 0; r < fine_order.size(); ++r) {
-    const Fine& f = fines[static_cast<std::size_t>(fine_order[r])];
+    const FineGroup& f = fines[static_cast<std::size_t>(fine_order[r])];
     ref.groups.push_back({0, f.stage, f.industry, f.province, f.size, static_cast<std::int32_t>(r), static_cast<std::int32_t>(r) + 1});
   }
   // Coarser levels: runs of consecutive finest groups sharing the level's key.
-  std::vector<std::vector<std::int32_t>> group_of_fine(chain.size(), std::vector<std::int32_t>(fines.size()));
+  std::vector<std::vector<std::int32_t>>& group_of_fine = layout.group_of_fine;
+  group_of_fine.assign(chain.size(), std::vector<std::int32_t>(fines.size()));
   for (std::size_t r = 0; r < fines.size(); ++r) group_of_fine[0][r] = static_cast<std::int32_t>(r);
   for (std::size_t level = 1; level < chain.size(); ++level) {
     std::uint64_t run_key = 0;
@@ -453,6 +420,67 @@ FitPlan::FitPlan(const Prepared& p, const Bound& b, const Table& table, FitState
       group_of_fine[level][r] = static_cast<std::int32_t>(ref.groups.size()) - 1;
     }
   }
+  return layout;
+}
+
+void fill_stats(const Prepared& p, std::size_t j, Reference& ref) {
+  const Indicator& ind = p.model.indicators[j];
+  const auto& sorted = ref.sorted[j];
+  const auto& off = ref.offsets[j];
+  auto& stats = ref.stats[j];
+  stats.resize(ref.groups.size());
+  const Normalization& nm = ind.normalization;
+  for (std::size_t g = 0; g < ref.groups.size(); ++g) {
+    const PeerGroup& pg = ref.groups[g];
+    GroupStats& s = stats[g];
+    s.count = off[static_cast<std::size_t>(pg.fine_end)] - off[static_cast<std::size_t>(pg.fine_begin)];
+    if (ind.missing == MissingPolicy::peer_median) s.median = make_window(sorted, off, pg, s.count, p.q_median);
+    if (nm.method == Method::capped_ratio && nm.full_mark_quantile)
+      s.full_mark = make_window(sorted, off, pg, s.count, p.q_full[j]);
+    if (nm.method == Method::min_max) {
+      s.lower = make_window(sorted, off, pg, s.count, p.q_lower[j]);
+      s.upper = make_window(sorted, off, pg, s.count, p.q_upper[j]);
+    }
+  }
+}
+
+FitPlan::FitPlan(const Prepared& p, const Bound& b, const Table& table, FitState& state, Reference& ref)
+    : p_(p), b_(b), table_(table), state_(state), ref_(ref) {
+  const Model& model = p.model;
+  // Rows are counted on the values, not the credit codes: the fused build
+  // compacts the codes last.
+  const auto n = static_cast<std::size_t>(table.values.rows());
+  const auto& chain = model.peer_groups.chain;
+  ref = Reference{};
+  ref.model_id = model.id;
+  ref.model_hash = hash_bytes(model.to_json());
+  ref.population = static_cast<std::int64_t>(n);
+
+  if (state.stage.size() != n) {
+    state.stage.resize(n);
+    for (std::size_t i = 0; i < n; ++i) state.stage[i] = stage_of(p, b, table, static_cast<std::int64_t>(i));
+  }
+
+  // Finest groups: distinct level-0 keys, in order of first appearance.
+  std::vector<std::int32_t> fine_of_key((model.stages.size() + 1) << 16, -1);
+  std::vector<FineGroup> fines;
+  std::vector<std::int32_t> row_fine(n);
+  const bool by_stage = has_key(chain[0], PeerKey::stage), by_industry = has_key(chain[0], PeerKey::industry),
+             by_province = has_key(chain[0], PeerKey::province);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::int32_t st = by_stage ? state.stage[i] : -1, ind = by_industry ? table.industry[i] : -1,
+                 prov = by_province ? province_of_code(table.region[i]) : 0;
+    std::int32_t& fine = fine_of_key[level_key(chain[0], st, ind, prov)];
+    if (fine < 0) {
+      fine = static_cast<std::int32_t>(fines.size());
+      fines.push_back({st, ind, prov, 0});
+    }
+    ++fines[static_cast<std::size_t>(fine)].size;
+    row_fine[i] = fine;
+  }
+  const GroupLayout layout = lay_out_groups(model, fines, ref);
+  const std::vector<std::int32_t>& rank_of_fine = layout.rank_of_fine;
+  const std::vector<std::vector<std::int32_t>>& group_of_fine = layout.group_of_fine;
   ref.index_groups(model);
 
   // Each row's finest group and the group it is compared in.
@@ -550,7 +578,7 @@ void FitPlan::fit_indicator(std::size_t j, Scratch& scratch, std::vector<std::ui
   });
   if (!cents) {
     bucket(false, [&](double y, std::size_t, std::uint64_t& key) {
-      key = order_key(y);
+      key = order_key(y == 0 ? 0.0 : y);  // -0 as 0, as the hundredths path reads it: one value, one key
       return true;
     });
   }
@@ -592,21 +620,7 @@ void FitPlan::fit_indicator(std::size_t j, Scratch& scratch, std::vector<std::ui
   }
   off[fines] = static_cast<std::int64_t>(out);
 
-  auto& stats = ref.stats[j];
-  stats.resize(ref.groups.size());
-  const Normalization& nm = ind.normalization;
-  for (std::size_t g = 0; g < ref.groups.size(); ++g) {
-    const PeerGroup& pg = ref.groups[g];
-    GroupStats& s = stats[g];
-    s.count = off[static_cast<std::size_t>(pg.fine_end)] - off[static_cast<std::size_t>(pg.fine_begin)];
-    if (ind.missing == MissingPolicy::peer_median) s.median = make_window(sorted, off, pg, s.count, p.q_median);
-    if (nm.method == Method::capped_ratio && nm.full_mark_quantile)
-      s.full_mark = make_window(sorted, off, pg, s.count, p.q_full[j]);
-    if (nm.method == Method::min_max) {
-      s.lower = make_window(sorted, off, pg, s.count, p.q_lower[j]);
-      s.upper = make_window(sorted, off, pg, s.count, p.q_upper[j]);
-    }
-  }
+  fill_stats(p, j, ref);
 }
 
 Reference fit_rows(const Prepared& p, const Bound& b, const Table& table, FitState& state) {
