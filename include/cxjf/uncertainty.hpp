@@ -73,6 +73,32 @@ struct RankBands {
 /// published value for each draw.
 RankBands rank_bands(const Snapshot& snap, const UncertaintyOptions& options = {});
 
+/// rank_bands in two passes that split over machines (docs/distributed.md).
+/// Pass 1, draw_counts: for each draw of `options` (first_draw ..
+/// first_draw + draws - 1), how many enterprises publish each value; batches
+/// of draws count apart, and merge_draw_counts joins them in draw order.
+/// Pass 2, rank_bands_of_rows: the bands of a range of rows from the counts
+/// of every draw; ranges of rows run apart and their bands concatenate. Both
+/// read the whole snapshot. The result is rank_bands', bit for bit.
+struct DrawCounts {
+  std::int64_t first_draw = 0;
+  std::int64_t draws = 0;
+  std::int64_t values = 0;            ///< published values 0 .. values - 1
+  std::vector<std::int32_t> counts;   ///< draws x values, draw after draw
+};
+
+/// Pass 1 for the draws of `options`.
+DrawCounts draw_counts(const Snapshot& snap, const UncertaintyOptions& options);
+
+/// Batches of pass 1 joined in draw order; throws Error(invalid_argument)
+/// unless they follow one another over the same values.
+DrawCounts merge_draw_counts(std::vector<DrawCounts> parts);
+
+/// Pass 2: the bands of rows row_begin .. row_end - 1 (RankBands' vectors
+/// hold those rows only) from the counts of exactly the draws of `options`.
+RankBands rank_bands_of_rows(const Snapshot& snap, const UncertaintyOptions& options, const DrawCounts& counts,
+                             std::int64_t row_begin, std::int64_t row_end);
+
 /// Variance-based sensitivity of the ranks to each indicator's weights.
 struct Sensitivity {
   /// Inputs: the scored indicators' ids; each input is that indicator's

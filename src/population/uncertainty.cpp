@@ -336,73 +336,93 @@ Model drawn_model(const Model& m, const UncertaintyOptions& o, std::int64_t draw
   return v;
 }
 
-RankBands rank_bands(const Snapshot& snap, const UncertaintyOptions& o) {
-  const Model& m = snap.model;
-  check(m, o);
-  const unsigned threads = thread_count(o.threads);
-  const std::int64_t draws = o.draws;
+namespace {
+
+// Up to `width` draws of one rule set, with their weights laid out for
+// Evaluator::units; draws are indexes 0 .. o.draws - 1 of the batch.
+struct DrawBatch {
+  Rules rules;
+  std::vector<std::int64_t> draws;
+  std::vector<double> w;
+};
+constexpr std::size_t draw_width = 32;  // the inner loops' width
+
+// The draws of `o` grouped by the rules they apply, each rule set's scoring
+// made ready in `eval`.
+std::vector<DrawBatch> plan_draws(const Model& m, const UncertaintyOptions& o, Variants& eval) {
   const std::size_t stages_by_k = m.stages.size() * m.indicators.size();
-  // Draws grouped by the rules they apply, in batches of up to 32 of one
-  // rule set (the inner loops' width); each draw keeps its index.
   std::map<int, std::pair<Rules, std::vector<std::int64_t>>> by_rules;
-  for (std::int64_t e = 0; e < draws; ++e) {
+  for (std::int64_t e = 0; e < o.draws; ++e) {
     const Rules r = draw_rules(o, static_cast<std::uint64_t>(o.first_draw + e), 3);
     auto& group = by_rules[r.key(o)];
     group.first = r;
     group.second.push_back(e);
   }
-  constexpr std::size_t width = 32;
-  struct Batch {
-    Rules rules;
-    std::vector<std::int64_t> draws;  // indexes 0 .. draws - 1
-    std::vector<double> w;
-  };
-  std::vector<Batch> batches;
-  Variants eval(snap, o, threads);
+  std::vector<DrawBatch> batches;
   for (const auto& [key, group] : by_rules) {
     eval.need(group.first);
-    for (std::size_t at = 0; at < group.second.size(); at += width) {
-      Batch b;
+    for (std::size_t at = 0; at < group.second.size(); at += draw_width) {
+      DrawBatch b;
       b.rules = group.first;
       b.draws.assign(group.second.begin() + static_cast<std::ptrdiff_t>(at),
-                     group.second.begin() + static_cast<std::ptrdiff_t>(std::min(at + width, group.second.size())));
+                     group.second.begin() + static_cast<std::ptrdiff_t>(std::min(at + draw_width, group.second.size())));
       std::vector<std::vector<double>> sets;
       for (std::int64_t e : b.draws) sets.push_back(draw_weights(m, o, o.first_draw + e));
       b.w = interleave(sets, stages_by_k);
       batches.push_back(std::move(b));
     }
   }
-  const std::int64_t n = eval.any().rows();
+  return batches;
+}
 
-  // Pass 1: each draw's count of every published value, then its ranks.
-  const auto values = static_cast<std::size_t>(eval.any().units_max() + 1);
-  if (static_cast<double>(values) * static_cast<double>(draws) > 1e9)
-    throw Error(ErrorCode::invalid_argument, "draws x published values (" + std::to_string(draws) + " x " +
+// Pass 1: each draw's count of every published value, over every row.
+DrawCounts count_draws(const UncertaintyOptions& o, const Variants& eval, const std::vector<DrawBatch>& batches,
+                       unsigned threads) {
+  const std::int64_t n = eval.any().rows();
+  const std::int64_t values = eval.any().units_max() + 1;
+  if (static_cast<double>(values) * static_cast<double>(o.draws) > 1e9)
+    throw Error(ErrorCode::invalid_argument, "draws x published values (" + std::to_string(o.draws) + " x " +
                                                  std::to_string(values) + ") exceed 10^9, 4 GB of rank tables: run "
                                                  "fewer draws per batch (first_draw) (抽样次数过多)");
-  std::vector<std::vector<std::int32_t>> rank(static_cast<std::size_t>(draws));
+  DrawCounts out;
+  out.first_draw = o.first_draw;
+  out.draws = o.draws;
+  out.values = values;
+  out.counts.assign(static_cast<std::size_t>(o.draws * values), 0);
   detail::parallel_for(threads, batches.size(), [&](std::size_t b) {
-    const Batch& batch = batches[b];
+    const DrawBatch& batch = batches[b];
     const std::size_t d = batch.draws.size();
-    for (std::int64_t e : batch.draws) rank[static_cast<std::size_t>(e)].assign(values, 0);
     constexpr std::int64_t chunk = 1024;
     std::vector<std::int64_t> units(static_cast<std::size_t>(chunk) * d);
     for (std::int64_t i = 0; i < n; i += chunk) {
       const std::int64_t end = std::min(n, i + chunk);
       eval[batch.rules].units(i, end, batch.w, d, units.data());
       for (std::size_t e = 0; e < d; ++e) {
-        std::int32_t* count = rank[static_cast<std::size_t>(batch.draws[e])].data();
+        std::int32_t* count = out.counts.data() + batch.draws[e] * values;
         for (std::int64_t r = 0; r < end - i; ++r) count[units[static_cast<std::size_t>(r) * d + e]]++;
       }
     }
-    for (std::int64_t e : batch.draws) ranks_of_counts(rank[static_cast<std::size_t>(e)], m.rank_ties);
   });
+  return out;
+}
 
-  // Pass 2: blocks of enterprises, each with its ranks in every draw.
+// Pass 2: rows [row_begin, row_end) in blocks, each with its ranks in every draw.
+RankBands bands_of_rows(const Snapshot& snap, const UncertaintyOptions& o, const DrawCounts& c, std::int64_t row_begin,
+                        std::int64_t row_end, const Variants& eval, const std::vector<DrawBatch>& batches,
+                        unsigned threads) {
+  const Model& m = snap.model;
+  const std::int64_t draws = o.draws;
+  const auto values = static_cast<std::size_t>(c.values);
+  std::vector<std::vector<std::int32_t>> rank(static_cast<std::size_t>(draws));
+  detail::parallel_for(threads, rank.size(), [&](std::size_t e) {
+    rank[e].assign(c.counts.begin() + static_cast<std::ptrdiff_t>(e * values),
+                   c.counts.begin() + static_cast<std::ptrdiff_t>((e + 1) * values));
+    ranks_of_counts(rank[e], m.rank_ties);
+  });
   RankBands out;
   out.draws = draws;
-  const auto un = static_cast<std::size_t>(n);
-  out.nominal.assign(snap.scores.rank[0].begin(), snap.scores.rank[0].end());
+  const auto un = static_cast<std::size_t>(row_end - row_begin);
+  out.nominal.assign(snap.scores.rank[0].begin() + row_begin, snap.scores.rank[0].begin() + row_end);
   out.p05.resize(un);
   out.median.resize(un);
   out.p95.resize(un);
@@ -411,13 +431,14 @@ RankBands rank_bands(const Snapshot& snap, const UncertaintyOptions& o) {
   // The order statistic at 1-based position ceil(q draws / 100).
   auto position = [draws](std::int64_t percent) { return static_cast<std::size_t>((percent * draws + 99) / 100 - 1); };
   constexpr std::int64_t block = 512;
+  const std::int64_t n = row_end - row_begin;
   detail::parallel_for(threads, static_cast<std::size_t>((n + block - 1) / block), [&](std::size_t blk) {
-    const std::int64_t begin = static_cast<std::int64_t>(blk) * block, end = std::min(n, begin + block);
+    const std::int64_t begin = row_begin + static_cast<std::int64_t>(blk) * block, end = std::min(row_end, begin + block);
     const auto rows = static_cast<std::size_t>(end - begin);
     std::vector<std::int32_t> ranks(rows * static_cast<std::size_t>(draws));
     std::vector<std::int64_t> listed(rows, 0);
-    std::vector<std::int64_t> units(rows * width);
-    for (const Batch& batch : batches) {
+    std::vector<std::int64_t> units(rows * draw_width);
+    for (const DrawBatch& batch : batches) {
       const std::size_t d = batch.draws.size();
       eval[batch.rules].units(begin, end, batch.w, d, units.data());
       // One draw's rank table at a time, for the block's rows.
@@ -443,7 +464,7 @@ RankBands rank_bands(const Snapshot& snap, const UncertaintyOptions& o) {
       const auto hi = first + static_cast<std::ptrdiff_t>(position(95));
       std::nth_element(first, lo, mid);
       std::nth_element(mid, hi, last);
-      const std::size_t i = static_cast<std::size_t>(begin) + r;
+      const std::size_t i = static_cast<std::size_t>(begin - row_begin) + r;
       out.median[i] = median;
       out.p05[i] = *lo;
       out.p95[i] = *hi;
@@ -451,6 +472,66 @@ RankBands rank_bands(const Snapshot& snap, const UncertaintyOptions& o) {
     }
   });
   return out;
+}
+
+}  // namespace
+
+DrawCounts draw_counts(const Snapshot& snap, const UncertaintyOptions& o) {
+  check(snap.model, o);
+  const unsigned threads = thread_count(o.threads);
+  Variants eval(snap, o, threads);
+  const std::vector<DrawBatch> batches = plan_draws(snap.model, o, eval);
+  return count_draws(o, eval, batches, threads);
+}
+
+DrawCounts merge_draw_counts(std::vector<DrawCounts> parts) {
+  std::sort(parts.begin(), parts.end(), [](const DrawCounts& a, const DrawCounts& b) { return a.first_draw < b.first_draw; });
+  DrawCounts out;
+  for (DrawCounts& p : parts) {
+    if (p.counts.size() != static_cast<std::size_t>(p.draws * p.values))
+      throw Error(ErrorCode::invalid_argument, "draw counts: the table holds " + std::to_string(p.counts.size()) +
+                                                   " counts, not draws x values (抽样计数表不完整)");
+    if (out.draws == 0 && out.counts.empty()) {
+      out = std::move(p);
+      continue;
+    }
+    if (p.values != out.values || p.first_draw != out.first_draw + out.draws)
+      throw Error(ErrorCode::invalid_argument, "draw counts of draws " + std::to_string(p.first_draw) + ".. do not follow "
+                                                   "draws " + std::to_string(out.first_draw) + ".." +
+                                                   std::to_string(out.first_draw + out.draws - 1) +
+                                                   " of the same scores: the batches must be contiguous (抽样批次不连续)");
+    out.counts.insert(out.counts.end(), p.counts.begin(), p.counts.end());
+    out.draws += p.draws;
+  }
+  return out;
+}
+
+RankBands rank_bands_of_rows(const Snapshot& snap, const UncertaintyOptions& o, const DrawCounts& counts,
+                             std::int64_t row_begin, std::int64_t row_end) {
+  check(snap.model, o);
+  const std::int64_t n = snap.table.size();
+  if (row_begin < 0 || row_end < row_begin || row_end > n)
+    throw Error(ErrorCode::invalid_argument, "rows " + std::to_string(row_begin) + ".." + std::to_string(row_end) +
+                                                 " are not within the snapshot's 0.." + std::to_string(n) + " (行范围无效)");
+  const unsigned threads = thread_count(o.threads);
+  Variants eval(snap, o, threads);
+  const std::vector<DrawBatch> batches = plan_draws(snap.model, o, eval);
+  if (counts.first_draw != o.first_draw || counts.draws != o.draws || counts.values != eval.any().units_max() + 1 ||
+      counts.counts.size() != static_cast<std::size_t>(counts.draws * counts.values))
+    throw Error(ErrorCode::invalid_argument, "the draw counts are of draws " + std::to_string(counts.first_draw) + ".." +
+                                                 std::to_string(counts.first_draw + counts.draws - 1) + " over " +
+                                                 std::to_string(counts.values) + " values, not of these options "
+                                                 "and scores (抽样计数与参数不符)");
+  return bands_of_rows(snap, o, counts, row_begin, row_end, eval, batches, threads);
+}
+
+RankBands rank_bands(const Snapshot& snap, const UncertaintyOptions& o) {
+  check(snap.model, o);
+  const unsigned threads = thread_count(o.threads);
+  Variants eval(snap, o, threads);
+  const std::vector<DrawBatch> batches = plan_draws(snap.model, o, eval);
+  const DrawCounts counts = count_draws(o, eval, batches, threads);
+  return bands_of_rows(snap, o, counts, 0, eval.any().rows(), eval, batches, threads);
 }
 
 Sensitivity rank_sensitivity(const Snapshot& snap, std::int64_t samples, const UncertaintyOptions& o) {

@@ -149,6 +149,51 @@ TEST(Uncertainty, AlternativeRulesAreFittedAndDrawnAsTheDrawnModelSays) {
   expect_equal_bands(rank_bands(snap, o), by_rebuilding(m, t, o));
 }
 
+// The two passes split as a cluster splits them: draws in uneven batches
+// counted apart and merged out of order, rows in uneven ranges banded apart
+// and concatenated. The bands are those of one call, which the test above
+// checks against each draw scored again.
+TEST(Uncertainty, BatchesOfDrawsAndRangesOfRowsGiveTheBandsOfOneCall) {
+  const Model m = three();
+  const Snapshot snap = Snapshot::build(m, population(m, 23, 90));
+  UncertaintyOptions o;
+  o.draws = 41;
+  o.spread = 0.4;
+  o.seed = 5;
+  o.ties = {Ties::weak, Ties::mean};
+  std::vector<DrawCounts> parts;
+  for (const auto& [first, count] : std::vector<std::pair<std::int64_t, std::int64_t>>{{30, 11}, {0, 1}, {1, 29}}) {
+    UncertaintyOptions batch = o;
+    batch.first_draw = first;
+    batch.draws = count;
+    parts.push_back(draw_counts(snap, batch));
+  }
+  const DrawCounts all = merge_draw_counts(parts);
+  EXPECT_EQ(all.draws, 41);
+  const RankBands one = rank_bands(snap, o);
+  RankBands joined;
+  const std::int64_t n = snap.table.size();
+  for (const auto& [begin, end] : std::vector<std::pair<std::int64_t, std::int64_t>>{{0, 7}, {7, 7}, {7, n}}) {
+    const RankBands b = rank_bands_of_rows(snap, o, all, begin, end);
+    joined.nominal.insert(joined.nominal.end(), b.nominal.begin(), b.nominal.end());
+    joined.p05.insert(joined.p05.end(), b.p05.begin(), b.p05.end());
+    joined.median.insert(joined.median.end(), b.median.begin(), b.median.end());
+    joined.p95.insert(joined.p95.end(), b.p95.begin(), b.p95.end());
+    joined.listed.insert(joined.listed.end(), b.listed.begin(), b.listed.end());
+  }
+  EXPECT_EQ(joined.nominal, one.nominal);
+  EXPECT_EQ(joined.p05, one.p05);
+  EXPECT_EQ(joined.median, one.median);
+  EXPECT_EQ(joined.p95, one.p95);
+  EXPECT_EQ(joined.listed, one.listed);
+  // A gap between batches, counts of other draws, rows out of range: refused.
+  EXPECT_THROW(merge_draw_counts({parts[0], parts[1]}), Error);
+  UncertaintyOptions fewer = o;
+  fewer.draws = 40;
+  EXPECT_THROW(rank_bands_of_rows(snap, fewer, all, 0, n), Error);
+  EXPECT_THROW(rank_bands_of_rows(snap, o, all, 0, n + 1), Error);
+}
+
 // The model's round weights put some totals exactly on a half hundredth,
 // which double sums can miss: the model's own weights score as published.
 TEST(Uncertainty, NoSpreadGivesTheSnapshotsRanks) {
