@@ -115,7 +115,7 @@ PYTHON_TEST = $(PYTHON) -m venv $(PYTHON_VENV) && \
               PATH=$(PYTHON_VENV)/bin:$$PATH $(PYTHON_VENV)/bin/auditwheel repair -w $(WHEELHOUSE) \
                 $(abspath $(BUILD))/wheel/cxjf-*.whl && \
               $(PYTHON_VENV)/bin/pip uninstall -q -y cxjf && \
-              $(PYTHON_VENV)/bin/$(PIP) "$$(ls $(WHEELHOUSE)/cxjf-*manylinux*.whl)[test]" && \
+              $(PYTHON_VENV)/bin/$(PIP) "$$(ls $(WHEELHOUSE)/cxjf-*manylinux*.whl)[test,dask,spark]" && \
               CXJF_CLI=$(abspath $(BUILD))/cxjf $(PYTHON_VENV)/bin/python -m pytest -W error tests/python && \
               rm -rf $(PYTHON_VENV)-wheel && $(PYTHON) -m venv $(PYTHON_VENV)-wheel && \
               $(PYTHON_VENV)-wheel/bin/$(PIP) $(WHEELHOUSE)/cxjf-*manylinux*.whl && \

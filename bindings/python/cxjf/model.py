@@ -102,6 +102,11 @@ class Model:
     def grade_ids(self) -> list[str]:
         return self._core.grade_ids
 
+    def __reduce__(self) -> tuple:
+        """Pickles as its JSON document, so that a model travels to workers
+        (Dask, Spark, multiprocessing) and reads back equal."""
+        return (Model.from_json, (self.to_json(),))
+
     def to_json(self) -> str:
         """The model document (what ``from_json`` reads; round-trips exactly)."""
         return self._core.to_json()

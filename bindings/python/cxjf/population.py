@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,8 @@ import pandas as pd
 from . import _core
 from .model import Model
 
-__all__ = ["Comparison", "compare", "distribution", "draw_weights", "peer_fallbacks", "rank_bands", "rank_sensitivity"]
+__all__ = ["Comparison", "DrawCounts", "compare", "distribution", "draw_counts", "draw_weights", "merge_draw_counts",
+           "peer_fallbacks", "rank_bands", "rank_sensitivity"]
 
 
 @dataclass
@@ -145,7 +146,7 @@ def peer_fallbacks(snapshot: Any) -> pd.DataFrame:
 
 def rank_bands(snapshot: Any, draws: int = 1000, *, spread: float = 0.25, concentration: float = 0.0, seed: int = 1,
                first_draw: int = 0, ties: Sequence[str] = (), missing: Sequence[str] = (),
-               threads: int = 0) -> pd.DataFrame:
+               threads: int = 0, counts: Optional["DrawCounts"] = None, rows: Optional[slice] = None) -> pd.DataFrame:
     """Every enterprise's national rank under `draws` draws: each stage
     weight times (1 + spread u), u uniform in [-1, 1], renormalised to the
     base maximum (or, with ``concentration`` > 0, a Dirichlet draw around
@@ -155,16 +156,83 @@ def rank_bands(snapshot: Any, draws: int = 1000, *, spread: float = 0.25, concen
     credit_code, name, score, nominal (its rank), p05, median, p95 (ranks)
     and listed (the share of draws scoring at least the list threshold). The
     same for a seed on any thread count; draws ``first_draw`` .. on form a
-    batch."""
-    d = _core.rank_bands(snapshot._core, int(draws), int(first_draw), int(seed), float(spread), float(concentration),
-                         int(threads), ",".join(ties), ",".join(missing))
+    batch.
+
+    Split over machines (docs/distributed.md): give the ``counts`` of every
+    draw (:func:`draw_counts`, batches joined by :func:`merge_draw_counts`)
+    and a range of ``rows`` (a slice of the table's rows, step 1); the frames
+    of the ranges concatenate into the frame of one call, bit for bit."""
+    options = (int(draws), int(first_draw), int(seed), float(spread), float(concentration), int(threads),
+               ",".join(ties), ",".join(missing))
+    n = len(snapshot)
+    begin, end, step = (rows if rows is not None else slice(None)).indices(n)
+    if step != 1:
+        raise ValueError("rows is a slice of consecutive rows (step 1)")
+    end = max(begin, end)
+    if counts is None and rows is None:
+        d = _core.rank_bands(snapshot._core, *options)
+    else:
+        if counts is None:
+            counts = draw_counts(snapshot, draws, spread=spread, concentration=concentration, seed=seed,
+                                 first_draw=first_draw, ties=ties, missing=missing, threads=threads)
+        d = _core.rank_bands_of_rows(snapshot._core, *options, counts._parts, begin, end)
     table = snapshot.table
+    # Sliced as Series, so that an empty range keeps the dtypes (its frame
+    # concatenates with the others').
+    text = pd.DataFrame({"credit_code": table.credit_code, "name": table._core.strings("name")}).iloc[begin:end]
     frame = pd.DataFrame({
-        "credit_code": table.credit_code, "name": table._core.strings("name"), "score": snapshot.scores.published,
+        "credit_code": text["credit_code"], "name": text["name"],
+        "score": snapshot.scores.published[begin:end],
         "nominal": d["nominal"], "p05": d["p05"], "median": d["median"], "p95": d["p95"], "listed": d["listed"],
-    })
+    }, index=pd.RangeIndex(begin, end))
     frame.attrs.update(draws=int(draws), spread=float(spread), concentration=float(concentration), seed=int(seed))
     return frame
+
+
+class DrawCounts:
+    """Pass 1 of :func:`rank_bands` for a batch of draws: how many
+    enterprises publish each value in each draw (``counts``: draws x values,
+    int32). Small (4 bytes per draw and published value, about 40 kB a draw
+    at two decimals) and picklable, so batches run on workers and meet on one
+    machine."""
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: tuple) -> None:
+        self._parts = parts
+
+    @property
+    def first_draw(self) -> int:
+        return int(self._parts[0])
+
+    @property
+    def draws(self) -> int:
+        return int(self._parts[1])
+
+    @property
+    def counts(self) -> np.ndarray:
+        return self._parts[3]
+
+    def __reduce__(self) -> tuple:
+        return (DrawCounts, (self._parts,))
+
+    def __repr__(self) -> str:
+        return f"<cxjf.DrawCounts draws {self.first_draw}..{self.first_draw + self.draws - 1} over {self._parts[2]} values>"
+
+
+def draw_counts(snapshot: Any, draws: int = 1000, *, spread: float = 0.25, concentration: float = 0.0, seed: int = 1,
+                first_draw: int = 0, ties: Sequence[str] = (), missing: Sequence[str] = (),
+                threads: int = 0) -> DrawCounts:
+    """Pass 1 of :func:`rank_bands` for draws ``first_draw`` ..
+    ``first_draw + draws - 1`` (the same options as rank_bands)."""
+    return DrawCounts(_core.draw_counts(snapshot._core, int(draws), int(first_draw), int(seed), float(spread),
+                                        float(concentration), int(threads), ",".join(ties), ",".join(missing)))
+
+
+def merge_draw_counts(parts: Sequence[DrawCounts]) -> DrawCounts:
+    """Batches of draw counts joined in draw order (in any order given);
+    :class:`cxjf.CxjfError` unless they follow one another."""
+    return DrawCounts(_core.merge_draw_counts([p._parts for p in parts]))
 
 
 def draw_weights(model: Any, draw: int, *, spread: float = 0.25, concentration: float = 0.0, seed: int = 1) -> pd.DataFrame:

@@ -52,6 +52,22 @@ class Reference:
     def group_labels(self) -> list[str]:
         return self._core.group_labels(self.model._core, self._table)
 
+    def to_bytes(self) -> bytes:
+        """The binary form (what a snapshot file holds of it), ending with its hash."""
+        return self._core.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, model: ModelLike) -> "Reference":
+        """Reads what :meth:`to_bytes` wrote, for `model` (checked by id and content)."""
+        model = Model.load(model)
+        return cls(_core.Reference.from_bytes(bytes(data), model._core), model)
+
+    def __reduce__(self) -> tuple:
+        # Pickled as its bytes and its model: a reference travels to workers
+        # whole and reads back byte for byte (provinces in group labels are
+        # named by the embedded region edition there).
+        return (Reference.from_bytes, (self.to_bytes(), self.model))
+
     def __repr__(self) -> str:
         return f"<cxjf.Reference {self.model_id}: {self.population:,} enterprises, hash {self.content_hash}>"
 
@@ -275,6 +291,19 @@ class Snapshot:
             core = _core.Snapshot.build_consuming(model._core, table._core, threads)
             bar.advance(1)
         return cls(core)
+
+    def to_bytes(self) -> bytes:
+        """The snapshot file's bytes, as :meth:`save` writes them unsigned."""
+        return self._core.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Snapshot":
+        """A snapshot from a file's bytes, checked as :meth:`load` checks a file."""
+        return cls(_core.Snapshot.from_bytes(bytes(data)))
+
+    def __reduce__(self) -> tuple:
+        # Pickled as its file's bytes: it travels to workers whole.
+        return (Snapshot.from_bytes, (self.to_bytes(),))
 
     @classmethod
     def load(cls, path: Union[str, os.PathLike], public_key: str = "") -> "Snapshot":

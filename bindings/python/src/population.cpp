@@ -1,6 +1,8 @@
 // cxjf._core's population analyses (include/cxjf/population.hpp and
 // uncertainty.hpp): compare, rescore, distribution, peer fallbacks, rank
 // bands and sensitivity (cxjf.population turns them into DataFrames).
+#include <cstring>
+
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -32,9 +34,75 @@ UncertaintyOptions uncertainty_options(std::int64_t draws, std::int64_t first_dr
   return o;
 }
 
+py::tuple counts_tuple(const DrawCounts& c) {
+  py::array_t<std::int32_t> a({static_cast<py::ssize_t>(c.draws), static_cast<py::ssize_t>(c.values)});
+  if (!c.counts.empty()) std::memcpy(a.mutable_data(), c.counts.data(), c.counts.size() * sizeof(std::int32_t));
+  return py::make_tuple(c.first_draw, c.draws, c.values, a);
+}
+
+DrawCounts counts_of(const py::tuple& t) {
+  if (t.size() != 4) throw py::value_error("draw counts are (first_draw, draws, values, counts)");
+  DrawCounts c;
+  c.first_draw = t[0].cast<std::int64_t>();
+  c.draws = t[1].cast<std::int64_t>();
+  c.values = t[2].cast<std::int64_t>();
+  const auto a = t[3].cast<py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>>();
+  c.counts.assign(a.data(), a.data() + a.size());
+  return c;
+}
+
+py::dict bands_dict(const RankBands& b) {
+  py::dict out;
+  out["nominal"] = array_of(b.nominal);
+  out["p05"] = array_of(b.p05);
+  out["median"] = array_of(b.median);
+  out["p95"] = array_of(b.p95);
+  out["listed"] = array_of(b.listed);
+  return out;
+}
+
 }  // namespace
 
 void bind_population(py::module_& m) {
+  m.def(
+      "draw_counts",
+      [](const Snapshot& snap, std::int64_t draws, std::int64_t first_draw, std::uint64_t seed, double spread,
+         double concentration, unsigned threads, const std::string& ties, const std::string& missing) {
+        const UncertaintyOptions o = uncertainty_options(draws, first_draw, seed, spread, concentration, threads, ties, missing);
+        DrawCounts c;
+        {
+          py::gil_scoped_release release;
+          c = draw_counts(snap, o);
+        }
+        return counts_tuple(c);
+      },
+      py::arg("snapshot"), py::arg("draws"), py::arg("first_draw"), py::arg("seed"), py::arg("spread"),
+      py::arg("concentration"), py::arg("threads"), py::arg("ties") = "", py::arg("missing") = "");
+  m.def(
+      "merge_draw_counts",
+      [](const std::vector<py::tuple>& parts) {
+        std::vector<DrawCounts> p;
+        for (const py::tuple& t : parts) p.push_back(counts_of(t));
+        return counts_tuple(merge_draw_counts(std::move(p)));
+      },
+      py::arg("parts"));
+  m.def(
+      "rank_bands_of_rows",
+      [](const Snapshot& snap, std::int64_t draws, std::int64_t first_draw, std::uint64_t seed, double spread,
+         double concentration, unsigned threads, const std::string& ties, const std::string& missing,
+         const py::tuple& counts, std::int64_t begin, std::int64_t end) {
+        const UncertaintyOptions o = uncertainty_options(draws, first_draw, seed, spread, concentration, threads, ties, missing);
+        const DrawCounts c = counts_of(counts);
+        RankBands b;
+        {
+          py::gil_scoped_release release;
+          b = rank_bands_of_rows(snap, o, c, begin, end);
+        }
+        return bands_dict(b);
+      },
+      py::arg("snapshot"), py::arg("draws"), py::arg("first_draw"), py::arg("seed"), py::arg("spread"),
+      py::arg("concentration"), py::arg("threads"), py::arg("ties"), py::arg("missing"), py::arg("counts"),
+      py::arg("begin"), py::arg("end"));
   m.def(
       "rank_bands",
       [](const Snapshot& snap, std::int64_t draws, std::int64_t first_draw, std::uint64_t seed, double spread,
@@ -45,13 +113,7 @@ void bind_population(py::module_& m) {
           py::gil_scoped_release release;
           b = rank_bands(snap, o);
         }
-        py::dict out;
-        out["nominal"] = array_of(b.nominal);
-        out["p05"] = array_of(b.p05);
-        out["median"] = array_of(b.median);
-        out["p95"] = array_of(b.p95);
-        out["listed"] = array_of(b.listed);
-        return out;
+        return bands_dict(b);
       },
       py::arg("snapshot"), py::arg("draws"), py::arg("first_draw"), py::arg("seed"), py::arg("spread"),
       py::arg("concentration"), py::arg("threads"), py::arg("ties") = "", py::arg("missing") = "");

@@ -43,6 +43,16 @@ void bind_scoring(py::module_& m) {
       .def_readonly("population", &Reference::population)
       .def_property_readonly("content_hash", [](const Reference& r) { return hex16(r.content_hash); })
       .def("to_json", &Reference::to_json, py::arg("model"))
+      .def("to_bytes", [](const Reference& r) { return py::bytes(r.to_bytes()); },
+           "The binary form (Reference::save): what pickling carries.")
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& data, const Model& model) {
+            const std::string_view bytes = data;
+            py::gil_scoped_release release;
+            return Reference::load_bytes(bytes, model);
+          },
+          py::arg("data"), py::arg("model"))
       .def(
           "group_labels",
           [](const Reference& r, const Model& model, const Table* table) {
@@ -122,6 +132,23 @@ void bind_scoring(py::module_& m) {
             s.save(path, secret_key);
           },
           py::arg("path"), py::arg("secret_key") = "")
+      .def("to_bytes",
+           [](const Snapshot& s) {
+             std::string bytes;
+             {
+               py::gil_scoped_release release;
+               bytes = s.to_bytes();
+             }
+             return py::bytes(bytes);
+           })
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& data) {
+            const std::string_view bytes = data;
+            py::gil_scoped_release release;
+            return Snapshot::from_bytes(bytes);
+          },
+          py::arg("data"))
       .def_readonly("model", &Snapshot::model)
       .def_readonly("reference", &Snapshot::reference)
       .def_readonly("table", &Snapshot::table)
@@ -134,6 +161,15 @@ void bind_scoring(py::module_& m) {
         return fit(model, table);
       },
       py::arg("model"), py::arg("table"));
+  m.def(
+      "merge_references",
+      [](const Model& model, const std::vector<std::shared_ptr<Reference>>& parts) {
+        std::vector<const Reference*> p;
+        for (const auto& r : parts) p.push_back(r.get());
+        py::gil_scoped_release release;
+        return merge_references(model, p);
+      },
+      py::arg("model"), py::arg("parts"));
   m.def(
       "score",
       [](const Model& model, const Reference& reference, const Table& table) {
