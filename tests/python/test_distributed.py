@@ -163,6 +163,25 @@ def test_dask_scores_equal_one_machine(dask_client, model_id):
     expect_same_scores(got, snapshot)
 
 
+def test_dask_panel_scores_each_year_as_its_own_population(dask_client):
+    import cxjf.dask as cd
+
+    years = {2023: sample("torch-2022", n=900, seed=61), 2024: sample("torch-2022", n=1300, seed=62)}
+    panel = pd.concat([f.assign(year=y) for y, (f, _) in years.items()], ignore_index=True)
+    # partitions that mix the years unevenly, one of them empty
+    order = np.random.default_rng(3).permutation(len(panel))
+    cuts = [0, 500, 500, 1200, 1900, len(panel)]
+    parts = [panel.iloc[np.sort(order[a:b])] for a, b in zip(cuts[:-1], cuts[1:])]
+    ddf = dask_frame(parts)
+    references = cd.fit(ddf, "torch-2022", by="year")
+    assert sorted(references) == [2023, 2024]
+    for y, (_, snapshot) in years.items():
+        assert references[y].to_bytes() == snapshot.reference.to_bytes()
+    got = cd.score(ddf, "torch-2022", by="year", reference=references).compute()
+    for y, (_, snapshot) in years.items():
+        expect_same_scores(got[got["year"] == y].drop(columns=["year"]), snapshot)
+
+
 def test_dask_rank_bands_and_estimates_equal_one_machine(dask_client, small_snapshot):
     import cxjf.dask as cd
 

@@ -17,7 +17,7 @@ known before the next step (the reference, the rank counts).
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
@@ -35,38 +35,76 @@ from .scoring import Reference, Snapshot
 __all__ = ["estimate", "fit", "rank_bands", "score"]
 
 
-def _merge_tree(parts: list, model: Model, fan_in: int = 8) -> Any:
+def _shared(obj: Any) -> Any:
+    """`obj` as one argument every task reads: scattered to every worker once
+    when a distributed client is running, else one node of the graph (never
+    a copy per task)."""
+    try:
+        from dask.distributed import default_client
+
+        client = default_client()
+    except (ImportError, ValueError):
+        return dask.delayed(obj, pure=True)
+    # In a list: a dict given to scatter is scattered value by value under
+    # its own keys, which the next call's dict would overwrite.
+    return dask.delayed(client.scatter([obj], broadcast=True, hash=False)[0])
+
+
+def _merge_tree(parts: list, merge_fn: Any, model: Model, fan_in: int = 8) -> Any:
     """Delayed merges of delayed summaries, `fan_in` at a time."""
-    merge = dask.delayed(distributed.merge, pure=True)
+    merge = dask.delayed(merge_fn, pure=True)
     while len(parts) > 1:
         parts = [merge(parts[i:i + fan_in], model) for i in range(0, len(parts), fan_in)]
     return parts[0] if parts else merge([], model)
 
 
-def fit(frame: "dd.DataFrame", model: ModelLike = None) -> Reference:
+def fit(frame: "dd.DataFrame", model: ModelLike = None, *, by: Optional[str] = None) -> Union[Reference, Dict[Any, Reference]]:
     """The reference of the registered rows of `frame` (columns named as the
     CSV's): each partition's summary fitted on its worker, merged in a tree;
-    equal byte for byte to :func:`cxjf.fit` on all the rows."""
+    equal byte for byte to :func:`cxjf.fit` on all the rows. With `by` (a
+    column such as a panel's year), one reference per value, each fitted on
+    that value's rows alone."""
     model = Model.load(model)
-    fit_part = dask.delayed(distributed.fit_part, pure=True)
-    return _merge_tree([fit_part(p, model) for p in frame.to_delayed()], model).compute()
+    if by is None:
+        fit_part = dask.delayed(distributed.fit_part, pure=True)
+        return _merge_tree([fit_part(p, model) for p in frame.to_delayed()], distributed.merge, model).compute()
+    fit_groups = dask.delayed(distributed.fit_groups, pure=True)
+    parts = [fit_groups(p, by, model) for p in frame.to_delayed()]
+    return _merge_tree(parts, distributed.merge_groups, model).compute()
 
 
-def score(frame: "dd.DataFrame", model: ModelLike = None, *, reference: Optional[Reference] = None) -> "dd.DataFrame":
+def score(frame: "dd.DataFrame", model: ModelLike = None, *, reference: Any = None,
+          by: Optional[str] = None) -> "dd.DataFrame":
     """The registered rows of `frame` scored as one machine scores them
     (:meth:`cxjf.Snapshot.build`, then ``to_frame(order="table")``'s
     values): a Dask DataFrame with the columns of
     :func:`cxjf.distributed.ranks_meta`, partition by partition in the
     input's order. The reference is fitted first (:func:`fit`) unless given;
-    the rank counts are computed before the DataFrame is returned."""
+    the partitions are scored and their rank counts computed before the
+    DataFrame is returned (the scores stay on the workers, persisted).
+
+    With `by` (a panel's year, say), each value's rows are scored and ranked
+    as a population of their own, as if each were built alone; the column
+    comes first, and `reference` is then a dict of references by value."""
     if reference is None:
-        reference = fit(frame, model)
-    ref = dask.delayed(reference, pure=True)  # one node: broadcast once, not per task
-    scored = frame.map_partitions(distributed.score_part, ref, meta=distributed.scores_meta(), align_dataframes=False)
-    counts = scored.map_partitions(distributed.rank_counts, meta=distributed.rank_counts(distributed.scores_meta()))
-    ranks = distributed.rank_table(distributed.merge_rank_counts([counts.compute()]), reference.model)
-    table = dask.delayed(ranks, pure=True)
-    return scored.map_partitions(distributed.with_ranks, table, meta=distributed.ranks_meta(), align_dataframes=False)
+        reference = fit(frame, model, by=by)
+    ref = _shared(reference)
+    if by is None:
+        meta = distributed.scores_meta()
+        scored = frame.map_partitions(distributed.score_part, ref, meta=meta, align_dataframes=False)
+        ranks_model = reference.model
+    else:
+        meta = distributed.scores_meta()
+        meta.insert(0, by, pd.Series(dtype=frame._meta[by].dtype))
+        scored = frame.map_partitions(distributed.score_groups, ref, by, meta=meta, align_dataframes=False)
+        ranks_model = next(iter(reference.values())).model if reference else Model.load(model)
+    # Scored once and kept on the workers: the counts and the ranks both read it.
+    scored = scored.persist()
+    counts = scored.map_partitions(distributed.rank_counts, by, meta=distributed.rank_counts(distributed.scores_meta()))
+    ranks = distributed.rank_table(distributed.merge_rank_counts([counts.compute()]), ranks_model)
+    table = _shared(distributed.rank_lookups(ranks))
+    out_meta = distributed.with_ranks(meta, ranks.iloc[:0], by)
+    return scored.map_partitions(distributed.with_ranks, table, by, meta=out_meta, align_dataframes=False)
 
 
 def estimate(frame: "dd.DataFrame", snapshot: Snapshot, principal: Any = "torch_center",
@@ -77,7 +115,7 @@ def estimate(frame: "dd.DataFrame", snapshot: Snapshot, principal: Any = "torch_
     single upload of it gives. Errors carry the partition's row number (row
     2 is a partition's first) and a ``partition`` column. `options` are
     those of :meth:`cxjf.Snapshot.estimate`."""
-    snap = dask.delayed(snapshot, pure=True)
+    snap = _shared(snapshot)
 
     def one(part: pd.DataFrame, snapshot: Snapshot, which: str, partition_info: Optional[dict] = None) -> pd.DataFrame:
         record = snapshot.estimate(part, principal, **options)

@@ -26,7 +26,7 @@ imports no engine.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any, Dict, Iterable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -36,8 +36,8 @@ from .model import Model, ModelLike
 from .scoring import RANK_LEVELS, Reference, fit, score
 from .table import Table
 
-__all__ = ["RANK_LEVELS", "fit_part", "merge", "merge_rank_counts", "rank_counts", "rank_table", "ranks_meta",
-           "score_part", "scores_meta", "with_ranks"]
+__all__ = ["RANK_LEVELS", "fit_groups", "fit_part", "merge", "merge_groups", "merge_rank_counts", "rank_counts",
+           "rank_lookups", "rank_table", "ranks_meta", "score_groups", "score_part", "scores_meta", "with_ranks"]
 
 # The columns of score_part, with their dtypes (what an engine needs to know
 # of a partition before it runs).
@@ -76,6 +76,42 @@ def merge(parts: Iterable[Reference], model: ModelLike = None) -> Reference:
     parts = list(parts)
     model = Model.load(model if model is not None else (parts[0].model if parts else None))
     return Reference(_core.merge_references(model._core, [p._core for p in parts]), model)
+
+
+def fit_groups(frame: pd.DataFrame, by: str, model: ModelLike = None) -> Dict[Any, Reference]:
+    """:func:`fit_part` of each group of one partition (the rows sharing a
+    value of column `by`: a panel's years, each its own population)."""
+    model = Model.load(model)
+    return {key: fit_part(rows.drop(columns=[by]), model) for key, rows in frame.groupby(by, sort=True)}
+
+
+def merge_groups(parts: Iterable[Dict[Any, Reference]], model: ModelLike = None) -> Dict[Any, Reference]:
+    """:func:`merge` group by group: each group's reference from the
+    partitions' :func:`fit_groups`."""
+    model = Model.load(model)
+    pooled: Dict[Any, list] = {}
+    for part in parts:
+        for key, ref in part.items():
+            pooled.setdefault(key, []).append(ref)
+    return {key: merge(refs, model) for key, refs in sorted(pooled.items(), key=lambda kv: str(kv[0]))}
+
+
+def score_groups(frame: pd.DataFrame, references: Dict[Any, Reference], by: str) -> pd.DataFrame:
+    """:func:`score_part` of each group of one partition against its own
+    group's reference, with the group in column `by` first; rows grouped,
+    partition order within a group."""
+    frames = []
+    for key, rows in frame.groupby(by, sort=True):
+        if key not in references:
+            raise KeyError(f"no reference for {by} = {key!r}")
+        scored = score_part(rows.drop(columns=[by]), references[key])
+        scored.insert(0, by, key)
+        frames.append(scored)
+    if not frames:
+        meta = scores_meta()
+        meta.insert(0, by, pd.Series(dtype=frame[by].dtype if by in frame else object))
+        return meta
+    return pd.concat(frames, ignore_index=True)
 
 
 def scores_meta() -> pd.DataFrame:
@@ -126,8 +162,17 @@ def score_part(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     return out
 
 
-def _units(scored: pd.DataFrame, level: str) -> pd.Series:
-    """Each row's unit at `level` as text, None where it has none (its rank is then NA)."""
+def _units(scored: pd.DataFrame, level: str, by: Optional[str] = None) -> pd.Series:
+    """Each row's unit at `level` as text, None where it has none (its rank
+    is then NA); with `by`, units of different groups (years of a panel)
+    are different units."""
+    unit = _level_units(scored, level)
+    if by is None:
+        return unit
+    return (scored[by].astype(str).astype(object) + "|" + unit.fillna("")).where(unit.notna(), None)
+
+
+def _level_units(scored: pd.DataFrame, level: str) -> pd.Series:
     region = scored["region_code"].astype(np.int64)
     if level == "national":
         return pd.Series("", index=scored.index, dtype=object)
@@ -150,13 +195,14 @@ def _units(scored: pd.DataFrame, level: str) -> pd.Series:
 _COUNT_COLUMNS = {"level": "object", "unit": "object", "published_units": "int64", "count": "int64"}
 
 
-def rank_counts(scored: pd.DataFrame) -> pd.DataFrame:
+def rank_counts(scored: pd.DataFrame, by: Optional[str] = None) -> pd.DataFrame:
     """A partition's rows counted per level, unit and published score
     (columns level, unit, published_units, count): what crosses the network
-    for ranks, at most one line per unit and distinct score."""
+    for ranks, at most one line per unit and distinct score. With `by`,
+    each group (a panel's year) ranks apart."""
     frames = []
     for level in RANK_LEVELS:
-        unit = _units(scored, level)
+        unit = _units(scored, level, by)
         part = pd.DataFrame({"unit": unit, "published_units": scored["published_units"].astype(np.int64)})
         part = part[part["unit"].notna()]
         counted = part.groupby(["unit", "published_units"], sort=False).size().rename("count").reset_index()
@@ -191,21 +237,38 @@ def rank_table(counts: pd.DataFrame, model: ModelLike = None) -> pd.DataFrame:
                          "published_units": c["published_units"].values, "rank": (above + 1).astype(np.int32).values})
 
 
-def with_ranks(scored: pd.DataFrame, ranks: pd.DataFrame) -> pd.DataFrame:
-    """A partition's scores with rank_<level> for every level (nullable
-    Int32, NA where the row has no unit at that level), from
-    :func:`rank_table` of all the rows."""
-    out = scored.copy()
+def rank_lookups(ranks: pd.DataFrame) -> Dict[str, pd.Series]:
+    """:func:`rank_table` indexed for lookups, level by level (a Series of
+    ranks by unit and published score): built once, read by every
+    partition's :func:`with_ranks`."""
+    out = {}
     for level in RANK_LEVELS:
         table = ranks[ranks["level"] == level]
-        lookup = pd.Series(table["rank"].values,
-                           index=pd.MultiIndex.from_arrays([table["unit"].values, table["published_units"].values]))
-        unit = _units(scored, level)
-        keys = pd.MultiIndex.from_arrays([unit.values, scored["published_units"].astype(np.int64).values])
-        found = lookup.reindex(keys).to_numpy(dtype=float, na_value=np.nan) if len(lookup) else np.full(len(out), np.nan)
-        found = np.where(unit.isna().values, np.nan, found)
-        out[f"rank_{level}"] = pd.array(np.where(np.isnan(found), 0, found).astype(np.int32), dtype="Int32")
-        out.loc[np.isnan(found), f"rank_{level}"] = pd.NA
+        index = pd.MultiIndex.from_arrays([table["unit"].to_numpy(dtype=object),
+                                           table["published_units"].to_numpy(dtype=np.int64)])
+        out[level] = pd.Series(table["rank"].to_numpy(dtype=np.int32), index=index)
+    return out
+
+
+def with_ranks(scored: pd.DataFrame, ranks: Any, by: Optional[str] = None) -> pd.DataFrame:
+    """A partition's scores with rank_<level> for every level (nullable
+    Int32, NA where the row has no unit at that level), from
+    :func:`rank_table` of all the rows (counted with the same `by`), or its
+    :func:`rank_lookups`."""
+    lookups = ranks if isinstance(ranks, dict) else rank_lookups(ranks)
+    out = scored.copy()
+    units = scored["published_units"].to_numpy(dtype=np.int64)
+    for level in RANK_LEVELS:
+        lookup = lookups[level]
+        unit = _units(scored, level, by)
+        has_unit = unit.notna().to_numpy()
+        found = np.zeros(len(out), dtype=np.int32)
+        if len(lookup) and has_unit.any():
+            keys = pd.MultiIndex.from_arrays([unit.to_numpy(dtype=object)[has_unit], units[has_unit]])
+            position = lookup.index.get_indexer(keys)
+            found[has_unit] = np.where(position >= 0, lookup.to_numpy()[position], 0)
+        out[f"rank_{level}"] = pd.array(found, dtype="Int32")
+        out.loc[found == 0, f"rank_{level}"] = pd.NA
     return out
 
 
