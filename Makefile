@@ -1,5 +1,6 @@
 # The two commands of README.md, and the steps they share.
 #   make demo   set up, build, and score a generated national sample
+#   make serve  the reference portal's server on that sample (docs/serve.md)
 #   make test   set up, build, and run every test: ctest, the Java jar and a
 #               project using it, the Python wheel (in a fresh environment
 #               and with the oldest matplotlib too), the side-by-side
@@ -8,7 +9,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: setup configure build demo test java-test python-test check-sanitize fuzz bench clean
+.PHONY: setup configure build demo serve test java-test python-test check-sanitize fuzz bench clean
 
 setup:
 	@scripts/setup.sh
@@ -21,6 +22,18 @@ build: configure
 
 demo: build
 	$(BUILD)/cxjf demo
+
+# The reference portal's server (docs/serve.md) on the generated national
+# sample (made once, in $(BUILD)/serve), with one demo account per role
+# whose passwords it prints; Ctrl-C stops it.
+SERVE_DIR = $(BUILD)/serve
+serve: build
+	@mkdir -p $(SERVE_DIR)
+	@test -f $(SERVE_DIR)/national.snap || { \
+	  $(BUILD)/cxjf generate --n 520000 --seed 42 --out $(SERVE_DIR)/national.csv && \
+	  $(BUILD)/cxjf score --input $(SERVE_DIR)/national.csv --out $(SERVE_DIR)/scores.csv \
+	    --snapshot $(SERVE_DIR)/national.snap; }
+	$(BUILD)/cxjf serve --snapshot $(SERVE_DIR)/national.snap --data $(SERVE_DIR)/data --demo
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

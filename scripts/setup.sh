@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libeigen3-dev libboost-dev nlohmann-json3-dev libcli11-dev libxxhash-dev
   libgtest-dev libbenchmark-dev libsodium-dev libzstd-dev
-  libzip-dev libexpat1-dev libxlsxwriter-dev
+  libzip-dev libexpat1-dev libxlsxwriter-dev libcpp-httplib-dev libsqlite3-dev
   python3-venv python3-dev fonts-noto-cjk
   openjdk-17-jdk-headless maven
 )

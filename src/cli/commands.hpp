@@ -36,6 +36,8 @@ void add_compare(CLI::App& app);
 void add_distribution(CLI::App& app);
 /// cxjf uncertainty: rank bands and sensitivity under drawn weights.
 void add_uncertainty(CLI::App& app);
+/// cxjf serve: the reference portal's server over a snapshot.
+void add_serve(CLI::App& app);
 
 // Checks of option values with bilingual messages (CLI11's own say
 // "Value 0 not in range 0.000000 to 1.79769e+308" or "Could not convert").

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   cxjf::cli::add_compare(app);
   cxjf::cli::add_distribution(app);
   cxjf::cli::add_uncertainty(app);
+  cxjf::cli::add_serve(app);
   const char* const help = "Run with --help for more information (用 --help 查看用法).\n";
   // A mistyped command or option is named first, with a suggestion.
   if (std::string unknown = cxjf::cli::find_unknown_argument(app, argc, argv); !unknown.empty()) {

@@ -1,0 +1,232 @@
+"""`cxjf serve` over HTTP on a loopback port (docs/serve.md): the public
+aggregates without names, logins behind the captcha and the throttle,
+sessions and CSRF, queries for the session's principal checked against the
+snapshot's own frame, estimation records that survive a restart and stay
+their owner's."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import re
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+import cxjf
+
+
+class Portal:
+    """A running server and what --demo printed."""
+
+    def __init__(self, cli: str, snapshot: str, data: str, demo: bool) -> None:
+        args = [cli, "serve", "--snapshot", snapshot, "--data", data, "--port", "0", "--test-captcha"]
+        self.proc = subprocess.Popen(args + (["--demo"] if demo else []), stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        self.passwords: dict[str, str] = {}
+        self.port = 0
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            m = re.match(r"\s+(\w+)\s+(\S+)\s+\S+$", line)
+            if m:
+                self.passwords[m.group(1)] = m.group(2)
+            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                self.port = int(m.group(1))
+                break
+        assert self.port, "the server did not start"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        code = self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+        assert code == 0
+
+
+class Client:
+    """A browser's share: a cookie jar and the CSRF token of the session."""
+
+    def __init__(self, portal: Portal) -> None:
+        self.base = f"http://127.0.0.1:{portal.port}"
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.csrf = ""
+
+    def call(self, path: str, body=None, *, csrf: bool = True, headers=None, raw: bytes | None = None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(self.base + path, data=data, headers=dict(headers or {}))
+        if body is not None:
+            req.add_header("Content-Type", "application/json")
+        if csrf and self.csrf:
+            req.add_header("X-CSRF-Token", self.csrf)
+        try:
+            with self.opener.open(req, timeout=60) as res:
+                return res.status, res.read(), res.headers
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), e.headers
+
+    def json(self, path: str, body=None, **kw):
+        status, content, _ = self.call(path, body, **kw)
+        return status, json.loads(content)
+
+    def login(self, user: str, password: str):
+        _, captcha = self.json("/api/captcha")
+        status, answer = self.json("/api/login", {"username": user, "password": password, "captcha_id": captcha["id"],
+                                                  "captcha": captcha["answer"]})
+        if status == 200:
+            self.csrf = answer["csrf"]
+        return status, answer
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, cli):
+    work = tmp_path_factory.mktemp("serve")
+    table = cxjf.generate(3000, seed=3)
+    snapshot = cxjf.Snapshot.build(table)
+    path = str(work / "s.snap")
+    snapshot.save(path)
+    portal = Portal(cli, path, str(work / "data"), demo=True)
+    yield portal, snapshot, path, work
+    portal.stop()
+
+
+def test_health_and_public_aggregates_name_no_enterprise(served):
+    portal, snapshot, _, _ = served
+    c = Client(portal)
+    status, health = c.json("/api/health")
+    assert status == 200 and health["enterprises"] == len(snapshot)
+    status, content, _ = c.call("/api/public")
+    assert status == 200
+    text = content.decode()
+    frame = snapshot.to_frame()
+    assert json.loads(text)["total"] == len(snapshot)
+    assert not any(name in text for name in frame["name"]), "the public page names no enterprise"
+    assert not any(code in text for code in frame["credit_code"])
+
+
+def test_login_needs_the_captcha_and_the_right_password(served):
+    portal, _, _, _ = served
+    c = Client(portal)
+    _, captcha = c.json("/api/captcha")
+    assert captcha["svg"].startswith("<svg")
+    status, answer = c.json("/api/login", {"username": "city", "password": portal.passwords["city"],
+                                           "captcha_id": captcha["id"], "captcha": "-1"})
+    assert status == 400 and answer["error"]["code"] == "captcha"
+    status, _ = c.login("city", "not the password")
+    assert status == 401
+    _, cap = c.json("/api/captcha")
+    status, _, headers = c.call("/api/login", {"username": "city", "password": portal.passwords["city"],
+                                               "captcha_id": cap["id"], "captcha": cap["answer"]})
+    assert status == 200
+    set_cookie = headers.get("Set-Cookie")
+    assert "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie and "Secure" not in set_cookie
+    status, me = c.json("/api/me")
+    assert status == 200 and me["principal"]["role"] == "city"
+    # a captcha answers once
+    status, answer = c.json("/api/login", {"username": "city", "password": portal.passwords["city"],
+                                           "captcha_id": cap["id"], "captcha": cap["answer"]})
+    assert status == 400 and answer["error"]["code"] == "captcha"
+
+
+def test_queries_run_for_the_session_and_need_its_csrf_token(served):
+    portal, snapshot, _, _ = served
+    frame = snapshot.to_frame()
+    c = Client(portal)
+    c.login("province", portal.passwords["province"])
+    _, me = c.json("/api/me")
+    province = int(me["principal"]["code"])
+    # the province's list: its enterprises at or above 70, counted here from the snapshot's frame
+    want = int(((frame["region_code"] // 10000 == province // 10000) & (frame["score"] >= 70)).sum())
+    status, answer = c.json("/api/query", {"kind": "list", "list": {"page_size": 5}})
+    assert status == 200 and answer["list"]["total"] == want
+    # filtered by industry C, as a click on the ring chart asks
+    # industry C (制造业), the third of GB/T 4754's sections A..T
+    industry = snapshot.table.to_frame()["industry"].astype(str).to_numpy()[frame["row"].to_numpy()]
+    want_c = int(((frame["region_code"] // 10000 == province // 10000) & (frame["score"] >= 70)
+                  & (industry == cxjf.table.INDUSTRIES[2])).sum())
+    assert 0 < want_c < want
+    status, answer = c.json("/api/query", {"kind": "list", "filters": {"industries": ["C"]}})
+    assert status == 200 and answer["list"]["total"] == want_c
+    status, answer = c.json("/api/query", {"kind": "list"}, csrf=False)
+    assert status == 403 and answer["error"]["code"] == "csrf"
+    status, answer = c.json("/api/query", {"kind": "list", "principal": {"role": "torch_center"}})
+    assert status == 400 and "/principal" in answer["error"]["message"]
+    # no session: the public, who has no list
+    status, answer = Client(portal).json("/api/query", {"kind": "list"})
+    assert status == 403
+
+
+def test_a_county_sees_only_its_county(served):
+    portal, snapshot, _, _ = served
+    c = Client(portal)
+    c.login("county", portal.passwords["county"])
+    _, me = c.json("/api/me")
+    county = me["principal"]["code"]
+    page, seen = 1, 0
+    while True:
+        status, answer = c.json("/api/query", {"kind": "list", "list": {"page": page, "page_size": 50}})
+        assert status == 200
+        items = answer["list"]["items"]
+        assert all(item["region"] == county for item in items)
+        seen += len(items)
+        if seen >= answer["list"]["total"] or not items:
+            break
+        page += 1
+    other = snapshot.to_frame()
+    other = other[(other["region_code"].astype(str) != county)]
+    code = other["credit_code"].iloc[0]
+    status, answer = c.json("/api/query", {"kind": "detail", "credit_code": code})
+    assert status == 404  # as if absent
+
+
+def test_estimates_are_kept_across_a_restart_and_stay_their_owners(served, cli):
+    portal, snapshot, path, work = served
+    c = Client(portal)
+    c.login("zone", portal.passwords["zone"])
+    upload = cxjf.generate(40, seed=11).to_csv()  # bytes
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"u.csv\"\r\n"
+            f"Content-Type: text/csv\r\n\r\n").encode() + upload + f"\r\n--{boundary}--\r\n".encode()
+    status, content, _ = c.call("/api/estimate", raw=body,
+                                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert status == 200, content
+    record = json.loads(content)
+    assert record["counts"]["rows_read"] == 40
+    # without the CSRF token, refused
+    c_no = Client(portal)
+    c_no.login("zone", portal.passwords["zone"])
+    c_no.csrf = ""
+    status, _, _ = c_no.call("/api/estimate", raw=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert status in (401, 403)
+
+    restarted = Portal(cli, path, str(work / "data"), demo=False)
+    try:
+        again = Client(restarted)
+        assert again.login("zone", portal.passwords["zone"])[0] == 200
+        status, listed = again.json("/api/records")
+        assert status == 200 and record["id"] in [r["id"] for r in listed["records"]]
+        status, results, _ = again.call(f"/api/records/{record['id']}/results.csv")
+        assert status == 200 and results.decode("utf-8-sig").count("\n") == record["counts"]["scored"] + 1
+        stranger = Client(restarted)
+        stranger.login("city", portal.passwords["city"])
+        assert record["id"] not in [r["id"] for r in stranger.json("/api/records")[1]["records"]]
+        assert stranger.call(f"/api/records/{record['id']}")[0] == 404
+    finally:
+        restarted.stop()
+
+
+def test_wrong_passwords_are_slowed_down(served):
+    portal, _, _, _ = served
+    c = Client(portal)
+    statuses = [c.login("incubator", "wrong")[0] for _ in range(6)]
+    assert statuses[:5] == [401] * 5
+    assert statuses[5] == 429
+    status, content, headers = c.call("/api/login", {"username": "incubator", "password": "wrong"})
+    assert status == 429 and int(headers["Retry-After"]) >= 1
