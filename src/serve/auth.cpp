@@ -155,33 +155,36 @@ void Sessions::close(const std::string& token) {
   sessions_.erase(token);
 }
 
-std::chrono::seconds LoginThrottle::wait(const std::string& key, Clock::time_point now) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto it = failures_.find(key);
-  if (it == failures_.end()) return std::chrono::seconds(0);
-  if (now - it->second.first > window_) {
-    failures_.erase(it);
-    return std::chrono::seconds(0);
-  }
-  const int beyond = it->second.count - free_;
-  if (beyond <= 0) return std::chrono::seconds(0);
-  const auto delay = std::min<std::chrono::seconds>(std::chrono::seconds(std::int64_t{1} << std::min(beyond, 20)), max_wait_);
-  const auto ready = it->second.last + delay;
-  return ready > now ? std::chrono::ceil<std::chrono::seconds>(ready - now) : std::chrono::seconds(0);
-}
-
-void LoginThrottle::failed(const std::string& key, Clock::time_point now) {
+std::chrono::seconds LoginThrottle::attempt(const std::string& key, Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mutex_);
   Failures& f = failures_[key];
-  if (f.count == 0 || now - f.first > window_) f = Failures{0, now, now};
+  if (f.count > 0 && now - f.first > window_) f = Failures{};
+  const int beyond = f.count - free_;
+  if (beyond > 0) {
+    const auto delay =
+        std::min<std::chrono::seconds>(std::chrono::seconds(std::int64_t{1} << std::min(beyond, 20)), max_wait_);
+    if (f.last + delay > now) return std::chrono::ceil<std::chrono::seconds>(f.last + delay - now);
+  }
+  if (f.count == 0) f.first = now;
   ++f.count;
   f.last = now;
-  if (failures_.size() > 100000) failures_.clear();  // bounded: a flood of names forgets, it never grows without end
+  // Bounded: expired keys go first; only a flood of live ones forgets them all.
+  if (failures_.size() > 100000) {
+    for (auto it = failures_.begin(); it != failures_.end();) it = now - it->second.first > window_ ? failures_.erase(it) : std::next(it);
+    if (failures_.size() > 100000) failures_.clear();
+  }
+  return std::chrono::seconds(0);
 }
 
 void LoginThrottle::succeeded(const std::string& key) {
   std::lock_guard<std::mutex> lock(mutex_);
   failures_.erase(key);
+}
+
+void LoginThrottle::forgive(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = failures_.find(key);
+  if (it != failures_.end() && --it->second.count <= 0) failures_.erase(it);
 }
 
 Captchas::Challenge Captchas::issue() {

@@ -77,19 +77,23 @@ class Sessions {
   std::chrono::seconds idle_;
 };
 
-/// Slows down password guessing: after `free` failures of a key (a user
-/// name, an address) within `window`, each further attempt must wait 2^k
-/// seconds after the last failure (k the failures beyond `free`, at most
-/// `max_wait`). A success clears the key.
+/// Slows down password guessing: every attempt of a key (a user name, an
+/// address) counts as a failure when it is made; after `free` of them within
+/// `window`, the next must wait 2^k seconds after the last (k the failures
+/// beyond `free`, at most `max_wait`). A success clears a user name's count
+/// (succeeded) or takes back its own attempt (forgive).
 class LoginThrottle {
  public:
   LoginThrottle(int free = 4, std::chrono::seconds window = std::chrono::minutes(15),
                 std::chrono::seconds max_wait = std::chrono::minutes(5))
       : free_(free), window_(window), max_wait_(max_wait) {}
-  /// How long `key` must still wait (0 when it may try now).
-  std::chrono::seconds wait(const std::string& key, Clock::time_point now);
-  void failed(const std::string& key, Clock::time_point now);
+  /// How long `key` must still wait; when 0, the attempt is made and
+  /// counted, in one step (so attempts sent at once are counted one by one).
+  std::chrono::seconds attempt(const std::string& key, Clock::time_point now);
+  /// Clears the key's failures.
   void succeeded(const std::string& key);
+  /// Takes back one attempt of the key.
+  void forgive(const std::string& key);
 
  private:
   struct Failures {

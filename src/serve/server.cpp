@@ -10,6 +10,7 @@
 #include "cxjf/estimate.hpp"
 #include "cxjf/overview.hpp"
 #include "cxjf/upload.hpp"
+#include "base/utf8.hpp"
 #include "serve/auth.hpp"
 #include "serve/records.hpp"
 
@@ -21,7 +22,19 @@ const char* const cookie_name = "cxjf_session";
 
 void reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  // Text from a client (a file name) may not be UTF-8: replaced, never a throw.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
+}
+
+// A request body as JSON, at most 32 levels deep: nlohmann's parser is
+// iterative but dump() recurses, so a body nested a million levels would
+// overflow a request thread's stack.
+json parse_body(const std::string& text) {
+  const json::parser_callback_t limit = [](int depth, json::parse_event_t, json&) {
+    if (depth > 32) throw Error(ErrorCode::invalid_argument, "the body nests deeper than 32 levels (请求嵌套过深)");
+    return true;
+  };
+  return json::parse(text, limit);
 }
 
 void refuse(httplib::Response& res, int status, const std::string& code, const std::string& message) {
@@ -72,6 +85,13 @@ struct Server::Impl {
     http.set_write_timeout(options.timeout_seconds, 0);
     const unsigned threads = options.threads ? options.threads : 8;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    // httplib's own refusals (an unknown path, a body over the limit) as
+    // JSON error answers like ours.
+    http.set_error_handler(httplib::Server::Handler([](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      const std::string code = res.status == 404 ? "not_found" : res.status == 413 ? "too_large" : "bad_request";
+      refuse(res, res.status, code, res.status == 413 ? "the request is too large (请求过大)" : "no such resource (没有该资源)");
+    }));
   }
 
   // Every handler runs inside this: whatever it throws becomes a JSON error
@@ -152,33 +172,42 @@ struct Server::Impl {
     }));
 
     http.Post("/api/login", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      const json body = json::parse(req.body);
+      // Only a script of this origin can send JSON (a cross-site form
+      // cannot without a preflight), so nobody logs a victim in elsewhere.
+      if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0)
+        return refuse(res, 415, "bad_request", "the login is a JSON body (Content-Type: application/json) (登录须为 JSON)");
+      const json body = parse_body(req.body);
       const std::string user = body.at("username").get<std::string>();
       const std::string password = body.at("password").get<std::string>();
       const auto now = Clock::now();
       const std::string by_user = "user:" + user, by_addr = "addr:" + req.remote_addr;
-      const auto wait = std::max(throttle.wait(by_user, now), address_throttle.wait(by_addr, now));
+      // The captcha first: a wrong one costs the address, not the user name
+      // (else anyone could keep a named account waiting).
+      if (!captchas.check(body.value("captcha_id", ""), body.value("captcha", ""))) {
+        address_throttle.attempt(by_addr, now);
+        refuse(res, 400, "captcha", "the captcha is wrong or expired: ask for a new one (验证码错误或已过期)");
+        return;
+      }
+      // Each attempt is counted before the password is checked, so that
+      // attempts sent at once cannot all pass the throttle's check.
+      auto wait = throttle.attempt(by_user, now);
+      if (wait.count() == 0) {
+        wait = address_throttle.attempt(by_addr, now);
+        if (wait.count() > 0) throttle.forgive(by_user);
+      }
       if (wait.count() > 0) {
         res.set_header("Retry-After", std::to_string(wait.count()));
         refuse(res, 429, "throttled",
                "too many failed logins: try again in " + std::to_string(wait.count()) + " s (登录失败次数过多，请稍后再试)");
         return;
       }
-      if (!captchas.check(body.value("captcha_id", ""), body.value("captcha", ""))) {
-        throttle.failed(by_user, now);
-        address_throttle.failed(by_addr, now);
-        refuse(res, 400, "captcha", "the captcha is wrong or expired: ask for a new one (验证码错误或已过期)");
-        return;
-      }
       const std::optional<Account> account = accounts.verify(user, password);
       if (!account) {
-        throttle.failed(by_user, now);
-        address_throttle.failed(by_addr, now);
         refuse(res, 401, "login", "wrong user name or password (用户名或密码错误)");
         return;
       }
       throttle.succeeded(by_user);
-      address_throttle.succeeded(by_addr);
+      address_throttle.forgive(by_addr);  // one success takes back its own attempt, not the address's failures
       const std::string token = sessions.open(*account);
       const Session s = *sessions.find(token);
       res.set_header("Set-Cookie", std::string(cookie_name) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" +
@@ -206,7 +235,7 @@ struct Server::Impl {
 
     // Any query document, for the session's principal (the public's without one).
     http.Post("/api/query", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      json request = json::parse(req.body);
+      json request = parse_body(req.body);
       if (!request.is_object()) return refuse(res, 400, "bad_request", "the body must be a query document (须为查询文档)");
       if (request.contains("principal"))
         return refuse(res, 400, "bad_request",
@@ -246,7 +275,8 @@ struct Server::Impl {
       record.write_results_csv(results, snap);
       record.write_errors_csv(errors);
       const std::string doc = record.to_json(snap);
-      records->add({record.id, record.created, s->principal.label(), file.filename, record.counts.rows_read,
+      records->add({record.id, record.created, s->principal.label(), detail::printable_utf8(file.filename),
+                    record.counts.rows_read,
                     record.counts.scored, record.counts.rejected},
                    doc, results.str(), errors.str());
       res.status = 200;

@@ -225,8 +225,24 @@ def test_estimates_are_kept_across_a_restart_and_stay_their_owners(served, cli):
 def test_wrong_passwords_are_slowed_down(served):
     portal, _, _, _ = served
     c = Client(portal)
-    statuses = [c.login("incubator", "wrong")[0] for _ in range(6)]
-    assert statuses[:5] == [401] * 5
-    assert statuses[5] == 429
-    status, content, headers = c.call("/api/login", {"username": "incubator", "password": "wrong"})
-    assert status == 429 and int(headers["Retry-After"]) >= 1
+    statuses = [c.login("incubator", "wrong")[0] for _ in range(5)]
+    assert statuses == [401] * 5
+    _, captcha = c.json("/api/captcha")
+    status, content, headers = c.call("/api/login", {"username": "incubator", "password": portal.passwords["incubator"],
+                                                     "captcha_id": captcha["id"], "captcha": captcha["answer"]})
+    assert status == 429 and int(headers["Retry-After"]) >= 1  # even the right password waits
+    # a login that is not JSON (a cross-site form) is refused
+    status, _, _ = c.call("/api/login", raw=b"username=a&password=b",
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 415
+
+
+def test_hostile_bodies_are_refused_not_crashed_on(served):
+    portal, _, _, _ = served
+    c = Client(portal)
+    deep = b'{"kind": "overview", "filters": ' + b"[" * 200000 + b"]" * 200000 + b"}"
+    status, content, _ = c.call("/api/query", raw=deep, headers={"Content-Type": "application/json"})
+    assert status == 400 and b"32 levels" in content
+    status, answer = c.json("/api/no-such-thing")
+    assert status == 404 and answer["error"]["code"] == "not_found"
+    assert c.json("/api/health")[0] == 200  # still serving
