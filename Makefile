@@ -9,7 +9,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: setup configure build demo serve test java-test python-test check-sanitize fuzz bench clean
+.PHONY: setup configure build web demo serve test java-test python-test check-sanitize fuzz bench clean
 
 setup:
 	@scripts/setup.sh
@@ -23,19 +23,25 @@ build: configure
 demo: build
 	$(BUILD)/cxjf demo
 
+# The portal's page (web/): ECharts from npm, as package-lock.json pins it,
+# installed again only when the lock changes.
+web: setup
+	@test web/node_modules/.package-lock.json -nt web/package-lock.json || \
+	  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+
 # The reference portal's server (docs/serve.md) on the generated national
 # sample (made once, in $(BUILD)/serve), with one demo account per role
 # whose passwords it prints; Ctrl-C stops it.
 SERVE_DIR = $(BUILD)/serve
-serve: build
+serve: build web
 	@mkdir -p $(SERVE_DIR)
 	@test -f $(SERVE_DIR)/national.snap || { \
 	  $(BUILD)/cxjf generate --n 520000 --seed 42 --out $(SERVE_DIR)/national.csv && \
 	  $(BUILD)/cxjf score --input $(SERVE_DIR)/national.csv --out $(SERVE_DIR)/scores.csv \
 	    --snapshot $(SERVE_DIR)/national.snap; }
-	$(BUILD)/cxjf serve --snapshot $(SERVE_DIR)/national.snap --data $(SERVE_DIR)/data --demo
+	$(BUILD)/cxjf serve --snapshot $(SERVE_DIR)/national.snap --data $(SERVE_DIR)/data --web web --demo
 
-test: build
+test: build web
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(JAVA_TEST)
 	$(PYTHON_TEST)
@@ -107,7 +113,8 @@ java-test: build
 # $(BUILD)/python), `auditwheel repair` makes it a manylinux wheel carrying
 # its libraries ($(BUILD)/wheelhouse). That wheel, with the test extras, goes
 # into the virtual environment $(BUILD)/venv for pytest (warnings are
-# errors; the cxjf program of $(BUILD) is the reference), then:
+# errors; the cxjf program of $(BUILD) is the reference; the portal's page
+# in headless Chromium, its screenshots in $(BUILD)/screenshots), then:
 # - into a fresh environment $(BUILD)/venv-wheel with its dependencies only,
 #   where the README's Python lines run from an empty folder;
 # - into $(BUILD)/venv-oldest with the oldest matplotlib the package allows
@@ -129,7 +136,8 @@ PYTHON_TEST = $(PYTHON) -m venv $(PYTHON_VENV) && \
                 $(abspath $(BUILD))/wheel/cxjf-*.whl && \
               $(PYTHON_VENV)/bin/pip uninstall -q -y cxjf && \
               $(PYTHON_VENV)/bin/$(PIP) "$$(ls $(WHEELHOUSE)/cxjf-*manylinux*.whl)[test,dask,spark]" && \
-              CXJF_CLI=$(abspath $(BUILD))/cxjf $(PYTHON_VENV)/bin/python -m pytest -W error tests/python && \
+              CXJF_CLI=$(abspath $(BUILD))/cxjf CXJF_REQUIRE_BROWSER=1 CXJF_SCREENSHOTS=$(abspath $(BUILD))/screenshots \
+                $(PYTHON_VENV)/bin/python -m pytest -W error tests/python && \
               rm -rf $(PYTHON_VENV)-wheel && $(PYTHON) -m venv $(PYTHON_VENV)-wheel && \
               $(PYTHON_VENV)-wheel/bin/$(PIP) $(WHEELHOUSE)/cxjf-*manylinux*.whl && \
               $(PYTHON_VENV)-wheel/bin/python tests/packaging/readme_from_wheel.py \

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages cxjf needs to build and test, when missing.
+# Installs the Debian packages cxjf needs to build and test, when missing
+# (Chromium and its driver: the portal's tests in a headless browser).
 # Safe to run again: it installs only what is absent.
 set -euo pipefail
 
@@ -10,12 +11,16 @@ packages=(
   libzip-dev libexpat1-dev libxlsxwriter-dev libcpp-httplib-dev libsqlite3-dev
   python3-venv python3-dev fonts-noto-cjk
   openjdk-17-jdk-headless maven
+  chromium chromium-driver
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The portal's page (web/) installs ECharts with npm; any Node.js with npm
+# will do, Debian's when there is none.
+command -v npm > /dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   sudo=""

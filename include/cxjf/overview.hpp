@@ -417,6 +417,12 @@ std::string to_json(const ListedEnterprise& item);
 /// "message": ..., "path": ...}} with the JSON path of the offending value.
 std::string query_json(const OverviewIndex& index, std::string_view request_json);
 
+/// An export request document (kind "export", docs/overview.md) answered
+/// with the file itself rather than a JSON answer around it: for servers
+/// that send the bytes as a download. Throws QueryError as the typed API
+/// (a malformed document is bad_request with its JSON path).
+ExportFile export_document(const OverviewIndex& index, std::string_view request_json);
+
 /// query_json that also says whether the answer is an error answer, for
 /// callers that report a status (the command line, the C ABI).
 std::string query_json(const OverviewIndex& index, std::string_view request_json, bool& refused);

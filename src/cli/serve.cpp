@@ -63,7 +63,7 @@ void add_serve(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "the reference portal's server: the JSON API over a snapshot, logins, "
                                           "estimation records (门户服务, docs/serve.md)");
   struct Args {
-    std::string snapshot, data, bind = "127.0.0.1", public_key;
+    std::string snapshot, data, bind = "127.0.0.1", public_key, web;
     int port = 8080;
     unsigned threads = 8;
     bool demo = false, secure = false, test_captcha = false;
@@ -71,6 +71,7 @@ void add_serve(CLI::App& app) {
   auto a = std::make_shared<Args>();
   cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(existing_file());
   cmd->add_option("--data", a->data, "data directory: accounts.json and records.sqlite (created if missing)")->required();
+  cmd->add_option("--web", a->web, "the page's folder (web/, after npm ci there), served at / (门户页面)");
   cmd->add_option("--bind", a->bind, "address to listen on (default 127.0.0.1)");
   cmd->add_option("--port", a->port, "port (default 8080; 0: any free port)")->check(whole_number(0, 65535));
   cmd->add_option("--threads", a->threads, "request threads (default 8)")->check(whole_number(1, 256));
@@ -98,6 +99,7 @@ void add_serve(CLI::App& app) {
     o.bind = a->bind;
     o.port = a->port;
     o.data_dir = a->data;
+    o.web_dir = a->web;
     o.secure_cookies = a->secure;
     o.test_captcha = a->test_captcha;
     o.threads = a->threads;

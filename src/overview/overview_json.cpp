@@ -353,6 +353,12 @@ std::string error_answer(const char* code, const std::string& message, const std
 }
 
 
+// An export's sort and format (its filters are read with every kind's).
+void read_export(const json& doc, ListRequest& sort, ExportFormat& format) {
+  if (doc.contains("list")) sort = read_list(doc["list"], false);
+  if (doc.contains("format")) format = get_enum(doc["format"], "/format", format_names);
+}
+
 std::string answer(const OverviewIndex& index, std::string_view text) {
   json doc = parse_request(text);
   require_object(doc, "", {"principal", "kind", "filters", "facets", "histogram", "ranking", "list", "credit_code", "format",
@@ -411,8 +417,7 @@ std::string answer(const OverviewIndex& index, std::string_view text) {
   } else if (kind == "export") {
     only({"filters", "list", "format"});
     shape = Kind::export_;
-    if (doc.contains("list")) sort = read_list(doc["list"], false);
-    if (doc.contains("format")) format = get_enum(doc["format"], "/format", format_names);
+    read_export(doc, sort, format);
   } else if (kind == "detail") {
     only({"credit_code"});
     shape = Kind::detail;
@@ -506,6 +511,20 @@ std::string to_json(const ListedEnterprise& e) {
   Out o;
   item(o, e);
   return std::move(o.text);
+}
+
+ExportFile export_document(const OverviewIndex& index, std::string_view request_json) {
+  const json doc = parse_request(request_json);
+  require_object(doc, "", {"principal", "kind", "filters", "list", "format"});
+  if (!doc.contains("principal")) bad("/principal", "missing: every query names its principal (role, code, can_export)");
+  const Principal principal = read_principal(doc["principal"]);
+  if (!doc.contains("kind") || get_string(doc["kind"], "/kind") != "export")
+    bad("/kind", "an export document has kind \"export\"");
+  const Filters filters = doc.contains("filters") ? read_filters(doc["filters"]) : Filters{};
+  ListRequest sort;
+  ExportFormat format = ExportFormat::csv;
+  read_export(doc, sort, format);
+  return index.export_list(principal, filters, sort, format);
 }
 
 std::string query_json(const OverviewIndex& index, std::string_view request_json, bool& refused) {

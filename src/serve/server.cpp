@@ -2,7 +2,9 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -80,6 +82,16 @@ struct Server::Impl {
         records(std::make_unique<Records>(options.data_dir + "/records.sqlite")) {
     accounts.load(options.data_dir + "/accounts.json");
     routes();
+    if (!options.web_dir.empty()) serve_page();
+    // Every answer: no sniffing, no framing by other sites, scripts and
+    // data only from this origin (the page has no inline script; ECharts
+    // sets inline styles).
+    http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
+                              {"X-Frame-Options", "DENY"},
+                              {"Referrer-Policy", "same-origin"},
+                              {"Content-Security-Policy",
+                               "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"}});
     http.set_payload_max_length(options.max_body);
     http.set_read_timeout(options.timeout_seconds, 0);
     http.set_write_timeout(options.timeout_seconds, 0);
@@ -154,6 +166,20 @@ struct Server::Impl {
     const std::string code = e.value("code", "bad_request");
     res.status = code == "forbidden" ? 403 : code == "not_found" ? 404 : 400;
     res.set_content(answer, "application/json; charset=utf-8");
+  }
+
+  // The page's files at /, and ECharts from its npm install at
+  // /vendor/echarts/ (nothing is fetched from elsewhere at run time).
+  void serve_page() {
+    const std::string vendor = options.web_dir + "/node_modules/echarts/dist";
+    if (!http.set_mount_point("/", options.web_dir))
+      throw Error(ErrorCode::io, "--web " + options.web_dir + " is not a directory (页面目录不存在)");
+    if (!http.set_mount_point("/vendor/echarts", vendor))
+      throw Error(ErrorCode::io, "--web " + options.web_dir +
+                                     ": ECharts is not installed in it; run npm ci there (make serve does) (缺少 ECharts)");
+    http.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Cache-Control", "no-cache");  // revalidated: a new page is seen at once
+    });
   }
 
   void routes() {
@@ -248,6 +274,38 @@ struct Server::Impl {
       }
       request["principal"] = principal_json(p);
       answer_query(std::move(request), res);
+    }));
+
+    // The whole list as a download, sent in pieces: GET, so that the
+    // browser saves it as a file; the session cookie (SameSite=Strict) is
+    // never sent by another site. Query parameters: format (csv, xlsx,
+    // json), sort, descending, filters (the query documents' filters as JSON).
+    http.Get("/api/export", guarded([this](const httplib::Request& req, httplib::Response& res) {
+      const std::optional<Session> s = session_of(req);
+      if (!s) return refuse(res, 401, "unauthenticated", "please log in (请先登录)");
+      for (const auto& [key, value] : req.params)
+        if (key != "format" && key != "sort" && key != "descending" && key != "filters")
+          return refuse(res, 400, "bad_request", "'" + key + "' is not a parameter of an export; use format, sort, "
+                                                 "descending, filters (导出参数有误)");
+      json doc{{"principal", principal_json(s->principal)}, {"kind", "export"}};
+      doc["format"] = req.has_param("format") ? req.get_param_value("format") : "csv";
+      json list = json::object();
+      if (req.has_param("sort")) list["sort"] = req.get_param_value("sort");
+      if (req.has_param("descending")) list["descending"] = req.get_param_value("descending") == "true";
+      doc["list"] = list;
+      if (req.has_param("filters")) doc["filters"] = parse_body(req.get_param_value("filters"));
+      auto file = std::make_shared<ExportFile>(export_document(index, doc.dump()));
+      const std::string ext = doc["format"].get<std::string>();
+      res.set_header("Content-Disposition", "attachment; filename=\"enterprises." + ext + "\"");
+      const char* media = file->format == ExportFormat::csv    ? "text/csv; charset=utf-8"
+                          : file->format == ExportFormat::json ? "application/json"
+                              : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+      res.set_header("X-Rows", std::to_string(file->rows));
+      res.set_content_provider(file->content.size(), media,
+                               [file](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                                 const std::size_t piece = std::min<std::size_t>(length, 64 * 1024);
+                                 return sink.write(file->content.data() + offset, piece);
+                               });
     }));
 
     http.Get("/api/template.csv", guarded([this](const httplib::Request&, httplib::Response& res) {

@@ -2,7 +2,8 @@
 // (docs/serve.md). cpp-httplib (Debian's libcpp-httplib) serves a JSON API:
 // the query documents of every kind for the principal of the session, the
 // public landing aggregates without login, the upload template, estimation
-// uploads kept as records in SQLite, a health endpoint. Logins check
+// uploads kept as records in SQLite, exports sent as downloads, a health
+// endpoint, and the page (web/) as static files. Logins check
 // Argon2id hashes behind a captcha and a throttle; sessions are HttpOnly,
 // SameSite=Strict cookies; every state-changing request carries the
 // session's CSRF token.
@@ -22,6 +23,9 @@ struct ServeOptions {
   std::string bind = "127.0.0.1";
   int port = 8080;            ///< 0: any free port (the server says which)
   std::string data_dir;       ///< accounts.json and records.sqlite
+  /// The page's folder (the project's web/, with its npm dependencies
+  /// installed), served at /; empty: the API alone.
+  std::string web_dir;
   bool secure_cookies = false;///< Secure on the cookie: behind a TLS proxy
   bool test_captcha = false;  ///< GET /api/captcha also answers itself: for automated tests on loopback only
   unsigned threads = 8;       ///< request threads
