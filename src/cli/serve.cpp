@@ -65,7 +65,7 @@ void add_serve(CLI::App& app) {
   struct Args {
     std::string snapshot, data, bind = "127.0.0.1", public_key, web;
     int port = 8080;
-    unsigned threads = 8;
+    unsigned threads = 64;
     bool demo = false, secure = false, test_captcha = false;
   };
   auto a = std::make_shared<Args>();
@@ -74,7 +74,7 @@ void add_serve(CLI::App& app) {
   cmd->add_option("--web", a->web, "the page's folder (web/, after npm ci there), served at / (门户页面)");
   cmd->add_option("--bind", a->bind, "address to listen on (default 127.0.0.1)");
   cmd->add_option("--port", a->port, "port (default 8080; 0: any free port)")->check(whole_number(0, 65535));
-  cmd->add_option("--threads", a->threads, "request threads (default 8)")->check(whole_number(1, 256));
+  cmd->add_option("--threads", a->threads, "connections served at once, one thread each (default 64)")->check(whole_number(1, 1024));
   cmd->add_option("--public-key", a->public_key, "load only a snapshot signed by this public key file (cxjf keys)")
       ->check(existing_file());
   cmd->add_flag("--demo", a->demo, "create one account per role with printed passwords (演示账户)");

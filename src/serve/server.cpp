@@ -93,9 +93,16 @@ struct Server::Impl {
                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"}});
     http.set_payload_max_length(options.max_body);
+    // A page makes many small requests: up to 100 on one connection (not
+    // httplib's 5), idle ones closed after 5 s.
+    http.set_keep_alive_max_count(100);
+    // httplib writes an answer's head and body apart: with Nagle's
+    // algorithm the body waits for the client's delayed ACK, 40 ms a request.
+    http.set_tcp_nodelay(true);
+    http.set_keep_alive_timeout(5);
     http.set_read_timeout(options.timeout_seconds, 0);
     http.set_write_timeout(options.timeout_seconds, 0);
-    const unsigned threads = options.threads ? options.threads : 8;
+    const unsigned threads = options.threads ? options.threads : 64;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // httplib's own refusals (an unknown path, a body over the limit) as
     // JSON error answers like ours.

@@ -28,7 +28,10 @@ struct ServeOptions {
   std::string web_dir;
   bool secure_cookies = false;///< Secure on the cookie: behind a TLS proxy
   bool test_captcha = false;  ///< GET /api/captcha also answers itself: for automated tests on loopback only
-  unsigned threads = 8;       ///< request threads
+  /// Connections served at once: httplib gives a connection one thread for
+  /// its life (keep-alive included), so this bounds open connections, not
+  /// CPU use (queries take what the cores give).
+  unsigned threads = 64;
   std::size_t max_body = std::size_t{64} << 20;  ///< a request's body (an upload)
   int timeout_seconds = 30;   ///< reading or writing one request
 };

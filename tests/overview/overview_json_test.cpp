@@ -299,6 +299,22 @@ TEST(QueryJson, DetailExportAndEscaping) {
                                         r.list = ListRequest{};
                                         return r;
                                       }()).list->items[0])));
+  // export_document: the same file as the export answer's content, its bytes
+  // rather than a JSON answer around them; any other kind refused at /kind.
+  const std::string tc_export = R"({"principal": {"role": "torch_center", "can_export": true}, "kind": "export")";
+  EXPECT_EQ(export_document(index, tc_export + "}").content, all["content"].get<std::string>());
+  const ExportFile json_direct = export_document(index, tc_export + R"(, "format": "json"})");
+  EXPECT_EQ(json_direct.content, json_file["content"].get<std::string>());
+  EXPECT_EQ(json_direct.rows, 2);
+  try {
+    export_document(index, R"({"principal": {"role": "torch_center"}, "kind": "list"})");
+    ADD_FAILURE() << "a list request is not an export";
+  } catch (const QueryError& e) {
+    EXPECT_EQ(e.kind(), QueryErrorKind::bad_request);
+    EXPECT_EQ(e.path(), "/kind");
+  }
+  EXPECT_THROW(export_document(index, tc_export + R"(, "credit_code": "x"})"), QueryError);
+  EXPECT_THROW(export_document(index, R"({"principal": {"role": "torch_center"}, "kind": "export"})"), QueryError);
   // Detail: the enterprise itself gets basics and ranks; the government the ledger too.
   const std::string code = testing::credit_code(2);
   Json own = Json::parse(ask(R"({"principal": {"role": "enterprise", "code": ")" + code +

@@ -6,8 +6,13 @@ their owner's."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import urllib.parse
 import uuid
+
+import openpyxl
 
 import pytest
 
@@ -91,6 +96,35 @@ def test_queries_run_for_the_session_and_need_its_csrf_token(served):
     # no session: the public, who has no list
     status, answer = Client(portal).json("/api/query", {"kind": "list"})
     assert status == 403
+
+
+def test_exports_are_downloads_of_the_whole_list(served):
+    portal, snapshot, _, _ = served
+    frame = snapshot.to_frame()
+    industry = snapshot.table.to_frame()["industry"].astype(str).to_numpy()[frame["row"].to_numpy()]
+    c = Client(portal)
+    c.login("province", portal.passwords["province"])
+    province = int(c.json("/api/me")[1]["principal"]["code"])
+    mine = frame[(frame["region_code"] // 10000 == province // 10000) & (frame["score"] >= 70)
+                 & (industry == cxjf.table.INDUSTRIES[2])]
+    filters = urllib.parse.quote(json.dumps({"industries": ["C"]}))
+    status, content, headers = c.call(f"/api/export?format=csv&filters={filters}")
+    assert status == 200 and headers["Content-Disposition"] == 'attachment; filename="enterprises.csv"'
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert int(headers["X-Rows"]) == len(rows) == len(mine) > 0
+    assert {r["credit_code"] for r in rows} == set(mine["credit_code"])
+    status, content, headers = c.call(f"/api/export?format=xlsx&filters={filters}")
+    assert status == 200 and content[:2] == b"PK"
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet.max_row - 1 == len(mine)
+    # refused: an unknown parameter, an unknown format, no session, a role without export
+    assert c.call("/api/export?colour=red")[0] == 400
+    status, answer = c.json("/api/export?format=pdf")
+    assert status == 400 and "/format" in answer["error"]["message"]
+    assert Client(portal).call("/api/export")[0] == 401
+    e = Client(portal)
+    e.login("enterprise", portal.passwords["enterprise"])
+    assert e.call("/api/export")[0] == 403
 
 
 def test_a_county_sees_only_its_county(served):
