@@ -50,6 +50,7 @@ async function show() {
   nav();
   main.dataset.view = (location.hash.match(/^#\/([^/]*)/) || [])[1] || 'landing';
   main.removeAttribute('data-ready');
+  window.scrollTo(0, 0);  // a new screen starts at its top
   try {
     await route();
   } catch (e) {

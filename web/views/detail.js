@@ -2,7 +2,7 @@
 // the reasons (against the peer group's median), the path to the list
 // threshold (70) and the ledger (government roles only; an enterprise sees
 // its own page without the ledger).
-import { query } from '../api.js';
+import { query, session } from '../api.js';
 import { count, fill, h, table } from '../dom.js';
 
 const levelNames = { national: '全国', province: '省内', city: '市内', county: '区县内', zone: '高新区内',
@@ -19,7 +19,8 @@ export async function detail(main, creditCode) {
     ['资质', e.qualifications.join('、') || '—'], ['成立日期', e.founded || '—'], ['发展阶段', e.stage],
   ];
   fill(main, 
-    h('p', h('a', { href: '#/overview', onclick: (ev) => { ev.preventDefault(); history.back(); } }, '‹ 返回')),
+    session.principal.role === 'enterprise' ? null
+      : h('p', h('a', { href: '#/overview', onclick: (ev) => { ev.preventDefault(); history.back(); } }, '‹ 返回')),
     h('h1', e.name, ' ', h('span.score', e.score, ' 分'), ' ', h('span.grade', `评价 ${e.grade}`)),
     h('div.grid',
       h('section.card', h('h2', '基本信息'), h('dl.facts', facts.map(([k, v]) => [h('dt', k), h('dd', v)]))),
