@@ -307,6 +307,34 @@ struct ExportFile {
   std::string content;    ///< the file's bytes
 };
 
+/// An export made piece by piece, for servers that stream it to the
+/// browser: the enterprises are selected when it is made (4 bytes each),
+/// their lines written as next() asks, so a national CSV never sits whole
+/// in memory. CSV and JSON come in pieces; a workbook comes as one piece
+/// (its zip archive is made whole). It refers to the index that made it:
+/// keep the index alive while it is read. Movable, not copyable.
+class ExportStream {
+ public:
+  ExportStream(ExportStream&&) noexcept;
+  ExportStream& operator=(ExportStream&&) noexcept;
+  ~ExportStream();
+  ExportFormat format() const;
+  /// Enterprises in the file.
+  std::int64_t rows() const;
+  /// Appends the next piece of the file, about `bytes` long (a line is never
+  /// cut), to `out`; false, appending nothing, once the file is complete.
+  bool next(std::string& out, std::size_t bytes = std::size_t{64} << 10);
+  /// The rest of the file at once.
+  std::string rest();
+
+  struct State;  ///< private to src/overview/
+
+ private:
+  friend class OverviewIndex;
+  explicit ExportStream(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
 /// An enterprise's rank in one unit.
 struct EnterpriseRank {
   RankLevel level = RankLevel::national;
@@ -374,6 +402,11 @@ class OverviewIndex {
   ExportFile export_list(const Principal& principal, const Filters& filters, const ListRequest& sort,
                          ExportFormat format) const;
 
+  /// export_list as a stream (ExportStream), with the same checks, made
+  /// when it is called: a refusal throws here, never from next().
+  ExportStream export_stream(const Principal& principal, const Filters& filters, const ListRequest& sort,
+                             ExportFormat format) const;
+
   /// One enterprise by credit code (normalized as users type it). Government
   /// roles and the Torch Center get the ledger for enterprises in scope; an
   /// enterprise gets its own basic facts, score, grade and ranks. Throws
@@ -418,10 +451,10 @@ std::string to_json(const ListedEnterprise& item);
 std::string query_json(const OverviewIndex& index, std::string_view request_json);
 
 /// An export request document (kind "export", docs/overview.md) answered
-/// with the file itself rather than a JSON answer around it: for servers
-/// that send the bytes as a download. Throws QueryError as the typed API
-/// (a malformed document is bad_request with its JSON path).
-ExportFile export_document(const OverviewIndex& index, std::string_view request_json);
+/// with the file itself, as a stream, rather than a JSON answer around it:
+/// for servers that send the bytes as a download. Throws QueryError as the
+/// typed API (a malformed document is bad_request with its JSON path).
+ExportStream export_document(const OverviewIndex& index, std::string_view request_json);
 
 /// query_json that also says whether the answer is an error answer, for
 /// callers that report a status (the command line, the C ABI).

@@ -513,7 +513,7 @@ std::string to_json(const ListedEnterprise& e) {
   return std::move(o.text);
 }
 
-ExportFile export_document(const OverviewIndex& index, std::string_view request_json) {
+ExportStream export_document(const OverviewIndex& index, std::string_view request_json) {
   const json doc = parse_request(request_json);
   require_object(doc, "", {"principal", "kind", "filters", "list", "format"});
   if (!doc.contains("principal")) bad("/principal", "missing: every query names its principal (role, code, can_export)");
@@ -524,7 +524,7 @@ ExportFile export_document(const OverviewIndex& index, std::string_view request_
   ListRequest sort;
   ExportFormat format = ExportFormat::csv;
   read_export(doc, sort, format);
-  return index.export_list(principal, filters, sort, format);
+  return index.export_stream(principal, filters, sort, format);
 }
 
 std::string query_json(const OverviewIndex& index, std::string_view request_json, bool& refused) {

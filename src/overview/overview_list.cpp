@@ -110,40 +110,92 @@ std::string list_workbook(const Impl& m, const std::vector<std::int32_t>& rows, 
 
 }  // namespace
 
-ExportFile OverviewIndex::export_list(const Principal& principal, const Filters& filters, const ListRequest& sort,
-                                      ExportFormat format) const {
+struct ExportStream::State {
+  const OverviewIndex::Impl* index = nullptr;
+  ExportFormat format = ExportFormat::csv;
+  RankLevel level = RankLevel::national;
+  std::vector<std::int32_t> rows;
+  std::size_t at = 0;     // the next row to write
+  bool begun = false;     // the head (BOM and header, "[") is written
+  bool done = false;      // the whole file is written
+};
+
+ExportStream::ExportStream(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ExportStream::ExportStream(ExportStream&&) noexcept = default;
+ExportStream& ExportStream::operator=(ExportStream&&) noexcept = default;
+ExportStream::~ExportStream() = default;
+ExportFormat ExportStream::format() const { return state_->format; }
+std::int64_t ExportStream::rows() const { return static_cast<std::int64_t>(state_->rows.size()); }
+
+bool ExportStream::next(std::string& out, std::size_t bytes) {
+  State& s = *state_;
+  if (s.done) return false;
+  const OverviewIndex::Impl& m = *s.index;
+  const std::size_t start = out.size();
+  if (s.format == ExportFormat::xlsx) {
+    out += list_workbook(m, s.rows, s.level);
+    s.done = true;
+    return true;
+  }
+  const bool csv = s.format == ExportFormat::csv;
+  if (!s.begun) {
+    if (csv)
+      out += std::string("\xEF\xBB\xBF") + "rank_" + rank_level_name(s.level) +  // the BOM: Excel reads UTF-8
+             ",credit_code,name,region_code,region_name,zone,industry,stage,score,grade\n";
+    else
+      out += "[";
+    s.begun = true;
+  }
+  while (s.at < s.rows.size() && out.size() - start < bytes) {
+    const ListedEnterprise e = m.listed(s.rows[s.at], s.level);
+    if (csv) {
+      out += (e.rank > 0 ? std::to_string(e.rank) : "") + ',' + e.credit_code + ',' + csv_field(e.name) + ',' +
+             six_digits(e.region) + ',' + csv_field(e.region_name) + ',' + csv_field(e.zone) + ',' + e.industry + ',' +
+             csv_field(e.stage) + ',' + e.score + ',' + csv_field(e.grade) + '\n';
+    } else {
+      out += s.at ? ",\n" : "\n";
+      out += to_json(e);
+    }
+    ++s.at;
+  }
+  if (s.at == s.rows.size()) {
+    if (!csv) out += s.rows.empty() ? "]\n" : "\n]\n";
+    s.done = true;
+  }
+  return true;
+}
+
+std::string ExportStream::rest() {
+  std::string out;
+  while (next(out, std::numeric_limits<std::size_t>::max())) {
+  }
+  return out;
+}
+
+ExportStream OverviewIndex::export_stream(const Principal& principal, const Filters& filters, const ListRequest& sort,
+                                          ExportFormat format) const {
   const Impl& m = *impl_;
   const Scope scope = m.scope_of(principal);
   if (scope.kind == Scope::Kind::enterprise || scope.is_public)
     forbidden(std::string("the ") + role_name(principal.role) + " role has no enterprise list to export");
   if (!principal.can_export) forbidden("exporting the enterprise list needs the export permission (can_export)");
   const Compiled f = m.compile(filters, scope);
+  auto state = std::make_unique<ExportStream::State>();
   std::int64_t total = 0;
-  const std::vector<std::int32_t> rows = m.list_rows(scope, f, sort, true, total);
+  state->rows = m.list_rows(scope, f, sort, true, total);
+  state->index = &m;
+  state->format = format;
+  state->level = scope.level;
+  return ExportStream(std::move(state));
+}
+
+ExportFile OverviewIndex::export_list(const Principal& principal, const Filters& filters, const ListRequest& sort,
+                                      ExportFormat format) const {
+  ExportStream stream = export_stream(principal, filters, sort, format);
   ExportFile file;
   file.format = format;
-  file.rows = total;
-  std::string& out = file.content;
-  if (format == ExportFormat::csv) {
-    out = "\xEF\xBB\xBF";  // so that Excel reads UTF-8
-    out += std::string("rank_") + rank_level_name(scope.level) +
-           ",credit_code,name,region_code,region_name,zone,industry,stage,score,grade\n";
-    for (std::int32_t row : rows) {
-      const ListedEnterprise e = m.listed(row, scope.level);
-      out += (e.rank > 0 ? std::to_string(e.rank) : "") + ',' + e.credit_code + ',' + csv_field(e.name) + ',' +
-             six_digits(e.region) + ',' + csv_field(e.region_name) + ',' + csv_field(e.zone) + ',' + e.industry + ',' +
-             csv_field(e.stage) + ',' + e.score + ',' + csv_field(e.grade) + '\n';
-    }
-  } else if (format == ExportFormat::xlsx) {
-    out = list_workbook(m, rows, scope.level);
-  } else {
-    out = "[";
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      out += k ? ",\n" : "\n";
-      out += to_json(m.listed(rows[k], scope.level));
-    }
-    out += rows.empty() ? "]\n" : "\n]\n";
-  }
+  file.rows = stream.rows();
+  file.content = stream.rest();
   return file;
 }
 

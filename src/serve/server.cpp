@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 
-#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -283,7 +282,7 @@ struct Server::Impl {
       answer_query(std::move(request), res);
     }));
 
-    // The whole list as a download, sent in pieces: GET, so that the
+    // The whole list as a download, streamed: GET, so that the
     // browser saves it as a file; the session cookie (SameSite=Strict) is
     // never sent by another site. Query parameters: format (csv, xlsx,
     // json), sort, descending, filters (the query documents' filters as JSON).
@@ -301,18 +300,23 @@ struct Server::Impl {
       if (req.has_param("descending")) list["descending"] = req.get_param_value("descending") == "true";
       doc["list"] = list;
       if (req.has_param("filters")) doc["filters"] = parse_body(req.get_param_value("filters"));
-      auto file = std::make_shared<ExportFile>(export_document(index, doc.dump()));
+      // Refusals throw here, before the answer begins; the lines are then
+      // written as the connection takes them (chunked), never all at once.
+      auto stream = std::make_shared<ExportStream>(export_document(index, doc.dump()));
       const std::string ext = doc["format"].get<std::string>();
       res.set_header("Content-Disposition", "attachment; filename=\"enterprises." + ext + "\"");
-      const char* media = file->format == ExportFormat::csv    ? "text/csv; charset=utf-8"
-                          : file->format == ExportFormat::json ? "application/json"
+      const char* media = stream->format() == ExportFormat::csv    ? "text/csv; charset=utf-8"
+                          : stream->format() == ExportFormat::json ? "application/json"
                               : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-      res.set_header("X-Rows", std::to_string(file->rows));
-      res.set_content_provider(file->content.size(), media,
-                               [file](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                                 const std::size_t piece = std::min<std::size_t>(length, 64 * 1024);
-                                 return sink.write(file->content.data() + offset, piece);
-                               });
+      res.set_header("X-Rows", std::to_string(stream->rows()));
+      res.set_chunked_content_provider(media, [stream](std::size_t, httplib::DataSink& sink) {
+        std::string piece;
+        if (!stream->next(piece)) {
+          sink.done();
+          return true;
+        }
+        return sink.write(piece.data(), piece.size());
+      });
     }));
 
     http.Get("/api/template.csv", guarded([this](const httplib::Request&, httplib::Response& res) {

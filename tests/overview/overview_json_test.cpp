@@ -302,10 +302,20 @@ TEST(QueryJson, DetailExportAndEscaping) {
   // export_document: the same file as the export answer's content, its bytes
   // rather than a JSON answer around them; any other kind refused at /kind.
   const std::string tc_export = R"({"principal": {"role": "torch_center", "can_export": true}, "kind": "export")";
-  EXPECT_EQ(export_document(index, tc_export + "}").content, all["content"].get<std::string>());
-  const ExportFile json_direct = export_document(index, tc_export + R"(, "format": "json"})");
-  EXPECT_EQ(json_direct.content, json_file["content"].get<std::string>());
-  EXPECT_EQ(json_direct.rows, 2);
+  EXPECT_EQ(export_document(index, tc_export + "}").rest(), all["content"].get<std::string>());
+  ExportStream json_direct = export_document(index, tc_export + R"(, "format": "json"})");
+  EXPECT_EQ(json_direct.rows(), 2);
+  EXPECT_EQ(json_direct.rest(), json_file["content"].get<std::string>());
+  // In pieces of one line each (1 byte asked: a line is never cut), then
+  // nothing more: the same file.
+  ExportStream pieces = export_document(index, tc_export + "}");
+  std::string piece;
+  int count = 0;
+  while (pieces.next(piece, 1)) ++count;
+  EXPECT_EQ(piece, all["content"].get<std::string>());
+  EXPECT_EQ(count, 3);  // the header, then a line at a time
+  EXPECT_FALSE(pieces.next(piece));
+  EXPECT_TRUE(pieces.rest().empty());
   try {
     export_document(index, R"({"principal": {"role": "torch_center"}, "kind": "list"})");
     ADD_FAILURE() << "a list request is not an export";
