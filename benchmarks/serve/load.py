@@ -7,8 +7,11 @@ latency percentiles per kind, for docs/benchmarks.md.
     python benchmarks/serve/load.py --cli build/cxjf --n 20000 --seconds 5 --clients 10
 
 The mix is the portal's: overview queries with a random filter (技术领域,
-发展阶段 or none) and page; list pages; details of enterprises the
-client's principal may see; estimation uploads of 20 generated rows. The
+发展阶段 or none) and page; list pages that exist; details of enterprises
+the client's principal may see; estimation uploads of 20 generated rows.
+Each client holds one keep-alive connection (a browser may open up to six;
+the server serves 64 at once by default, so 50 clients do not reach that
+bound). The
 clients are Python threads, so the client side shares the machine's cores
 with the server: on 2 cores the figures are a lower bound of what the
 server alone can do. A non-2xx answer or a broken connection is an error.
@@ -78,8 +81,11 @@ class Client:
             res = self.conn.getresponse()
         except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
             # The server closed the idle keep-alive connection first: a
-            # browser opens a new one and sends again, and so do we.
+            # browser opens a new one and sends again, and so do we, but
+            # not an upload, which the server may have kept as a record.
             self.conn.close()
+            if path == "/api/estimate":
+                raise
             self.conn.request(method, path, body=data, headers=headers)
             res = self.conn.getresponse()
         content = res.read()
@@ -112,11 +118,14 @@ def main() -> int:
     proc, port, passwords = start(args.cli, str(work / "s.snap"), str(work / "data"), args.threads)
     try:
         clients = [Client(port, USERS[i % len(USERS)], passwords[USERS[i % len(USERS)]]) for i in range(args.clients)]
-        # The credit codes each client may open: its principal's first list pages.
-        codes = []
+        # The credit codes each client may open (its principal's first list
+        # page of 200), and how many pages of 20 its list has (a county's
+        # few, the nation's thousands): pages asked for exist.
+        codes, pages = [], []
         for c in clients:
             status, page = c.call("POST", "/api/query", {"kind": "list", "list": {"page_size": 200}})
             codes.append([e["credit_code"] for e in page["list"]["items"]] if status == 200 else [])
+            pages.append(max(1, min(50, -(-page["list"]["total"] // 20))) if status == 200 else 1)
 
         latencies: dict[str, list[float]] = {k: [] for k in KINDS}
         errors: list[str] = []
@@ -135,9 +144,10 @@ def main() -> int:
                     if kind == "overview":
                         filters = rng.choice([{}, {"tech_fields": [rng.choice(fields)]}, {"stages": [rng.choice(["初创期", "成长期", "稳定期"])]}])
                         status, _ = c.call("POST", "/api/query", {"kind": "overview", "filters": filters,
-                                                                  "list": {"page": rng.randint(1, 5)}})
+                                                                  "list": {"page": rng.randint(1, min(5, pages[i]))}})
                     elif kind == "list":
-                        status, _ = c.call("POST", "/api/query", {"kind": "list", "list": {"page": rng.randint(1, 50)}})
+                        status, _ = c.call("POST", "/api/query",
+                                           {"kind": "list", "list": {"page": rng.randint(1, pages[i])}})
                     elif kind == "detail":
                         status, _ = c.call("POST", "/api/query", {"kind": "detail", "credit_code": rng.choice(codes[i])})
                     else:

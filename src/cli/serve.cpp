@@ -71,7 +71,7 @@ void add_serve(CLI::App& app) {
   auto a = std::make_shared<Args>();
   cmd->add_option("--snapshot", a->snapshot, "snapshot written by cxjf score")->required()->check(existing_file());
   cmd->add_option("--data", a->data, "data directory: accounts.json and records.sqlite (created if missing)")->required();
-  cmd->add_option("--web", a->web, "the page's folder (web/, after npm ci there), served at / (门户页面)");
+  cmd->add_option("--web", a->web, "the portal's folder (web/, after npm ci there): its page served at / (门户页面)");
   cmd->add_option("--bind", a->bind, "address to listen on (default 127.0.0.1)");
   cmd->add_option("--port", a->port, "port (default 8080; 0: any free port)")->check(whole_number(0, 65535));
   cmd->add_option("--threads", a->threads, "connections served at once, one thread each (default 64)")->check(whole_number(1, 1024));

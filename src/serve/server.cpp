@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -72,6 +73,7 @@ struct Server::Impl {
   // free for long.
   LoginThrottle address_throttle{20};
   Captchas captchas;
+  std::atomic<int> workbooks_made{0};  // workbook exports under way
   std::unique_ptr<Records> records;
   httplib::Server http;
   int port = 0;
@@ -174,17 +176,22 @@ struct Server::Impl {
     res.set_content(answer, "application/json; charset=utf-8");
   }
 
-  // The page's files at /, and ECharts from its npm install at
-  // /vendor/echarts/ (nothing is fetched from elsewhere at run time).
+  // The page's own files (web/page/) at /, and ECharts from the npm
+  // install beside them at /vendor/echarts/ (nothing is fetched from
+  // elsewhere at run time). package.json, the lock and node_modules are
+  // not served.
   void serve_page() {
-    const std::string vendor = options.web_dir + "/node_modules/echarts/dist";
-    if (!http.set_mount_point("/", options.web_dir))
-      throw Error(ErrorCode::io, "--web " + options.web_dir + " is not a directory (页面目录不存在)");
+    const std::string page = options.web_dir + "/page", vendor = options.web_dir + "/node_modules/echarts/dist";
+    if (!http.set_mount_point("/", page))
+      throw Error(ErrorCode::io, "--web " + options.web_dir + ": no page/ folder in it (页面目录不存在)");
     if (!http.set_mount_point("/vendor/echarts", vendor))
       throw Error(ErrorCode::io, "--web " + options.web_dir +
                                      ": ECharts is not installed in it; run npm ci there (make serve does) (缺少 ECharts)");
-    http.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
-      res.set_header("Cache-Control", "no-cache");  // revalidated: a new page is seen at once
+    http.set_file_request_handler([](const httplib::Request& req, httplib::Response& res) {
+      // httplib sends no validators, so "no-cache" would fetch every file
+      // again on every load: the library (1 MB) is kept for an hour, the
+      // page's small files are fetched afresh, so a new page is seen at once.
+      res.set_header("Cache-Control", req.path.rfind("/vendor/", 0) == 0 ? "max-age=3600" : "no-store");
     });
   }
 
@@ -303,13 +310,27 @@ struct Server::Impl {
       // Refusals throw here, before the answer begins; the lines are then
       // written as the connection takes them (chunked), never all at once.
       auto stream = std::make_shared<ExportStream>(export_document(index, doc.dump()));
+      // A workbook is made whole (about 1 KB a row): two at a time, so that
+      // a few users clicking 导出 Excel cannot take the server's memory.
+      // The slot is given back when the last copy of the answer's provider
+      // is gone, however the answer ends.
+      std::shared_ptr<void> slot;
+      if (stream->format() == ExportFormat::xlsx) {
+        if (workbooks_made.fetch_add(1) >= 2) {
+          --workbooks_made;
+          res.set_header("Retry-After", "30");
+          return refuse(res, 503, "busy", "two workbooks are being exported: try again shortly, or export CSV "
+                                           "(正在导出其他 Excel 文件，请稍后再试或导出 CSV)");
+        }
+        slot = std::shared_ptr<void>(nullptr, [this](void*) { --workbooks_made; });
+      }
       const std::string ext = doc["format"].get<std::string>();
       res.set_header("Content-Disposition", "attachment; filename=\"enterprises." + ext + "\"");
       const char* media = stream->format() == ExportFormat::csv    ? "text/csv; charset=utf-8"
                           : stream->format() == ExportFormat::json ? "application/json"
                               : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
       res.set_header("X-Rows", std::to_string(stream->rows()));
-      res.set_chunked_content_provider(media, [stream](std::size_t, httplib::DataSink& sink) {
+      res.set_chunked_content_provider(media, [stream, slot](std::size_t, httplib::DataSink& sink) {
         std::string piece;
         if (!stream->next(piece)) {
           sink.done();

@@ -3,7 +3,7 @@
 // the query documents of every kind for the principal of the session, the
 // public landing aggregates without login, the upload template, estimation
 // uploads kept as records in SQLite, exports sent as downloads, a health
-// endpoint, and the page (web/) as static files. Logins check
+// endpoint, and the page (web/page/) as static files. Logins check
 // Argon2id hashes behind a captcha and a throttle; sessions are HttpOnly,
 // SameSite=Strict cookies; every state-changing request carries the
 // session's CSRF token.
@@ -23,8 +23,9 @@ struct ServeOptions {
   std::string bind = "127.0.0.1";
   int port = 8080;            ///< 0: any free port (the server says which)
   std::string data_dir;       ///< accounts.json and records.sqlite
-  /// The page's folder (the project's web/, with its npm dependencies
-  /// installed), served at /; empty: the API alone.
+  /// The portal's folder (the project's web/, with its npm dependencies
+  /// installed): page/ served at /, ECharts at /vendor/echarts/; empty:
+  /// the API alone.
   std::string web_dir;
   bool secure_cookies = false;///< Secure on the cookie: behind a TLS proxy
   bool test_captcha = false;  ///< GET /api/captcha also answers itself: for automated tests on loopback only

@@ -6,12 +6,10 @@ each screen goes to $CXJF_SCREENSHOTS (make test: build/screenshots)."""
 
 from __future__ import annotations
 
+import base64
 import io
-import json
 import os
 import re
-import shutil
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -92,6 +90,9 @@ class Browser:
         self.base = base
 
     def open(self, hash_path: str) -> None:
+        # Another hash on the same page does not reload it: the old view's
+        # mark goes first, so that ready() waits for the new one.
+        self.driver.execute_script("document.getElementById('main')?.removeAttribute('data-ready')")
         self.driver.get(f"{self.base}/#{hash_path}")
         self.ready()
 
@@ -169,7 +170,10 @@ def test_the_public_page_shows_aggregates_and_no_enterprise(site, frame, browser
     browser.open("/")
     assert browser.driver.find_element(By.ID, "total").text == f"{len(frame):,}"
     assert "企业创新积分制" in browser.text()
-    html = browser.driver.page_source
+    # Neither in the document nor in what the charts draw on their canvases.
+    html = browser.driver.page_source + browser.driver.execute_script(
+        "return [...document.querySelectorAll('.chart')].map((el) => JSON.stringify(echarts.getInstanceByDom(el).getOption())).join('')")
+    assert "广东省" in html  # the charts' options are there
     assert not codes_in(html)
     assert not any(name in html for name in frame["name"]), "the public page names no enterprise"
     browser.wait_for("#login-link")
@@ -214,6 +218,22 @@ def test_a_province_filters_by_the_ring_drills_and_opens_a_detail(site, frame, b
     in_city = field[field["region"].str[:4] == city[:4]]
     assert counts == sorted(in_city.groupby("region").size().tolist())
     browser.shot(shots, "ranking_city")
+
+    # A county has no children: a click on it filters the charts and the
+    # list to it.
+    county_link = browser.driver.find_element(By.CSS_SELECTOR, "table.ranking a.leaf")
+    county = county_link.get_attribute("data-key")
+    before = browser.loaded()
+    county_link.click()
+    browser.ready(since=before)
+    in_county = field[field["region"] == county]
+    assert "地区：" in browser.driver.find_element(By.CSS_SELECTOR, ".chips").text
+    assert browser.driver.find_element(By.CSS_SELECTOR, "h1 small span").text == f"{len(in_county):,}"
+    assert browser.driver.find_element(By.ID, "list-count").text == f"{int((in_county['score'] >= 70).sum()):,}"
+    before = browser.loaded()
+    browser.driver.find_element(By.XPATH, "//button[contains(@class, 'chip') and starts-with(text(), '地区：')]").click()
+    browser.ready(since=before)
+    assert browser.driver.find_element(By.ID, "list-count").text == f"{len(listed):,}"
 
     # The first enterprise of the list: its detail with reasons, the path to
     # 70 and the ledger.
@@ -308,13 +328,24 @@ def test_a_county_never_sees_another_county(site, frame, browser, shots):
     browser.open(f"/enterprise/{outsider['credit_code']}")
     assert "没有找到" in browser.text()
     assert outsider["name"] not in browser.driver.page_source
-    # The export the page offers, fetched by the browser with its session.
-    csv_text = browser.driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        fetch('/api/export?format=csv&filters=%7B%7D').then((r) => r.text()).then(done);""")
-    exported = codes_in(csv_text)
-    assert exported and exported <= ours
-    assert seen <= ours and seen
+    # The exports the page offers (Excel and CSV), fetched by the browser
+    # with its session: the county's list, every enterprise at 70 or more.
+    browser.open("/overview")
+    listed = set(frame.loc[(frame["region"] == county) & (frame["score"] >= 70), "credit_code"])
+    for link in browser.driver.find_elements(By.CSS_SELECTOR, "a.button[download^=enterprises]"):
+        encoded = browser.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch(arguments[0]).then((r) => r.arrayBuffer()).then((b) => {
+              let s = ''; new Uint8Array(b).forEach((x) => { s += String.fromCharCode(x); }); done(btoa(s)); });""",
+                                                      link.get_attribute("href"))
+        content = base64.b64decode(encoded)
+        if link.get_attribute("download").endswith(".xlsx"):
+            sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+            exported = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        else:
+            exported = codes_in(content.decode("utf-8-sig"))
+        assert exported == listed
+    assert listed and seen <= ours and seen
 
 
 def test_an_enterprise_sees_its_own_page_without_the_ledger(site, frame, browser, shots):

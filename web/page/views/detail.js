@@ -42,13 +42,16 @@ function path(p) {
   const head = p.reached
     ? h('p', `当前积分 ${p.score} 分，已达到 ${p.target} 分。`)
     : h('p', `当前积分 ${p.score} 分，距 ${p.target} 分还差 ${(Number(p.target) - Number(p.score)).toFixed(2)} 分。`
-      + '下表为只改变一个指标、其余不变时所需达到的值（上限为同类企业中的最大值）。');
+      + '下表为只改变一个指标、其余不变时所需达到的值（上限为同类企业中的最大值）；'
+      + '努力度为相对今天数值的增幅（今天为零或缺失时，为占到上限空间的比例）。');
   const rows = p.reached ? [] : p.single.map((s) => [
     s.name, `${number(s.current)} ${s.unit}`,
     s.reachable ? `${number(s.value)} ${s.unit}` : '单独无法达到',
     s.reachable ? `${(s.effort * 100).toFixed(1)}%` : '—', s.reachable ? s.score : '—']);
+  // Effort (docs/analysis.md): the relative increase over today's value, or
+  // for a value missing, zero or negative the share of the room up to the cap.
   return h('section.card.wide', { id: 'path' }, h('h2', `达到 ${p.target} 分的路径`), head,
-    rows.length ? table(['指标', '当前值', '需达到', '增幅', '届时积分'], rows) : null);
+    rows.length ? table(['指标', '当前值', '需达到', '努力度', '届时积分'], rows) : null);
 }
 
 function ledger(l) {

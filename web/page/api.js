@@ -53,9 +53,16 @@ export async function login(username, password, captchaId, captcha) {
   return me;
 }
 
+/** Ends the session; one the server no longer knows (expired, or the
+ * server restarted) is ended here all the same. */
 export async function logout() {
-  await call('POST', '/api/logout');
-  Object.assign(session, { user: null, principal: null, csrf: '' });
+  try {
+    await call('POST', '/api/logout');
+  } catch (e) {
+    if (e.status !== 401 && e.status !== 403) throw e;
+  } finally {
+    Object.assign(session, { user: null, principal: null, csrf: '' });
+  }
 }
 
 /** An upload (.xlsx or .csv) estimated for the session, kept as a record. */

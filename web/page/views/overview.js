@@ -10,13 +10,15 @@ import { bars, ring } from '../charts.js';
 import { count, fill, h, problem, table } from '../dom.js';
 
 const filterNames = {
-  tech_fields: '技术领域', industries: '行业', grades: '评价', stages: '发展阶段', name_contains: '名称含',
+  tech_fields: '技术领域', industries: '行业', grades: '评价', stages: '发展阶段', regions: '地区', zones: '高新区',
+  name_contains: '名称含',
 };
 const facetFilters = { tech_field: 'tech_fields', industry: 'industries', grade: 'grades', stage: 'stages' };
 const levelNames = { national: '全国', province: '省', city: '市', county: '区县', zone: '高新区' };
 
 export function overview(main) {
-  const state = { filters: {}, dimension: 'region', trail: [], page: 1, labels: {} };
+  // seq: the latest request; an older answer arriving late is dropped.
+  const state = { filters: {}, dimension: 'region', trail: [], page: 1, labels: { regions: {}, zones: {} }, seq: 0 };
   const el = {
     chips: h('div.chips'), ranking: h('div'), trail: h('nav.trail'),
     tech: h('div.chart'), industry: h('div.chart'), grade: h('div.chart.short'), stage: h('div.chart.short'),
@@ -69,13 +71,17 @@ export function overview(main) {
       ranking: { by: state.dimension, top: 0, order_by: 'count', ...(parent ? { parent } : {}) },
       list: { page: state.page, page_size: 20 },
     };
+    const seq = ++state.seq;
     let a;
     try {
       a = await query(doc);
     } catch (e) {
+      if (seq !== state.seq || !main.isConnected) return;
+      chips();
       el.error.replaceChildren(problem(e));
       return;
     }
+    if (seq !== state.seq || !main.isConnected) return;  // a newer request, or another screen
     el.error.replaceChildren();
     main.dataset.loaded = String(Date.now());
     el.total.textContent = count(a.total);
@@ -124,19 +130,28 @@ export function overview(main) {
     el.trail.replaceChildren(...crumbs, h('span.muted', ` ${count(r.parent.count)} 家`));
     const nodes = r.nodes || [];
     const max = Math.max(1, ...nodes.map((n) => n.count));
-    // A county's children are its enterprises (the list shows them), and
-    // a zone as parent has none: those rows do not drill further.
-    const drills = (n) => n.level !== 'county' && !(state.dimension === 'zone' && state.trail.length) && !n.direct;
-    el.ranking.replaceChildren(nodes.length ? h('div.scroll', table(['名称', '企业数', '平均分', '最高分'], nodes.map((n) => [
-      drills(n) ? h('a.drill', { href: '#/overview', dataset: { key: n.key }, onclick: (e) => {
-        e.preventDefault();
+    // A province or city drills into its children; a county, a parent's own
+    // enterprises (本级) and a zone have none: a click there filters the
+    // charts and the list to it instead.
+    const drills = (n) => state.dimension === 'region' && n.level !== 'county' && !n.direct;
+    const pick = (n) => (e) => {
+      e.preventDefault();
+      if (drills(n)) {
         state.trail.push({ key: n.key, label: n.label });
         refresh();
-      } }, n.label) : n.label,
+      } else {
+        const member = state.dimension === 'zone' ? 'zones' : 'regions';
+        state.labels[member][n.key] = n.label;
+        toggle(member, n.key, true);
+      }
+    };
+    el.ranking.replaceChildren(nodes.length ? h('div.scroll', table(['名称', '企业数', '平均分', '最高分'], nodes.map((n) => [
+      h(drills(n) ? 'a.drill' : 'a.leaf', { href: '#/overview', dataset: { key: n.key }, title: drills(n) ? '下钻' : '筛选', onclick: pick(n) },
+        n.label),
       h('span.barcell', h('span.bar', { style: `width:${(100 * n.count) / max}%` }), count(n.count)),
       n.mean === null ? '—' : n.mean.toFixed(2),
       n.max === null || n.max === undefined ? '—' : Number(n.max).toFixed(2),
-    ]), { class: 'ranking' })) : h('p.muted', `${levelNames[r.parent.level] || ''}以下没有更细的区划。`));
+    ]), { class: 'ranking' })) : h('p.muted', '没有下级单位。'));
   }
 
   function listView(list) {
@@ -147,7 +162,9 @@ export function overview(main) {
     const rankLabel = `${levelNames[list.rank_level] || ''}排名`;
     el.list.replaceChildren(
       h('h2', '企业列表 ', h('small', '共 ', h('span', { id: 'list-count' }, count(list.total)), ' 家', threshold),
-        session.principal.can_export ? h('a.button', { href: exportUrl(state.filters), download: 'enterprises.xlsx' }, '导出 Excel') : null),
+        session.principal.can_export ? [
+          h('a.button', { href: exportUrl(state.filters, 'xlsx'), download: 'enterprises.xlsx' }, '导出 Excel'),
+          h('a.button.plain', { href: exportUrl(state.filters, 'csv'), download: 'enterprises.csv' }, '导出 CSV')] : null),
       table([rankLabel, '企业名称', '所在地区', '高新区', '行业', '发展阶段', '积分', '评价'], list.items.map((e) => [
         count(e.rank), h('a', { href: `#/enterprise/${e.credit_code}` }, e.name), e.region_name, e.zone || '—',
         state.labels.industries[e.industry] || e.industry || '—', e.stage, e.score, e.grade,
