@@ -10,7 +10,9 @@ import base64
 import io
 import os
 import re
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import openpyxl
@@ -382,3 +384,23 @@ def test_five_wrong_passwords_slow_the_login_down(site, browser, shots):
     assert all("用户名或密码错误" in m for m in messages[:5])
     assert len(messages) > 5 and "登录失败次数过多" in messages[-1] and "秒后再试" in messages[-1]
     browser.shot(shots, "login_throttled")
+
+
+def test_only_the_page_is_served_with_its_headers(site):
+    base = f"http://127.0.0.1:{site[0]['portal'].port}"
+
+    def get(path):
+        try:
+            with urllib.request.urlopen(base + path, timeout=30) as res:
+                return res.status, res.headers
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers
+
+    status, headers = get("/")
+    assert status == 200 and headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+    status, headers = get("/vendor/echarts/echarts.min.js")
+    assert status == 200 and headers["Cache-Control"] == "max-age=3600"
+    for path in ("/package.json", "/package-lock.json", "/.npmrc", "/node_modules/echarts/package.json",
+                 "/../package.json", "/vendor/echarts/../package.json"):
+        assert get(path)[0] in (400, 404), path
