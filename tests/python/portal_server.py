@@ -11,6 +11,19 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
+
+import cxjf
+
+
+def snapshot_file(folder: Path, n: int, seed: int):
+    """A generated table of n enterprises, its snapshot, and the snapshot
+    saved in `folder` (its path)."""
+    table = cxjf.generate(n, seed=seed)
+    snapshot = cxjf.Snapshot.build(table)
+    path = str(folder / "s.snap")
+    snapshot.save(path)
+    return table, snapshot, path
 
 
 class Portal:

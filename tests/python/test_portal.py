@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 import cxjf
-from portal_server import Portal
+from portal_server import Portal, snapshot_file
 
 CHROMIUM = os.environ.get("CXJF_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CXJF_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -45,10 +45,7 @@ CODE = re.compile(r"\b[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}\b")
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, cli):
     work = tmp_path_factory.mktemp("portal")
-    table = cxjf.generate(6000, seed=5)
-    snapshot = cxjf.Snapshot.build(table)
-    path = str(work / "s.snap")
-    snapshot.save(path)
+    table, snapshot, path = snapshot_file(work, 6000, seed=5)
     portal = Portal(cli, path, str(work / "data"), demo=True, web=str(WEB))
     # A restart prints no passwords: the first start's are kept here.
     state = {"portal": portal, "passwords": portal.passwords, "principals": portal.principals}

@@ -17,16 +17,13 @@ import openpyxl
 import pytest
 
 import cxjf
-from portal_server import Client, Portal
+from portal_server import Client, Portal, snapshot_file
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, cli):
     work = tmp_path_factory.mktemp("serve")
-    table = cxjf.generate(3000, seed=3)
-    snapshot = cxjf.Snapshot.build(table)
-    path = str(work / "s.snap")
-    snapshot.save(path)
+    _, snapshot, path = snapshot_file(work, 3000, seed=3)
     portal = Portal(cli, path, str(work / "data"), demo=True)
     yield portal, snapshot, path, work
     portal.stop()
