@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import urllib.parse
 import uuid
 
@@ -207,3 +208,35 @@ def test_hostile_bodies_are_refused_not_crashed_on(served):
     status, answer = c.json("/api/no-such-thing")
     assert status == 404 and answer["error"]["code"] == "not_found"
     assert c.json("/api/health")[0] == 200  # still serving
+
+
+def test_at_most_two_workbooks_are_made_at_once(tmp_path, cli):
+    """A workbook export is made whole in memory: three asked at once, one
+    is refused (503, Retry-After) while the other two are made; then the
+    slots are free again."""
+    _, snapshot, path = snapshot_file(tmp_path, 60000, seed=8)
+    portal = Portal(cli, path, str(tmp_path / "data"), demo=True)
+    try:
+        clients = [Client(portal) for _ in range(3)]
+        for c in clients:
+            c.login("torch", portal.passwords["torch"])
+        answers = [None] * 3
+
+        def export(i):
+            answers[i] = clients[i].call("/api/export?format=xlsx")
+
+        threads = [threading.Thread(target=export, args=(i,)) for i in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        statuses = sorted(a[0] for a in answers)
+        assert statuses == [200, 200, 503], statuses
+        refused = next(a for a in answers if a[0] == 503)
+        assert int(refused[2]["Retry-After"]) > 0 and json.loads(refused[1])["error"]["code"] == "busy"
+        made = next(a for a in answers if a[0] == 200)
+        assert openpyxl.load_workbook(io.BytesIO(made[1]), read_only=True).active.max_row == len(snapshot) + 1
+        status, _, _ = clients[0].call("/api/export?format=xlsx")
+        assert status == 200  # the slots were given back
+    finally:
+        portal.stop()
