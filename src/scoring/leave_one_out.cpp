@@ -38,6 +38,7 @@ LeaveOneOut::LeaveOneOut(const Prepared& p, const Bound& b, const Reference& ref
   own_.assign(k, std::numeric_limits<double>::quiet_NaN());
   stats_.resize(k);
   has_.assign(k, 0);
+  memo_.resize(k);
   if (group < 0) return;
   const PeerGroup& g = ref.groups[static_cast<std::size_t>(group)];
   for (std::size_t j = 0; j < k; ++j) {

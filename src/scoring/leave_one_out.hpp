@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "cxjf/reference.hpp"
@@ -35,10 +36,22 @@ class LeaveOneOut {
   /// back in are the fitted ones.
   std::int32_t peer_group_for(const Model&, std::int32_t, std::int32_t, std::int32_t, bool) const { return group_; }
   std::int64_t count_at_most(int j, std::int32_t g, double x) const {
-    return ref_.count_at_most(j, g, x) - (own_[static_cast<std::size_t>(j)] <= x ? 1 : 0);
+    Memo& m = memo_[static_cast<std::size_t>(j)];
+    if (!(m.at_most_x == x && m.at_most_g == g)) {
+      m.at_most = ref_.count_at_most(j, g, x) - (own_[static_cast<std::size_t>(j)] <= x ? 1 : 0);
+      m.at_most_x = x;
+      m.at_most_g = g;
+    }
+    return m.at_most;
   }
   std::int64_t count_below(int j, std::int32_t g, double x) const {
-    return ref_.count_below(j, g, x) - (own_[static_cast<std::size_t>(j)] < x ? 1 : 0);
+    Memo& m = memo_[static_cast<std::size_t>(j)];
+    if (!(m.below_x == x && m.below_g == g)) {
+      m.below = ref_.count_below(j, g, x) - (own_[static_cast<std::size_t>(j)] < x ? 1 : 0);
+      m.below_x = x;
+      m.below_g = g;
+    }
+    return m.below;
   }
   /// Indicator j's statistics of the group without the member, or nullptr.
   const GroupStats* stats(int j) const {
@@ -53,6 +66,16 @@ class LeaveOneOut {
   std::vector<double> own_;  // per indicator: the member's value as fitted (transformed), NaN when not among them
   std::vector<GroupStats> stats_;
   std::vector<char> has_;
+  // The last count asked of each indicator. A what-if or a path rescores
+  // the member again and again with one value changed, and every other
+  // indicator asks the same count again: a binary search saved each. So a
+  // LeaveOneOut is not for several threads at once (each search has its own).
+  struct Memo {
+    double at_most_x = std::numeric_limits<double>::quiet_NaN(), below_x = std::numeric_limits<double>::quiet_NaN();
+    std::int32_t at_most_g = -1, below_g = -1;
+    std::int64_t at_most = 0, below = 0;
+  };
+  mutable std::vector<Memo> memo_;
 };
 
 inline const GroupStats* group_stats(const LeaveOneOut& ref, int j, std::int32_t g) {
