@@ -10,6 +10,7 @@ import base64
 import io
 import os
 import re
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -68,7 +69,7 @@ def frame(site):
 
 @pytest.fixture(scope="module")
 def shots():
-    folder = Path(os.environ.get("CXJF_SCREENSHOTS") or Path(__file__).parent / ".screenshots")
+    folder = Path(os.environ.get("CXJF_SCREENSHOTS") or Path(tempfile.gettempdir()) / "cxjf-screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
