@@ -450,6 +450,13 @@ std::string to_json(const ListedEnterprise& item);
 /// "message": ..., "path": ...}} with the JSON path of the offending value.
 std::string query_json(const OverviewIndex& index, std::string_view request_json);
 
+/// "csv", "json" or "xlsx": the format's name in request documents.
+const char* export_format_name(ExportFormat format);
+/// The name an export is offered under: "enterprises.csv", ...
+std::string export_file_name(ExportFormat format);
+/// The export's media type ("text/csv; charset=utf-8", ...).
+const char* export_media_type(ExportFormat format);
+
 /// An export request document (kind "export", docs/overview.md) answered
 /// with the file itself, as a stream, rather than a JSON answer around it:
 /// for servers that send the bytes as a download. Throws QueryError as the

@@ -463,14 +463,11 @@ std::string answer(const OverviewIndex& index, std::string_view text) {
     }
     case Kind::export_: {
       ExportFile file = index.export_list(principal, filters, sort, format);
-      const char* name = format == ExportFormat::csv ? "csv" : format == ExportFormat::json ? "json" : "xlsx";
       head();
-      o.key("format").str(name);
+      o.key("format").str(export_format_name(format));
       o.key("rows").integer(file.rows);
-      o.key("filename").str(std::string("enterprises.") + name);
-      o.key("media_type").str(format == ExportFormat::csv    ? "text/csv; charset=utf-8"
-                              : format == ExportFormat::json ? "application/json"
-                                  : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      o.key("filename").str(export_file_name(format));
+      o.key("media_type").str(export_media_type(format));
       if (format == ExportFormat::xlsx) {
         // A JSON string holds text: the workbook's bytes travel in base64.
         o.key("content_encoding").str("base64");
@@ -511,6 +508,18 @@ std::string to_json(const ListedEnterprise& e) {
   Out o;
   item(o, e);
   return std::move(o.text);
+}
+
+const char* export_format_name(ExportFormat format) {
+  return format == ExportFormat::csv ? "csv" : format == ExportFormat::json ? "json" : "xlsx";
+}
+
+std::string export_file_name(ExportFormat format) { return std::string("enterprises.") + export_format_name(format); }
+
+const char* export_media_type(ExportFormat format) {
+  return format == ExportFormat::csv    ? "text/csv; charset=utf-8"
+         : format == ExportFormat::json ? "application/json"
+                                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 }
 
 ExportStream export_document(const OverviewIndex& index, std::string_view request_json) {

@@ -103,7 +103,7 @@ struct Server::Impl {
     http.set_keep_alive_timeout(5);
     http.set_read_timeout(options.timeout_seconds, 0);
     http.set_write_timeout(options.timeout_seconds, 0);
-    const unsigned threads = options.threads ? options.threads : 64;
+    const unsigned threads = options.threads ? options.threads : ServeOptions{}.threads;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // httplib's own refusals (an unknown path, a body over the limit) as
     // JSON error answers like ours.
@@ -324,13 +324,9 @@ struct Server::Impl {
         }
         slot = std::shared_ptr<void>(nullptr, [this](void*) { --workbooks_made; });
       }
-      const std::string ext = doc["format"].get<std::string>();
-      res.set_header("Content-Disposition", "attachment; filename=\"enterprises." + ext + "\"");
-      const char* media = stream->format() == ExportFormat::csv    ? "text/csv; charset=utf-8"
-                          : stream->format() == ExportFormat::json ? "application/json"
-                              : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+      res.set_header("Content-Disposition", "attachment; filename=\"" + export_file_name(stream->format()) + "\"");
       res.set_header("X-Rows", std::to_string(stream->rows()));
-      res.set_chunked_content_provider(media, [stream, slot](std::size_t, httplib::DataSink& sink) {
+      res.set_chunked_content_provider(export_media_type(stream->format()), [stream, slot](std::size_t, httplib::DataSink& sink) {
         std::string piece;
         if (!stream->next(piece)) {
           sink.done();
