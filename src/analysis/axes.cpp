@@ -39,36 +39,7 @@ int bonus_on(const Model& model, int j) {
   return -1;
 }
 
-Table one_row(const Table& table, std::int64_t row) {
-  TableBuilder builder(table.indicator_ids, table.regions);
-  builder.add(table.row(row));
-  return builder.build();
-}
-
 }  // namespace
-
-Probe::Probe(const Prepared& p, const Bound& binding, const Snapshot& snap, std::int64_t row)
-    : p_(p),
-      others_(p, binding, snap.reference, snap.table, row, snap.scores.peer_group[static_cast<std::size_t>(row)]),
-      table_(one_row(snap.table, row)),
-      bound_(p, table_) {}
-
-std::int64_t Probe::score() {
-  ++count_;
-  // The published score alone, as explain_row rounds it: no ledger lines.
-  const Model& m = p_.model;
-  const auto r = evaluate_row<double>(p_, bound_, others_, table_, 0, Membership::newcomer, nullptr);
-  if (near_boundary(r.total, m.scale.decimals))
-    return round_exact(evaluate_row<Rational>(p_, bound_, others_, table_, 0, Membership::newcomer, nullptr).total,
-                       m.scale.decimals, m.scale.rounding);
-  return round_to_units(r.total, m.scale.decimals, m.scale.rounding);
-}
-
-double Probe::raw() {
-  ++count_;
-  const auto r = evaluate_row<double>(p_, bound_, others_, table_, 0, Membership::newcomer, nullptr);
-  return r.veto ? -std::numeric_limits<double>::infinity() : r.base + r.bonus - r.deduction;
-}
 
 std::vector<Axis> axes_of(const Snapshot& snap, const Prepared& p, const Bound& binding, std::int64_t row,
                           const PathOptions& options) {

@@ -4,6 +4,7 @@
 // the values worth trying (Axis).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -15,13 +16,22 @@ namespace cxjf::detail {
 
 /// A registered enterprise scored against the reference without itself,
 /// with some of its values changed: the what-if of value changes, without
-/// rebuilding the row each time. Not thread-safe (one per search).
+/// rebuilding the row each time. Each indicator's points are kept, and a
+/// score recomputes only those whose value changed since the last one,
+/// then sums them in model order as evaluate_row does: the same doubles,
+/// bit for bit (scoring/scoring.hpp, indicator_points). Not thread-safe
+/// (one per search).
 class Probe {
  public:
   Probe(const Prepared& p, const Bound& binding, const Snapshot& snap, std::int64_t row);
 
   /// Sets a column's value (the changes add up until reset).
-  void set(int column, double value) { table_.values(0, column) = value; }
+  void set(int column, double value) {
+    double& cell = table_.values(0, column);
+    if (cell == value || (std::isnan(cell) && std::isnan(value))) return;
+    cell = value;
+    for (int j : indicators_of_[static_cast<std::size_t>(column)]) fresh_[static_cast<std::size_t>(j)] = 0;
+  }
   /// The column's value now.
   double get(int column) const { return table_.values(0, column); }
   /// The published score (x 10^decimals) with the values set now, rounded
@@ -52,10 +62,20 @@ class Probe {
   std::int64_t count() const { return count_; }
 
  private:
+  /// The row's total in doubles from the kept points, refreshing the
+  /// indicators whose values changed.
+  RowTotal<double> total();
+
   const Prepared& p_;
   LeaveOneOut others_;
   Table table_;
   Bound bound_;
+  std::int32_t stage_ = -1;
+  std::vector<std::vector<int>> indicators_of_;  // per table column: the scored indicators it feeds
+  std::vector<double> points_;                    // per indicator: points before reweighting
+  std::vector<char> excluded_;                    // per indicator: missing and excluded
+  std::vector<char> fresh_;                       // per indicator: points_ holds its value's points
+  std::vector<double> category_, excluded_weight_;  // per category: scratch of total()
   std::int64_t count_ = 0;
 };
 

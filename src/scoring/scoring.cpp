@@ -109,6 +109,56 @@ double peer_median(const Prepared& p, const Ref& ref, int j, std::int32_t group)
 }
 
 template <class T, class Ref>
+T indicator_points(const Prepared& p, const Ref& ref, int j, double x, std::int32_t stage, std::int32_t group,
+                   bool newcomer, LedgerLine& line, bool full) {
+  const Indicator& ind = p.model.indicators[static_cast<std::size_t>(j)];
+  line.indicator = j;
+  line.raw = x;
+  T weight = from_decimal<T>(ind.weights[static_cast<std::size_t>(stage)]);
+  line.weight = to_double(weight);
+  bool joins = newcomer;
+  if (std::isnan(x)) {
+    line.missing = true;
+    if (ind.missing == MissingPolicy::exclude) {
+      line.excluded = true;
+      return T(0);
+    }
+    line.imputed = true;
+    if (ind.missing == MissingPolicy::zero) {
+      x = 0;
+    } else {  // peer_median: the group's median, which does not join the peers
+      joins = false;
+      x = peer_median(p, ref, j, group);
+    }
+  }
+  Position pos;
+  double y = apply_transform(ind.transform, x);
+  if (needs_peers(ind) && group >= 0) {
+    pos.at_most = ref.count_at_most(j, group, y);
+    // A weak percentile where higher is better reads only the count at or
+    // below; ties, the other direction and a quantile's insertion point
+    // need the count below too (a second search of the same peers).
+    const bool at_most_only = ind.normalization.method == Method::percentile &&
+                              ind.normalization.ties == Ties::weak && ind.direction == Direction::higher;
+    pos.below = at_most_only ? 0 : ref.count_below(j, group, y);
+    const GroupStats* stats = group_stats(ref, j, group);
+    pos.peers = stats ? stats->count : 0;
+  }
+  PeerParams<T> params = peer_params<T>(p, ref, j, group, joins, y, pos.below);
+  bool zero_rule = false;
+  T s = normalize<T>(p, j, x, joins, pos, params, &zero_rule);
+  T points = weight * s;
+  if (full) {
+    line.used = x;
+    line.zero_rule = zero_rule;
+    line.peers = pos.peers + (joins ? 1 : 0);
+    line.normalized = to_double(s);
+    line.points = to_double(points);
+  }
+  return points;
+}
+
+template <class T, class Ref>
 RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Ref& ref, const Table& table, std::int64_t i,
                          Membership membership, Ledger* ledger) {
   const Model& m = p.model;
@@ -127,59 +177,15 @@ RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Ref& ref, cons
   }
   std::uint8_t imputed = 0;
   for (std::size_t j = 0; j < m.indicators.size(); ++j) {
-    const Indicator& ind = m.indicators[j];
     int c = p.category_of[j];
     if (c < 0) continue;
     LedgerLine line;
-    line.indicator = static_cast<int>(j);
-    double x = table.values(static_cast<Eigen::Index>(i), b.column[j]);
-    line.raw = x;
-    T weight = from_decimal<T>(ind.weights[static_cast<std::size_t>(stage)]);
-    line.weight = to_double(weight);
-    bool joins = newcomer;
-    if (std::isnan(x)) {
-      line.missing = true;
-      ++imputed;
-      if (ind.missing == MissingPolicy::exclude) {
-        line.excluded = true;
-        excluded[static_cast<std::size_t>(c)] += weight;
-        if (ledger) ledger->lines.push_back(line);
-        continue;
-      }
-      line.imputed = true;
-      if (ind.missing == MissingPolicy::zero) {
-        x = 0;
-      } else {  // peer_median: the group's median, which does not join the peers
-        joins = false;
-        x = peer_median(p, ref, static_cast<int>(j), group);
-      }
-    }
-    Position pos;
-    double y = apply_transform(ind.transform, x);
-    if (needs_peers(ind) && group >= 0) {
-      pos.at_most = ref.count_at_most(static_cast<int>(j), group, y);
-      // A weak percentile where higher is better reads only the count at or
-      // below; ties, the other direction and a quantile's insertion point
-      // need the count below too (a second search of the same peers).
-      const bool at_most_only = ind.normalization.method == Method::percentile &&
-                                ind.normalization.ties == Ties::weak && ind.direction == Direction::higher;
-      pos.below = at_most_only ? 0 : ref.count_below(static_cast<int>(j), group, y);
-      const GroupStats* stats = group_stats(ref, static_cast<int>(j), group);
-      pos.peers = stats ? stats->count : 0;
-    }
-    PeerParams<T> params = peer_params<T>(p, ref, static_cast<int>(j), group, joins, y, pos.below);
-    bool zero_rule = false;
-    T s = normalize<T>(p, static_cast<int>(j), x, joins, pos, params, &zero_rule);
-    T points = weight * s;
-    category[static_cast<std::size_t>(c)] += points;
-    if (ledger) {
-      line.used = x;
-      line.zero_rule = zero_rule;
-      line.peers = pos.peers + (joins ? 1 : 0);
-      line.normalized = to_double(s);
-      line.points = to_double(points);
-      ledger->lines.push_back(line);
-    }
+    const T points = indicator_points<T>(p, ref, static_cast<int>(j), table.values(static_cast<Eigen::Index>(i), b.column[j]),
+                                         stage, group, newcomer, line, ledger != nullptr);
+    if (line.missing) ++imputed;
+    if (line.excluded) excluded[static_cast<std::size_t>(c)] += from_decimal<T>(m.indicators[j].weights[static_cast<std::size_t>(stage)]);
+    else category[static_cast<std::size_t>(c)] += points;
+    if (ledger) ledger->lines.push_back(line);
   }
   RowTotal<T> r = finish_row<T>(p, b, table, i, stage, category.data(), excluded.data(),
                                 ledger ? &ledger->bonus_items : nullptr, ledger ? &ledger->negative_items : nullptr);
@@ -209,6 +215,8 @@ RowTotal<T> evaluate_row(const Prepared& p, const Bound& b, const Ref& ref, cons
 }
 
 template double peer_median(const Prepared&, const Reference&, int, std::int32_t);
+template double indicator_points<double, LeaveOneOut>(const Prepared&, const LeaveOneOut&, int, double, std::int32_t,
+                                                      std::int32_t, bool, LedgerLine&, bool);
 template RowTotal<double> evaluate_row<double, Reference>(const Prepared&, const Bound&, const Reference&, const Table&, std::int64_t,
                                        Membership, Ledger*);
 template RowTotal<Rational> evaluate_row<Rational, Reference>(const Prepared&, const Bound&, const Reference&, const Table&, std::int64_t,

@@ -328,6 +328,17 @@ RowTotal<T> finish_row(const Prepared& p, const Bound& b, const Table& table, st
 template <class Ref>
 double peer_median(const Prepared& p, const Ref& ref, int j, std::int32_t group);
 
+/// Indicator j (scored: category_of[j] >= 0) at value x (raw units, NaN
+/// when missing) for an enterprise of `stage` in peer `group`: its points
+/// before any reweighting (weight x s). A missing value its policy
+/// excludes earns nothing and sets line.excluded. `line` always gets the
+/// indicator, raw value, weight and missing flags; with `full`, the rest a
+/// ledger shows. evaluate_row sums these in model order; a probe that
+/// changes one value (analysis/probe.hpp) recomputes only that one.
+template <class T, class Ref>
+T indicator_points(const Prepared& p, const Ref& ref, int j, double x, std::int32_t stage, std::int32_t group,
+                   bool newcomer, LedgerLine& line, bool full);
+
 /// Everything about one row, computed from the Reference with binary
 /// searches: the general path (score, explain, estimate, exact totals).
 /// `Ref` is a Reference or a LeaveOneOut (instantiated for both).
