@@ -235,20 +235,52 @@ double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std:
 }
 
 std::vector<double> discrete_values(const Snapshot& snap, const Axis& axis, double limit, std::int64_t most,
-                                    bool* cut) {
+                                    bool* cut, std::int64_t stride) {
   std::vector<double> out;
   limit = std::min(limit, axis.cap);
-  if (axis.peers) {
-    const PeerSequence seq{snap, axis};
-    for (std::int64_t i = 0; i < seq.size(); ++i) {
+  if (axis.peers && axis.peer_lo <= axis.peer_hi) {
+    // The peer values above today's and up to the cap: in each finest
+    // group a run of its sorted values (the same values PeerSequence
+    // selects rank by rank, gathered at once).
+    const auto j = static_cast<std::size_t>(axis.indicator);
+    const Indicator& ind = snap.model.indicators[j];
+    const Reference& ref = snap.reference;
+    const auto& sorted = ref.sorted[j];
+    const auto& off = ref.offsets[j];
+    const double lo = apply_transform(ind.transform, axis.from), hi = apply_transform(ind.transform, axis.cap);
+    std::vector<double> peers;
+    for (std::int32_t f = axis.peers->fine_begin; f < axis.peers->fine_end; ++f) {
+      const auto first = sorted.begin() + off[static_cast<std::size_t>(f)];
+      const auto last = sorted.begin() + off[static_cast<std::size_t>(f) + 1];
+      peers.insert(peers.end(), std::upper_bound(first, last, lo), std::upper_bound(first, last, hi));
+    }
+    std::sort(peers.begin(), peers.end());
+    peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
+    // In raw units, and under mean or strict ties the grid value just
+    // above each (no further than the next peer value or the cap).
+    std::vector<double> seq;
+    for (std::size_t i = 0; i < peers.size(); ++i) {
+      const double v = inverse_transform(ind.transform, peers[i]);
+      seq.push_back(v);
+      if (axis.above_peers)
+        seq.push_back(std::min(grid_above(v, axis.step),
+                               i + 1 < peers.size() ? inverse_transform(ind.transform, peers[i + 1]) : axis.cap));
+    }
+    std::int64_t taken = 0;
+    for (std::size_t i = 0; i < seq.size(); ++i) {
       const double v = seq[i];
       if (v > limit) break;
-      if (static_cast<std::int64_t>(out.size()) >= most) {
+      if (taken >= most) {
         *cut = true;
         limit = v;  // the listed values below the cut only
         break;
       }
-      if (v > axis.from) out.push_back(v);
+      // Every stride-th, and the last within the limit.
+      const bool last = i + 1 == seq.size() || seq[i + 1] > limit;
+      if (v > axis.from && (static_cast<std::int64_t>(i) % stride == stride - 1 || last)) {
+        out.push_back(v);
+        ++taken;
+      }
     }
   }
   for (double v : axis.listed)

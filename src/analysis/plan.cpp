@@ -44,29 +44,41 @@ namespace {
 // A piece of a concave majorant: `rise` more for `effort` more.
 struct Segment {
   double effort = 0, rise = 0;
+  std::size_t axis = 0;  // whose hull it is a piece of
   double slope() const { return effort > 0 ? rise / effort : std::numeric_limits<double>::infinity(); }
 };
 
-// The upper concave hull from (0, 0) through points (effort, rise) sorted
-// by effort, as segments of falling slope.
-std::vector<Segment> concave_majorant(std::vector<std::pair<double, double>> points) {
-  std::vector<std::pair<double, double>> hull = {{0.0, 0.0}};
+// The vertices of the upper concave hull from (0, 0) through points
+// (effort, rise) sorted by effort: their indices, in order.
+std::vector<std::size_t> hull_vertices(const std::vector<std::pair<double, double>>& points) {
+  std::vector<std::size_t> hull;
+  auto at = [&](std::size_t h) { return h == 0 ? std::pair<double, double>{0.0, 0.0} : points[hull[h - 1]]; };
   double top = 0;
-  for (const auto& pt : points) {
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto& pt = points[i];
     if (pt.second <= top) continue;  // below a point already reached more cheaply
     top = pt.second;
-    while (hull.size() >= 2) {
-      const auto& a = hull[hull.size() - 2];
-      const auto& b = hull.back();
+    while (!hull.empty()) {
+      const auto a = at(hull.size() - 1);
+      const auto& b = points[hull.back()];
       // b is under the chord from a to pt: drop it.
       if ((b.second - a.second) * (pt.first - a.first) <= (pt.second - a.second) * (b.first - a.first)) hull.pop_back();
       else break;
     }
-    hull.push_back(pt);
+    hull.push_back(i);
   }
+  return hull;
+}
+
+// The upper concave hull from (0, 0) through points (effort, rise) sorted
+// by effort, as segments of falling slope.
+std::vector<Segment> concave_majorant(const std::vector<std::pair<double, double>>& points) {
   std::vector<Segment> out;
-  for (std::size_t i = 1; i < hull.size(); ++i)
-    out.push_back({hull[i].first - hull[i - 1].first, hull[i].second - hull[i - 1].second});
+  std::pair<double, double> from{0.0, 0.0};
+  for (std::size_t i : hull_vertices(points)) {
+    out.push_back({points[i].first - from.first, points[i].second - from.second});
+    from = points[i];
+  }
   return out;
 }
 
@@ -87,63 +99,87 @@ class PlanSearch {
     const double unit = std::pow(10.0, -m.scale.decimals);
     // Any rounding moves a total by less than one unit: below this the
     // target is out of reach.
-    const double raw0 = probe_.raw();
-    need_ = static_cast<double>(target_ - 1) * unit - raw0 - 1e-9;
-    std::vector<std::vector<Segment>> hulls;
-    for (const Axis& a : axes_) {
-      const double limit = a.reach(best_);
+    raw0_ = probe_.raw();
+    need_ = static_cast<double>(target_ - 1) * unit - raw0_ - 1e-9;
+    const std::size_t n = axes_.size();
+    // Each axis's candidates (listed without scoring), and a sample of
+    // them scored: for a discrete axis or a count the first, second,
+    // fourth, ... and every stride-th, so that about 2 x sample_size are
+    // scored whatever the length; for one rising along a grid its few
+    // listed values and points spread along the grid.
+    std::vector<Listing> lists(n);
+    for (std::size_t k = 0; k < n; ++k) list(axes_[k], lists[k]);
+    // A first plan from the samples: its effort is the one to beat.
+    {
+      std::vector<std::vector<double>> values(n), rises(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        for (std::size_t i : lists[k].sampled) {
+          values[k].push_back(lists[k].all[i]);
+          rises[k].push_back(lists[k].rise[i]);
+        }
+        for (const auto& [x, r] : lists[k].grid) {
+          values[k].push_back(x);
+          rises[k].push_back(r);
+        }
+        sort_together(values[k], rises[k]);
+      }
+      greedy(values, rises);
+    }
+    // A plan cheaper than that one uses no candidate whose reduced cost
+    // under the Lagrangian bound reaches the gap (docs/analysis.md): with
+    // each axis's rises bounded by the staircase of its samples, whole
+    // stretches between samples are left out unscored.
+    const Lagrangian lag = lagrangian(lists);
+    for (std::size_t k = 0; k < n; ++k) {
+      const Axis& a = axes_[k];
+      Listing& l = lists[k];
       const bool free = !a.discrete && a.step < 1;
-      std::vector<double> v;
-      if (a.discrete) {
-        bool cut = false;
-        v = discrete_values(snap_, a, limit, budget_ - probe_.count(), &cut);
-        if (cut) stopped_ = unbounded_ = true;
-      } else if (a.step >= 1) {  // a count: every whole value, as far as the budget lists
-        for (double x = std::floor(a.from + 1e-9) + 1; x <= limit; x += 1) {
-          if (static_cast<std::int64_t>(v.size()) >= budget_ - probe_.count()) {
-            stopped_ = unbounded_ = true;
-            break;
+      std::vector<double> v, rise;
+      std::size_t first = 0;  // of the stretch ending at the sample
+      for (std::size_t s = 0; s < l.sampled.size(); ++s) {
+        const std::size_t last = l.sampled[s];
+        const double reduced = a.effort(l.all[first]) - lag.lambda * l.rise[last] - lag.phi[k];
+        if (free || !(reduced >= lag.gap))
+          for (std::size_t i = first; i <= last; ++i) {
+            if (std::isnan(l.rise[i])) {
+              if (probe_.count() >= budget_) {  // no bound holds for the values left out: none claimed
+                stopped_ = unbounded_ = true;
+                break;
+              }
+              l.rise[i] = std::max(0.0, probe_.score_raw_with(a.column, l.all[i]) - raw0_);
+            }
+            v.push_back(l.all[i]);
+            rise.push_back(l.rise[i]);
           }
-          v.push_back(x);
-        }
-        if (!unbounded_ && a.cap <= limit && (v.empty() || v.back() < a.cap)) v.push_back(a.cap);
-      } else {
-        for (double x : a.listed)  // the ends of its pieces
-          if (x <= limit) v.push_back(x);
-        if (limit > a.from && (v.empty() || v.back() < limit)) v.push_back(limit);
+        first = last + 1;
       }
-      std::vector<double> rise;
       std::vector<std::pair<double, double>> points;
-      for (double x : v) {
-        if (probe_.count() >= budget_) {  // no bound holds for the values left out: none claimed
-          stopped_ = unbounded_ = true;
-          v.resize(rise.size());
-          break;
-        }
-        rise.push_back(std::max(0.0, probe_.score_raw_with(a.column, x) - raw0));
-        if (!free) points.emplace_back(a.effort(x), rise.back());
-      }
-      if (free && limit > a.from) {
-        // Samples up to the limit; each rise may already come just above
-        // the sample before it.
-        constexpr int samples = 64;
-        double before = 0;
-        for (int s = 1; s <= samples; ++s) {
-          const double e = a.effort(limit) * s / samples;
-          points.emplace_back(before, std::max(0.0, probe_.score_raw_with(a.column, a.reach(e)) - raw0));
-          before = e;
-        }
+      if (free) {
+        points = l.staircase;
         for (std::size_t i = 0; i < v.size(); ++i) points.emplace_back(a.effort(v[i]), rise[i]);
         std::sort(points.begin(), points.end());
         // Running maximum: the rise never falls with effort.
         for (std::size_t i = 1; i < points.size(); ++i) points[i].second = std::max(points[i].second, points[i - 1].second);
+      } else {
+        for (std::size_t i = 0; i < v.size(); ++i) points.emplace_back(a.effort(v[i]), rise[i]);
       }
-      hulls.push_back(concave_majorant(points));
-      own_.push_back(hulls.back());
+      own_.push_back(concave_majorant(points));
+      if (free) {
+        std::vector<std::pair<double, double>> at;
+        for (std::size_t i = 0; i < v.size(); ++i) at.emplace_back(a.effort(v[i]), rise[i]);
+        listed_.push_back(concave_majorant(at));
+      } else {
+        listed_.push_back(own_.back());
+      }
+      for (Segment& seg : own_.back()) seg.axis = k;
+      for (Segment& seg : listed_.back()) seg.axis = k;
       free_.push_back(free);
       values_.push_back(std::move(v));
       rises_.push_back(std::move(rise));
     }
+    lagrangian_bound_ = lag.bound;
+    lambda_ = lag.lambda;
+    phi_ = lag.phi;
     std::vector<std::size_t> order(axes_.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
@@ -151,18 +187,28 @@ class PlanSearch {
       return values_[x].size() < values_[y].size();
     });
     order_ = order;
-    // The hull segments of the indicators from depth d on, by falling slope.
+    // The hull segments of the indicators from depth d on, by falling
+    // slope: of all their values (for the root's bound), and of their
+    // candidates only (for the nodes').
+    auto by_slope = [](const Segment& x, const Segment& y) { return x.slope() > y.slope(); };
     suffix_.assign(axes_.size() + 1, {});
+    within_.assign(axes_.size() + 1, {});
     for (std::size_t d = axes_.size(); d-- > 0;) {
       suffix_[d] = suffix_[d + 1];
-      const auto& h = hulls[order_[d]];
-      suffix_[d].insert(suffix_[d].end(), h.begin(), h.end());
-      std::stable_sort(suffix_[d].begin(), suffix_[d].end(),
-                       [](const Segment& x, const Segment& y) { return x.slope() > y.slope(); });
+      suffix_[d].insert(suffix_[d].end(), own_[order_[d]].begin(), own_[order_[d]].end());
+      std::stable_sort(suffix_[d].begin(), suffix_[d].end(), by_slope);
+      within_[d] = within_[d + 1];
+      within_[d].insert(within_[d].end(), listed_[order_[d]].begin(), listed_[order_[d]].end());
+      std::stable_sort(within_[d].begin(), within_[d].end(), by_slope);
     }
-    root_bound_ = unbounded_ ? 0 : lower_bound(0, need_);
-    greedy();
-    if (!stopped_) visit(0, 0.0, 0.0, true);
+    for (std::size_t k = 0; k < axes_.size(); ++k)
+      if (free_[k] && !own_[k].empty()) anywhere_.push_back(k);
+    // Any plan costs at least the Lagrangian bound, and one cheaper than
+    // the first uses only the candidates kept: at least the relaxation's
+    // least effort over them.
+    root_bound_ = unbounded_ ? 0 : std::max(lagrangian_bound_, std::min(best_, least_effort(suffix_[0], need_)));
+    greedy(values_, rises_);
+    if (!stopped_) visit(0, 0.0, 0.0, true, 0.0);
   }
 
   const std::vector<double>& best_values() const { return best_values_; }
@@ -174,9 +220,43 @@ class PlanSearch {
   static double nan() { return std::numeric_limits<double>::quiet_NaN(); }
   const Axis& axis(std::size_t d) const { return axes_[order_[d]]; }
 
-  // The least effort the indicators from depth d on need for `need` more
-  // rise, under their concave majorants (infinite when they cannot).
-  double lower_bound(std::size_t d, double need) const { return least_effort(suffix_[d], need); }
+  // Whether the plans below a node at depth d can make `need` more rise
+  // for less than `room` more effort, under concave majorants: the
+  // indicators from depth d on at their candidates, and at most one
+  // indicator rising along a grid, left unchanged so far, anywhere on it
+  // (the plans the search enumerates). Each choice of the one that goes
+  // anywhere (or none) is a linear relaxation; the node is cut when none
+  // of them comes in under `room`.
+  bool may_beat(std::size_t d, double need, double room) const {
+    if (least_effort_with(within_[d], nullptr, 0, need, room) < room) return true;
+    for (std::size_t k : anywhere_)
+      if (std::isnan(chosen_[k]) && least_effort_with(within_[d], &own_[k], k, need, room) < room) return true;
+    return false;
+  }
+
+  // The least effort for `need` over `segments`, with axis k's replaced by
+  // `own` when given (both by falling slope: a merge); infinite once it
+  // reaches `stop`.
+  static double least_effort_with(const std::vector<Segment>& segments, const std::vector<Segment>* own, std::size_t k,
+                                  double need, double stop) {
+    const double inf = std::numeric_limits<double>::infinity();
+    double cost = 0;
+    std::size_t i = 0, j = 0;
+    const std::size_t owned = own ? own->size() : 0;
+    while (need > 0) {
+      if (own)
+        while (i < segments.size() && segments[i].axis == k) ++i;
+      const Segment* s;
+      if (i < segments.size() && (j >= owned || segments[i].slope() >= (*own)[j].slope())) s = &segments[i++];
+      else if (j < owned) s = &(*own)[j++];
+      else return inf;
+      if (s->rise >= need) return cost + (s->effort > 0 ? need / s->slope() : 0);
+      need -= s->rise;
+      cost += s->effort;
+      if (cost >= stop) return inf;
+    }
+    return cost;
+  }
 
   static double least_effort(const std::vector<Segment>& segments, double need) {
     double cost = 0;
@@ -189,49 +269,183 @@ class PlanSearch {
     return need <= 0 ? cost : std::numeric_limits<double>::infinity();
   }
 
+  // An axis's candidates up to the reach of the best effort so far.
+  struct Listing {
+    std::vector<double> all;            // ascending
+    std::vector<double> rise;           // per candidate: its rise alone, NaN until scored
+    std::vector<std::size_t> sampled;   // indices scored first, ascending, ending with the last
+    // Rising along a grid: values spread along it with their rises (for
+    // the first plan), and the staircase majorant they give, as points
+    // (effort, rise): each value's rise may come just above the one before.
+    std::vector<std::pair<double, double>> grid;
+    std::vector<std::pair<double, double>> staircase;
+  };
+
+  // Fills `l` for axis `a`: the candidates (for a discrete one its listed
+  // and peer values, for a count every whole value and the cap, for one
+  // rising along a grid of hundredths the ends of its pieces and the
+  // limit), the sample scored. Sets stopped_ and unbounded_ when the
+  // budget cut the list.
+  void list(const Axis& a, Listing& l) {
+    const double limit = a.reach(best_);
+    const std::int64_t room = budget_ - probe_.count();
+    const bool free = !a.discrete && a.step < 1;
+    if (a.discrete) {
+      bool cut = false;
+      l.all = discrete_values(snap_, a, limit, room, &cut);
+      if (cut) stopped_ = unbounded_ = true;
+    } else if (a.step >= 1) {
+      for (double x = std::floor(a.from + 1e-9) + 1; x <= limit; x += 1) {
+        if (static_cast<std::int64_t>(l.all.size()) >= room) {
+          stopped_ = unbounded_ = true;
+          break;
+        }
+        l.all.push_back(x);
+      }
+      if (!unbounded_ && a.cap <= limit && (l.all.empty() || l.all.back() < a.cap)) l.all.push_back(a.cap);
+    } else {
+      for (double x : a.listed)  // the ends of its pieces
+        if (x <= limit) l.all.push_back(x);
+      if (limit > a.from && (l.all.empty() || l.all.back() < limit)) l.all.push_back(limit);
+    }
+    l.rise.assign(l.all.size(), nan());
+    const std::size_t size = l.all.size();
+    const std::size_t stride = free ? 1 : std::max<std::size_t>(1, size / sample_size);
+    for (std::size_t i = 0; i < size; ++i)
+      if (((i + 1) & i) == 0 || i % stride == stride - 1 || i + 1 == size) l.sampled.push_back(i);
+    for (std::size_t i : l.sampled) l.rise[i] = std::max(0.0, probe_.score_raw_with(a.column, l.all[i]) - raw0_);
+    if (!free || !(limit > a.from)) return;
+    // Along the grid: the least value above today's, halvings of the
+    // effort below the first of 64 even steps, the 64, and the limit.
+    const double per = 1 / a.step, top = a.effort(limit);
+    auto on_grid = [&](double x) { return std::min(limit, std::ceil(x * per - 1e-9) / per); };
+    std::vector<double> xs = {on_grid(std::floor(a.from * per + 1e-9) / per + a.step)};
+    for (double e = top / 64; e * a.base() > a.step; e /= 2) xs.push_back(on_grid(a.reach(e)));
+    for (int k = 2; k <= 64; ++k) xs.push_back(on_grid(a.reach(top * k / 64)));
+    xs.push_back(limit);
+    std::sort(xs.begin(), xs.end());
+    xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+    double before = 0;
+    for (double x : xs) {
+      if (!(x > a.from)) continue;
+      const double r = std::max(0.0, probe_.score_raw_with(a.column, x) - raw0_);
+      l.grid.emplace_back(x, r);
+      l.staircase.emplace_back(before, r);
+      before = a.effort(x);
+    }
+  }
+
+  // The Lagrangian bound at the slope where the relaxation over the
+  // samples' staircases meets the need: with lambda >= 0 and each axis's
+  // rises r_k bounded by a majorant, any plan reaching the target has
+  // sum r_k >= need, so its effort is at least
+  //   lambda need + sum_k phi_k + sum_k (e_k - lambda r_k - phi_k),
+  // phi_k the least of e - lambda r over the axis's majorant (0 unchanged);
+  // each term of the last sum (a reduced cost) is >= 0.
+  struct Lagrangian {
+    double lambda = 0, bound = 0;
+    double gap = std::numeric_limits<double>::infinity();  // best - bound
+    std::vector<double> phi;
+  };
+
+  Lagrangian lagrangian(const std::vector<Listing>& lists) const {
+    Lagrangian lag;
+    std::vector<std::vector<std::pair<double, double>>> points(lists.size());
+    std::vector<Segment> segments;
+    for (std::size_t k = 0; k < lists.size(); ++k) {
+      const Listing& l = lists[k];
+      if (!l.staircase.empty() || l.grid.size() > 0) {
+        points[k] = l.staircase;
+        for (std::size_t i = 0; i < l.all.size(); ++i) points[k].emplace_back(axes_[k].effort(l.all[i]), l.rise[i]);
+        std::sort(points[k].begin(), points[k].end());
+      } else {
+        std::size_t first = 0;
+        for (std::size_t last : l.sampled) {
+          points[k].emplace_back(axes_[k].effort(l.all[first]), l.rise[last]);
+          first = last + 1;
+        }
+      }
+      const auto h = concave_majorant(points[k]);
+      segments.insert(segments.end(), h.begin(), h.end());
+    }
+    lag.phi.assign(lists.size(), 0.0);
+    if (unbounded_ || !(need_ > 0)) return lag;
+    std::sort(segments.begin(), segments.end(), [](const Segment& x, const Segment& y) { return x.slope() > y.slope(); });
+    double rise = 0;
+    bool met = false;
+    for (const Segment& seg : segments) {
+      rise += seg.rise;
+      if (rise >= need_) {
+        lag.lambda = seg.rise > 0 ? seg.effort / seg.rise : 0;
+        met = true;
+        break;
+      }
+    }
+    if (!met) return lag;  // the samples' majorants cannot meet it: keep every candidate
+    lag.bound = lag.lambda * need_;
+    for (std::size_t k = 0; k < lists.size(); ++k) {
+      for (const auto& [e, r] : points[k]) lag.phi[k] = std::min(lag.phi[k], e - lag.lambda * r);
+      lag.bound += lag.phi[k];
+    }
+    lag.gap = best_ - lag.bound;
+    return lag;
+  }
+
+  static void sort_together(std::vector<double>& values, std::vector<double>& rises) {
+    std::vector<std::size_t> idx(values.size());
+    std::iota(idx.begin(), idx.end(), std::size_t{0});
+    std::sort(idx.begin(), idx.end(), [&](std::size_t x, std::size_t y) { return values[x] < values[y]; });
+    std::vector<double> v, r;
+    for (std::size_t i : idx)
+      if (v.empty() || values[i] > v.back()) {
+        v.push_back(values[i]);
+        r.push_back(rises[i]);
+      }
+    values = std::move(v);
+    rises = std::move(r);
+  }
+
   // Best rise per effort first, over the candidates, until the plan's
   // score reaches the target: a first best effort for the search to beat.
-  void greedy() {
-    std::vector<int> at(axes_.size(), -1);  // candidate index per axis
+  // From any candidate of an axis the best rise per effort is to the next
+  // vertex of the hull of its candidates, so the moves are the hulls'
+  // segments, all axes' merged by falling slope.
+  void greedy(const std::vector<std::vector<double>>& values, const std::vector<std::vector<double>>& rises) {
+    struct Move {
+      double slope, effort, rise;
+      std::size_t axis, to;
+    };
+    std::vector<Move> moves;
+    for (std::size_t k = 0; k < axes_.size(); ++k) {
+      std::vector<std::pair<double, double>> points;
+      for (std::size_t i = 0; i < values[k].size(); ++i) points.emplace_back(axes_[k].effort(values[k][i]), rises[k][i]);
+      std::pair<double, double> from{0.0, 0.0};
+      for (std::size_t i : hull_vertices(points)) {
+        const Segment seg{points[i].first - from.first, points[i].second - from.second};
+        moves.push_back({seg.slope(), seg.effort, seg.rise, k, i});
+        from = points[i];
+      }
+    }
+    std::stable_sort(moves.begin(), moves.end(), [](const Move& x, const Move& y) { return x.slope > y.slope; });
+    const std::size_t none = std::numeric_limits<std::size_t>::max();
+    std::vector<std::size_t> at(axes_.size(), none);  // candidate index per axis
     double spent = 0, rise = 0;
-    for (;;) {
-      if (rise >= need_) {
-        for (std::size_t k = 0; k < axes_.size(); ++k)
-          probe_.set(axes_[k].column, at[k] < 0 ? axes_[k].current : values_[k][static_cast<std::size_t>(at[k])]);
-        const bool reached = probe_.score() >= target_;
-        for (const Axis& a : axes_) probe_.set(a.column, a.current);
-        if (reached) {
-          if (spent < best_) {
-            best_ = spent;
-            for (std::size_t k = 0; k < axes_.size(); ++k)
-              best_values_[k] = at[k] < 0 ? nan() : values_[k][static_cast<std::size_t>(at[k])];
-          }
-          return;
-        }
-      }
-      double best_ratio = -1;
-      std::size_t pick = 0;
-      int to = -1;
-      for (std::size_t k = 0; k < axes_.size(); ++k) {
-        const double e0 = at[k] < 0 ? 0 : axes_[k].effort(values_[k][static_cast<std::size_t>(at[k])]);
-        const double r0 = at[k] < 0 ? 0 : rises_[k][static_cast<std::size_t>(at[k])];
-        for (std::size_t i = static_cast<std::size_t>(at[k] + 1); i < values_[k].size(); ++i) {
-          const double de = axes_[k].effort(values_[k][i]) - e0, dr = rises_[k][i] - r0;
-          const double ratio = de > 0 ? dr / de : (dr > 0 ? std::numeric_limits<double>::infinity() : 0);
-          if (dr > 0 && ratio > best_ratio) {
-            best_ratio = ratio;
-            pick = k;
-            to = static_cast<int>(i);
-          }
-        }
-      }
-      if (to < 0) return;  // nothing left to raise
-      const double e0 = at[pick] < 0 ? 0 : axes_[pick].effort(values_[pick][static_cast<std::size_t>(at[pick])]);
-      const double r0 = at[pick] < 0 ? 0 : rises_[pick][static_cast<std::size_t>(at[pick])];
-      spent += axes_[pick].effort(values_[pick][static_cast<std::size_t>(to)]) - e0;
-      rise += rises_[pick][static_cast<std::size_t>(to)] - r0;
-      at[pick] = to;
+    for (const Move& move : moves) {
+      at[move.axis] = move.to;
+      spent += move.effort;
+      rise += move.rise;
       if (spent >= best_) return;
+      if (rise < need_) continue;
+      auto value = [&](std::size_t k) { return at[k] == none ? nan() : values[k][at[k]]; };
+      for (std::size_t k = 0; k < axes_.size(); ++k)
+        probe_.set(axes_[k].column, at[k] == none ? axes_[k].current : value(k));
+      const bool reached = probe_.score() >= target_;
+      for (const Axis& a : axes_) probe_.set(a.column, a.current);
+      if (reached) {
+        best_ = spent;
+        for (std::size_t k = 0; k < axes_.size(); ++k) best_values_[k] = value(k);
+        return;
+      }
     }
   }
 
@@ -246,12 +460,14 @@ class PlanSearch {
     best_values_[order_[d]] = v;
   }
 
-  void visit(std::size_t d, double spent, double rise, bool fresh) {
+  // `reduced`: the reduced costs of the axes above depth d (Lagrangian):
+  // a plan below costs at least lagrangian_bound_ + reduced.
+  void visit(std::size_t d, double spent, double rise, bool fresh, double reduced) {
     if (probe_.count() + ++nodes_ >= budget_) {
       stopped_ = true;
       return;
     }
-    if (!(spent + lower_bound(d, need_ - rise) < best_)) return;
+    if (!(lagrangian_bound_ + reduced < best_) || !may_beat(d, need_ - rise, best_ - spent)) return;
     // Unchanged since the parent's look (fresh false): it did not reach.
     if (fresh && rise >= need_ && probe_.score() >= target_) {
       best_ = spent;
@@ -272,13 +488,16 @@ class PlanSearch {
       }
     }
     if (d == n) return;
-    visit(d + 1, spent, rise, false);
-    const auto& v = values_[order_[d]];
+    const std::size_t k = order_[d];
+    visit(d + 1, spent, rise, false, reduced - phi_[k]);
+    const auto& v = values_[k];
     for (std::size_t i = 0; i < v.size() && !stopped_; ++i) {
-      const double e = spent + axis(d).effort(v[i]);
-      if (!(e < best_)) break;
+      const double e = axis(d).effort(v[i]);
+      if (!(spent + e < best_)) break;
+      const double r = reduced + e - lambda_ * rises_[k][i] - phi_[k];
+      if (!(lagrangian_bound_ + r < best_)) continue;
       set(d, v[i]);
-      visit(d + 1, e, rise + rises_[order_[d]][i], true);
+      visit(d + 1, spent + e, rise + rises_[k][i], true, r);
     }
     set(d, nan());
   }
@@ -288,12 +507,20 @@ class PlanSearch {
   Probe& probe_;
   std::int64_t target_;
   std::int64_t budget_;
+  static constexpr std::size_t sample_size = 64;  // candidates of an axis scored first, about (and as many halvings)
+  double lagrangian_bound_ = 0;              // no plan costs less
+  double lambda_ = 0;                        // its multiplier
+  std::vector<double> phi_;                  // per axis: its least e - lambda r
+  double raw0_ = 0;                          // the raw total today
   double need_ = 0;                          // the rise of the raw total the target needs, at least
   std::vector<std::vector<double>> values_;  // per axis (model order of `axes_`): candidates
   std::vector<std::vector<double>> rises_;   // per axis: the raw total's rise at each candidate alone (>= 0)
   std::vector<char> free_;                   // per axis: rises along a grid of hundredths
-  std::vector<std::vector<Segment>> own_;    // per axis: its hull segments
-  std::vector<std::vector<Segment>> suffix_; // per depth: hull segments of the axes from there on
+  std::vector<std::vector<Segment>> own_;    // per axis: its hull segments (of every value)
+  std::vector<std::vector<Segment>> listed_; // per axis: of its candidates only (own_ unless free)
+  std::vector<std::vector<Segment>> suffix_; // per depth: own_ segments of the axes from there on
+  std::vector<std::vector<Segment>> within_; // per depth: listed_ segments of the axes from there on
+  std::vector<std::size_t> anywhere_;        // the free axes that can rise
   std::vector<std::size_t> order_;           // branching order
   std::vector<double> chosen_;               // per axis: NaN unchanged
   double best_ = std::numeric_limits<double>::infinity();

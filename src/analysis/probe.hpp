@@ -136,9 +136,10 @@ double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std:
 /// Every value of a discrete axis worth trying in (from, limit], ascending
 /// and distinct: listed, peer values (and just above them under mean or
 /// strict ties); the peers' only as far as `most` of them (*cut set when
-/// some were left out).
+/// some were left out). With `stride` k, only every k-th of the peers'
+/// (and the last within the limit): a sample for a first plan.
 std::vector<double> discrete_values(const Snapshot& snap, const Axis& axis, double limit, std::int64_t most,
-                                    bool* cut);
+                                    bool* cut, std::int64_t stride = 1);
 
 /// The combined plan of least total effort (analysis.hpp, Plan) over
 /// `axes`, given each one's path alone (`single`, the same order), the
