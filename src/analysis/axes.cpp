@@ -234,60 +234,204 @@ double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std:
   return none;
 }
 
-std::vector<double> discrete_values(const Snapshot& snap, const Axis& axis, double limit, std::int64_t most,
-                                    bool* cut, std::int64_t stride) {
+Candidates::Candidates(const Snapshot& snap, const Axis& axis) : axis_(axis) {
+  count_ = !axis.discrete && axis.step >= 1;
+  if (!axis.peers || axis.peer_lo > axis.peer_hi) return;
+  const auto j = static_cast<std::size_t>(axis.indicator);
+  transform_ = snap.model.indicators[j].transform;
+  sorted_ = &snap.reference.sorted[j];
+  const auto& off = snap.reference.offsets[j];
+  for (std::int32_t f = axis.peers->fine_begin; f < axis.peers->fine_end; ++f)
+    if (off[static_cast<std::size_t>(f) + 1] > off[static_cast<std::size_t>(f)])
+      runs_.emplace_back(off[static_cast<std::size_t>(f)], off[static_cast<std::size_t>(f) + 1]);
+  from_t_ = apply_transform(transform_, axis.from);
+  cap_t_ = apply_transform(transform_, axis.cap);
+}
+
+// A peer value is a candidate by its stored (transformed) value, as the
+// ranks peer_lo..peer_hi count it; it is searched by its raw value, so the
+// searches take one stored value more on each side (a transform and its
+// inverse may differ by a rounding) and the raw value decides.
+std::vector<double> Candidates::peers_between(double lo, double hi) const {
   std::vector<double> out;
-  limit = std::min(limit, axis.cap);
-  if (axis.peers && axis.peer_lo <= axis.peer_hi) {
-    // The peer values above today's and up to the cap: in each finest
-    // group a run of its sorted values (the same values PeerSequence
-    // selects rank by rank, gathered at once).
-    const auto j = static_cast<std::size_t>(axis.indicator);
-    const Indicator& ind = snap.model.indicators[j];
-    const Reference& ref = snap.reference;
-    const auto& sorted = ref.sorted[j];
-    const auto& off = ref.offsets[j];
-    const double lo = apply_transform(ind.transform, axis.from), hi = apply_transform(ind.transform, axis.cap);
-    std::vector<double> peers;
-    for (std::int32_t f = axis.peers->fine_begin; f < axis.peers->fine_end; ++f) {
-      const auto first = sorted.begin() + off[static_cast<std::size_t>(f)];
-      const auto last = sorted.begin() + off[static_cast<std::size_t>(f) + 1];
-      peers.insert(peers.end(), std::upper_bound(first, last, lo), std::upper_bound(first, last, hi));
-    }
-    std::sort(peers.begin(), peers.end());
-    peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
-    // In raw units, and under mean or strict ties the grid value just
-    // above each (no further than the next peer value or the cap).
-    std::vector<double> seq;
-    for (std::size_t i = 0; i < peers.size(); ++i) {
-      const double v = inverse_transform(ind.transform, peers[i]);
-      seq.push_back(v);
-      if (axis.above_peers)
-        seq.push_back(std::min(grid_above(v, axis.step),
-                               i + 1 < peers.size() ? inverse_transform(ind.transform, peers[i + 1]) : axis.cap));
-    }
-    std::int64_t taken = 0;
-    for (std::size_t i = 0; i < seq.size(); ++i) {
-      const double v = seq[i];
-      if (v > limit) break;
-      if (taken >= most) {
-        *cut = true;
-        limit = v;  // the listed values below the cut only
-        break;
-      }
-      // Every stride-th, and the last within the limit.
-      const bool last = i + 1 == seq.size() || seq[i + 1] > limit;
-      if (v > axis.from && (static_cast<std::int64_t>(i) % stride == stride - 1 || last)) {
-        out.push_back(v);
-        ++taken;
-      }
+  if (!sorted_ || !(hi > lo)) return out;
+  const double tlo = apply_transform(transform_, lo), thi = apply_transform(transform_, hi);
+  for (const auto& [b, e] : runs_) {
+    const auto first = sorted_->begin() + b, last = sorted_->begin() + e;
+    auto i = std::lower_bound(first, last, tlo);
+    auto k = std::upper_bound(i, last, thi);
+    if (i != first) --i;
+    if (k != last) ++k;
+    for (; i != k; ++i) {
+      if (!valid(*i)) continue;
+      const double v = inverse_transform(transform_, *i);
+      if (v > lo && v <= hi) out.push_back(v);
     }
   }
-  for (double v : axis.listed)
-    if (v <= limit) out.push_back(v);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+double Candidates::next_peer(double x) const {
+  double best = axis_.cap;
+  const double tx = apply_transform(transform_, x);
+  for (const auto& [b, e] : runs_) {
+    const auto first = sorted_->begin() + b, last = sorted_->begin() + e;
+    auto i = std::upper_bound(first, last, tx);
+    if (i != first) --i;
+    for (; i != last; ++i) {
+      if (!valid(*i)) {
+        if (*i > cap_t_) break;
+        continue;
+      }
+      const double v = inverse_transform(transform_, *i);
+      if (v > x) {
+        best = std::min(best, v);
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+double Candidates::peer_at_most(double x) const {
+  double best = std::numeric_limits<double>::quiet_NaN();
+  const double tx = apply_transform(transform_, x);
+  for (const auto& [b, e] : runs_) {
+    const auto first = sorted_->begin() + b, last = sorted_->begin() + e;
+    auto k = std::upper_bound(first, last, tx);
+    if (k != last) ++k;
+    while (k != first) {
+      --k;
+      if (!valid(*k)) {
+        if (*k <= from_t_) break;
+        continue;
+      }
+      const double v = inverse_transform(transform_, *k);
+      if (v <= x) {
+        if (!(v <= best)) best = v;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+std::vector<double> Candidates::between(double lo, double hi) const {
+  lo = std::max(lo, axis_.from);
+  hi = std::min(hi, axis_.cap);
+  std::vector<double> out;
+  if (!(hi > lo)) return out;
+  for (double v : axis_.listed)
+    if (v > lo && v <= hi) out.push_back(v);
+  if (count_) {
+    for (double x = std::floor(lo + 1e-9) + 1; x <= hi; x += 1) out.push_back(x);
+  } else if (!axis_.above_peers) {
+    const std::vector<double> peers = peers_between(lo, hi);
+    out.insert(out.end(), peers.begin(), peers.end());
+  } else {
+    // A peer just below lo may have its companion above it.
+    const std::vector<double> peers = peers_between(lo - 2 * axis_.step, hi);
+    const double after = peers.empty() ? 0 : next_peer(peers.back());
+    for (std::size_t i = 0; i < peers.size(); ++i) {
+      const double v = peers[i];
+      const double c = std::min(grid_above(v, axis_.step), i + 1 < peers.size() ? peers[i + 1] : after);
+      if (v > lo && v <= hi) out.push_back(v);
+      if (c > lo && c <= hi) out.push_back(c);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+double Candidates::at_most(double x) const {
+  x = std::min(x, axis_.cap);
+  double best = std::numeric_limits<double>::quiet_NaN();
+  auto take = [&](double v) {
+    if (v > axis_.from && v <= x && !(v <= best)) best = v;
+  };
+  for (double v : axis_.listed) take(v);
+  if (count_) {
+    take(std::floor(x + 1e-9));
+  } else if (sorted_) {
+    const double p = peer_at_most(x);
+    if (!std::isnan(p)) {
+      take(p);
+      if (axis_.above_peers) take(std::min(grid_above(p, axis_.step), next_peer(p)));
+    }
+  }
+  return best;
+}
+
+double Candidates::above(double x) const {
+  double best = std::numeric_limits<double>::quiet_NaN();
+  auto take = [&](double v) {
+    if (v > x && v > axis_.from && v <= axis_.cap && !(v >= best)) best = v;
+  };
+  for (double v : axis_.listed) take(v);
+  if (count_) {
+    take(std::floor(std::max(x, axis_.from) + 1e-9) + 1);
+  } else if (sorted_) {
+    const double next = next_peer(x);
+    if (next < axis_.cap || valid(apply_transform(transform_, next))) take(next);
+    if (axis_.above_peers) {
+      const double p = peer_at_most(x);
+      if (!std::isnan(p)) take(std::min(grid_above(p, axis_.step), next_peer(p)));
+    }
+  }
+  return best;
+}
+
+std::vector<double> Candidates::spread(double lo, double hi, int m) const {
+  lo = std::max(lo, axis_.from);
+  hi = std::min(hi, axis_.cap);
+  std::vector<double> out;
+  if (!(hi > lo) || m <= 0) return out;
+  if (count_) {
+    const double first = std::floor(lo + 1e-9) + 1, last = std::floor(hi + 1e-9);
+    for (int k = 1; k <= m; ++k) out.push_back(std::floor(first + (last - first) * k / m + 1e-9));
+  } else if (sorted_) {
+    // Each run's share of the m, at even positions within it: ranks of
+    // the merged runs, about evenly spread.
+    const double tlo = apply_transform(transform_, lo), thi = apply_transform(transform_, hi);
+    std::int64_t total = 0;
+    std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
+    for (const auto& [b, e] : runs_) {
+      const auto first = sorted_->begin() + b, last = sorted_->begin() + e;
+      const std::int64_t i = std::upper_bound(first, last, tlo) - sorted_->begin();
+      const std::int64_t k = std::upper_bound(first, last, thi) - sorted_->begin();
+      ranges.emplace_back(i, k);
+      total += k - i;
+    }
+    if (total == 0) return out;
+    const double every = static_cast<double>(total) / m;
+    for (const auto& [i, k] : ranges)
+      for (double pos = every - 1; pos < static_cast<double>(k - i); pos += every) {
+        const double stored = (*sorted_)[static_cast<std::size_t>(i + static_cast<std::int64_t>(pos))];
+        if (!valid(stored)) continue;
+        const double v = inverse_transform(transform_, stored);
+        if (v > lo && v <= hi) out.push_back(v);
+      }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::int64_t Candidates::about(double lo, double hi) const {
+  if (count_) return static_cast<std::int64_t>(std::max(0.0, std::floor(hi) - std::floor(lo)));
+  std::int64_t n = 0;
+  if (sorted_) {
+    const double tlo = apply_transform(transform_, lo), thi = apply_transform(transform_, hi);
+    for (const auto& [b, e] : runs_) {
+      const auto first = sorted_->begin() + b, last = sorted_->begin() + e;
+      n += std::upper_bound(first, last, thi) - std::upper_bound(first, last, tlo);
+    }
+    if (axis_.above_peers) n *= 2;
+  }
+  return n + static_cast<std::int64_t>(axis_.listed.size());
 }
 
 }  // namespace cxjf::detail

@@ -102,21 +102,17 @@ class PlanSearch {
     raw0_ = probe_.raw();
     need_ = static_cast<double>(target_ - 1) * unit - raw0_ - 1e-9;
     const std::size_t n = axes_.size();
-    // Each axis's candidates (listed without scoring), and a sample of
-    // them scored: for a discrete axis or a count the first, second,
-    // fourth, ... and every stride-th, so that about 2 x sample_size are
-    // scored whatever the length; for one rising along a grid its few
-    // listed values and points spread along the grid.
+    // Each axis's values scored first (Listing): a first plan from them,
+    // whose effort is the one to beat.
+    std::vector<Candidates> cands;
+    for (const Axis& a : axes_) cands.emplace_back(snap_, a);
     std::vector<Listing> lists(n);
-    for (std::size_t k = 0; k < n; ++k) list(axes_[k], lists[k]);
-    // A first plan from the samples: its effort is the one to beat.
+    for (std::size_t k = 0; k < n; ++k) list(axes_[k], cands[k], lists[k]);
     {
       std::vector<std::vector<double>> values(n), rises(n);
       for (std::size_t k = 0; k < n; ++k) {
-        for (std::size_t i : lists[k].sampled) {
-          values[k].push_back(lists[k].all[i]);
-          rises[k].push_back(lists[k].rise[i]);
-        }
+        values[k] = lists[k].at;
+        rises[k] = lists[k].rise;
         for (const auto& [x, r] : lists[k].grid) {
           values[k].push_back(x);
           rises[k].push_back(r);
@@ -126,54 +122,45 @@ class PlanSearch {
       greedy(values, rises);
     }
     // A plan cheaper than that one uses no candidate whose reduced cost
-    // under the Lagrangian bound reaches the gap (docs/analysis.md): with
-    // each axis's rises bounded by the staircase of its samples, whole
-    // stretches between samples are left out unscored.
-    const Lagrangian lag = lagrangian(lists);
+    // under a Lagrangian bound reaches its gap (docs/analysis.md): with
+    // each axis's rises bounded by the staircase of the values scored,
+    // whole stretches between them are left out unscored. The bound of
+    // every plan, and one for each choice of which indicator rising along
+    // a grid goes anywhere on it (or none): a candidate is kept when some
+    // choice may use it.
+    const Lagrangian lag = lagrangian(lists, all_anywhere);
+    std::vector<Lagrangian> options;
+    for (std::size_t k = 0; k <= n; ++k)
+      if (k == n || lists[k].free) {
+        Lagrangian o = lagrangian(lists, k);
+        if (o.feasible && o.gap > 0) options.push_back(std::move(o));
+      }
     for (std::size_t k = 0; k < n; ++k) {
       const Axis& a = axes_[k];
-      Listing& l = lists[k];
-      const bool free = !a.discrete && a.step < 1;
+      const Listing& l = lists[k];
       std::vector<double> v, rise;
-      std::size_t first = 0;  // of the stretch ending at the sample
-      for (std::size_t s = 0; s < l.sampled.size(); ++s) {
-        const std::size_t last = l.sampled[s];
-        const double reduced = a.effort(l.all[first]) - lag.lambda * l.rise[last] - lag.phi[k];
-        if (free || !(reduced >= lag.gap))
-          for (std::size_t i = first; i <= last; ++i) {
-            if (std::isnan(l.rise[i])) {
-              if (probe_.count() >= budget_) {  // no bound holds for the values left out: none claimed
-                stopped_ = unbounded_ = true;
-                break;
-              }
-              l.rise[i] = std::max(0.0, probe_.score_raw_with(a.column, l.all[i]) - raw0_);
-            }
-            v.push_back(l.all[i]);
-            rise.push_back(l.rise[i]);
-          }
-        first = last + 1;
+      if (l.free) {
+        v = l.at;
+        rise = l.rise;
+      } else {
+        for (std::size_t i = 0; i < l.at.size(); ++i)
+          keep(a, cands[k], options, k, i == 0 ? a.from : l.at[i - 1], l.at[i], l.least[i], l.rise[i], v, rise);
       }
       std::vector<std::pair<double, double>> points;
-      if (free) {
-        points = l.staircase;
-        for (std::size_t i = 0; i < v.size(); ++i) points.emplace_back(a.effort(v[i]), rise[i]);
+      for (std::size_t i = 0; i < v.size(); ++i) points.emplace_back(a.effort(v[i]), rise[i]);
+      listed_.push_back(concave_majorant(points));
+      if (l.free) {
+        points.insert(points.end(), l.staircase.begin(), l.staircase.end());
         std::sort(points.begin(), points.end());
         // Running maximum: the rise never falls with effort.
         for (std::size_t i = 1; i < points.size(); ++i) points[i].second = std::max(points[i].second, points[i - 1].second);
+        own_.push_back(concave_majorant(points));
       } else {
-        for (std::size_t i = 0; i < v.size(); ++i) points.emplace_back(a.effort(v[i]), rise[i]);
-      }
-      own_.push_back(concave_majorant(points));
-      if (free) {
-        std::vector<std::pair<double, double>> at;
-        for (std::size_t i = 0; i < v.size(); ++i) at.emplace_back(a.effort(v[i]), rise[i]);
-        listed_.push_back(concave_majorant(at));
-      } else {
-        listed_.push_back(own_.back());
+        own_.push_back(listed_.back());
       }
       for (Segment& seg : own_.back()) seg.axis = k;
       for (Segment& seg : listed_.back()) seg.axis = k;
-      free_.push_back(free);
+      free_.push_back(l.free);
       values_.push_back(std::move(v));
       rises_.push_back(std::move(rise));
     }
@@ -269,55 +256,63 @@ class PlanSearch {
     return need <= 0 ? cost : std::numeric_limits<double>::infinity();
   }
 
-  // An axis's candidates up to the reach of the best effort so far.
+  // An axis's candidates up to the reach of the best effort so far, as
+  // the stretches between values scored first.
   struct Listing {
-    std::vector<double> all;            // ascending
-    std::vector<double> rise;           // per candidate: its rise alone, NaN until scored
-    std::vector<std::size_t> sampled;   // indices scored first, ascending, ending with the last
+    // Ascending. For a discrete axis or a count, candidates: the least,
+    // those nearest halvings of the effort below the first 64th and 64
+    // even steps of it, and the largest; each ends the stretch of
+    // candidates after the one before. Rising along a grid, its listed
+    // values and the limit.
+    std::vector<double> at;
+    std::vector<double> rise;   // per value: its rise alone
+    std::vector<double> least;  // per value: no candidate of its stretch costs less effort
     // Rising along a grid: values spread along it with their rises (for
     // the first plan), and the staircase majorant they give, as points
     // (effort, rise): each value's rise may come just above the one before.
     std::vector<std::pair<double, double>> grid;
     std::vector<std::pair<double, double>> staircase;
+    bool free = false;
   };
 
-  // Fills `l` for axis `a`: the candidates (for a discrete one its listed
-  // and peer values, for a count every whole value and the cap, for one
-  // rising along a grid of hundredths the ends of its pieces and the
-  // limit), the sample scored. Sets stopped_ and unbounded_ when the
-  // budget cut the list.
-  void list(const Axis& a, Listing& l) {
-    const double limit = a.reach(best_);
-    const std::int64_t room = budget_ - probe_.count();
-    const bool free = !a.discrete && a.step < 1;
-    if (a.discrete) {
-      bool cut = false;
-      l.all = discrete_values(snap_, a, limit, room, &cut);
-      if (cut) stopped_ = unbounded_ = true;
-    } else if (a.step >= 1) {
-      for (double x = std::floor(a.from + 1e-9) + 1; x <= limit; x += 1) {
-        if (static_cast<std::int64_t>(l.all.size()) >= room) {
-          stopped_ = unbounded_ = true;
-          break;
-        }
-        l.all.push_back(x);
+  double rise_at(const Axis& a, double x) { return std::max(0.0, probe_.score_raw_with(a.column, x) - raw0_); }
+
+  // Fills `l` for axis `a`, scoring its values.
+  void list(const Axis& a, const Candidates& cands, Listing& l) {
+    const double limit = std::min(a.reach(best_), a.cap);
+    l.free = !a.discrete && a.step < 1;
+    if (!(limit > a.from)) return;
+    const double top = a.effort(limit);
+    if (!l.free) {
+      const double first = cands.above(a.from);
+      if (std::isnan(first) || first > limit) return;
+      std::vector<double> at = cands.spread(a.from, limit, sample_size);
+      at.push_back(first);
+      at.push_back(cands.at_most(limit));
+      for (double e = top / 64; e > a.effort(first); e /= 2) at.push_back(cands.at_most(a.reach(e)));
+      std::sort(at.begin(), at.end());
+      at.erase(std::unique(at.begin(), at.end()), at.end());
+      double before = a.from;
+      for (double x : at) {
+        if (!(x >= first)) continue;  // NaN: no candidate there
+        l.at.push_back(x);
+        l.rise.push_back(rise_at(a, x));
+        const double next = before == a.from ? x : cands.above(before);  // the stretch's least candidate
+        l.least.push_back(a.effort(std::isnan(next) ? x : std::min(next, x)));
+        before = x;
       }
-      if (!unbounded_ && a.cap <= limit && (l.all.empty() || l.all.back() < a.cap)) l.all.push_back(a.cap);
-    } else {
-      for (double x : a.listed)  // the ends of its pieces
-        if (x <= limit) l.all.push_back(x);
-      if (limit > a.from && (l.all.empty() || l.all.back() < limit)) l.all.push_back(limit);
+      return;
     }
-    l.rise.assign(l.all.size(), nan());
-    const std::size_t size = l.all.size();
-    const std::size_t stride = free ? 1 : std::max<std::size_t>(1, size / sample_size);
-    for (std::size_t i = 0; i < size; ++i)
-      if (((i + 1) & i) == 0 || i % stride == stride - 1 || i + 1 == size) l.sampled.push_back(i);
-    for (std::size_t i : l.sampled) l.rise[i] = std::max(0.0, probe_.score_raw_with(a.column, l.all[i]) - raw0_);
-    if (!free || !(limit > a.from)) return;
+    for (double x : a.listed)  // the ends of its pieces
+      if (x <= limit) l.at.push_back(x);
+    if (l.at.empty() || l.at.back() < limit) l.at.push_back(limit);
+    for (double x : l.at) {
+      l.rise.push_back(rise_at(a, x));
+      l.least.push_back(a.effort(x));
+    }
     // Along the grid: the least value above today's, halvings of the
     // effort below the first of 64 even steps, the 64, and the limit.
-    const double per = 1 / a.step, top = a.effort(limit);
+    const double per = 1 / a.step;
     auto on_grid = [&](double x) { return std::min(limit, std::ceil(x * per - 1e-9) / per); };
     std::vector<double> xs = {on_grid(std::floor(a.from * per + 1e-9) / per + a.step)};
     for (double e = top / 64; e * a.base() > a.step; e /= 2) xs.push_back(on_grid(a.reach(e)));
@@ -328,7 +323,7 @@ class PlanSearch {
     double before = 0;
     for (double x : xs) {
       if (!(x > a.from)) continue;
-      const double r = std::max(0.0, probe_.score_raw_with(a.column, x) - raw0_);
+      const double r = rise_at(a, x);
       l.grid.emplace_back(x, r);
       l.staircase.emplace_back(before, r);
       before = a.effort(x);
@@ -343,33 +338,30 @@ class PlanSearch {
   // phi_k the least of e - lambda r over the axis's majorant (0 unchanged);
   // each term of the last sum (a reduced cost) is >= 0.
   struct Lagrangian {
+    bool feasible = true;  // else no plan meets the need
     double lambda = 0, bound = 0;
     double gap = std::numeric_limits<double>::infinity();  // best - bound
     std::vector<double> phi;
   };
 
-  Lagrangian lagrangian(const std::vector<Listing>& lists) const {
+  // With `anywhere` an axis index, the bound of the plans the search
+  // enumerates with that axis (rising along a grid) anywhere on it and the
+  // other such axes at their listed values; with n, none anywhere; with
+  // all_anywhere, of every plan.
+  Lagrangian lagrangian(const std::vector<Listing>& lists, std::size_t anywhere) const {
     Lagrangian lag;
     std::vector<std::vector<std::pair<double, double>>> points(lists.size());
     std::vector<Segment> segments;
     for (std::size_t k = 0; k < lists.size(); ++k) {
       const Listing& l = lists[k];
-      if (!l.staircase.empty() || l.grid.size() > 0) {
-        points[k] = l.staircase;
-        for (std::size_t i = 0; i < l.all.size(); ++i) points[k].emplace_back(axes_[k].effort(l.all[i]), l.rise[i]);
-        std::sort(points[k].begin(), points[k].end());
-      } else {
-        std::size_t first = 0;
-        for (std::size_t last : l.sampled) {
-          points[k].emplace_back(axes_[k].effort(l.all[first]), l.rise[last]);
-          first = last + 1;
-        }
-      }
+      if (l.free && (anywhere == all_anywhere || anywhere == k)) points[k] = l.staircase;
+      for (std::size_t i = 0; i < l.at.size(); ++i) points[k].emplace_back(l.least[i], l.rise[i]);
+      std::sort(points[k].begin(), points[k].end());
       const auto h = concave_majorant(points[k]);
       segments.insert(segments.end(), h.begin(), h.end());
     }
     lag.phi.assign(lists.size(), 0.0);
-    if (unbounded_ || !(need_ > 0)) return lag;
+    if (!(need_ > 0)) return lag;
     std::sort(segments.begin(), segments.end(), [](const Segment& x, const Segment& y) { return x.slope() > y.slope(); });
     double rise = 0;
     bool met = false;
@@ -381,7 +373,10 @@ class PlanSearch {
         break;
       }
     }
-    if (!met) return lag;  // the samples' majorants cannot meet it: keep every candidate
+    if (!met) {  // the majorants cannot meet it: no such plan (but keep every candidate for all)
+      lag.feasible = anywhere == all_anywhere;
+      return lag;
+    }
     lag.bound = lag.lambda * need_;
     for (std::size_t k = 0; k < lists.size(); ++k) {
       for (const auto& [e, r] : points[k]) lag.phi[k] = std::min(lag.phi[k], e - lag.lambda * r);
@@ -390,6 +385,45 @@ class PlanSearch {
     lag.gap = best_ - lag.bound;
     return lag;
   }
+
+  // Adds to v and rise the candidates in (lo, hi] of axis k (hi a
+  // candidate with rise `top`; none in the stretch costs less effort than
+  // `least`) that a plan cheaper than the best may use: none when under
+  // every option the stretch's reduced cost (least less lambda times top,
+  // less phi) reaches the gap; else, when it holds many, candidates inside
+  // it are scored and each shorter stretch is looked at again.
+  void keep(const Axis& a, const Candidates& cands, const std::vector<Lagrangian>& options, std::size_t k, double lo,
+            double hi, double least, double top, std::vector<double>& v, std::vector<double>& rise) {
+    if (std::all_of(options.begin(), options.end(),
+                    [&](const Lagrangian& o) { return least - o.lambda * top - o.phi[k] >= o.gap; }))
+      return;
+    constexpr int pieces = 8;
+    std::vector<double> inside;  // candidates splitting the stretch (repeated peer values may leave none)
+    if (cands.about(lo, hi) > 2 * pieces)
+      for (double to : cands.spread(lo, hi, pieces))
+        if (to < hi) inside.push_back(to);
+    if (!inside.empty()) {
+      inside.push_back(hi);
+      double from = lo;
+      for (double to : inside) {
+        if (probe_.count() >= budget_) return budget_out();
+        const double next = cands.above(from);
+        keep(a, cands, options, k, from, to, std::max(from == lo ? least : a.effort(from), std::isnan(next) ? 0.0 : a.effort(next)),
+             to == hi ? top : rise_at(a, to), v, rise);
+        from = to;
+      }
+      return;
+    }
+    for (double x : cands.between(lo, hi)) {
+      if (probe_.count() >= budget_) return budget_out();
+      v.push_back(x);
+      rise.push_back(x == hi ? top : rise_at(a, x));
+    }
+  }
+
+  // The budget ran out while candidates were scored: no bound holds for
+  // those left out, none is claimed.
+  void budget_out() { stopped_ = unbounded_ = true; }
 
   static void sort_together(std::vector<double>& values, std::vector<double>& rises) {
     std::vector<std::size_t> idx(values.size());
@@ -507,6 +541,7 @@ class PlanSearch {
   Probe& probe_;
   std::int64_t target_;
   std::int64_t budget_;
+  static constexpr std::size_t all_anywhere = std::numeric_limits<std::size_t>::max();
   static constexpr std::size_t sample_size = 64;  // candidates of an axis scored first, about (and as many halvings)
   double lagrangian_bound_ = 0;              // no plan costs less
   double lambda_ = 0;                        // its multiplier

@@ -133,13 +133,44 @@ double peer_value(const Snapshot& snap, const Axis& axis, std::int64_t rank);
 /// values (discrete) or the grid and the limit itself (continuous).
 double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std::int64_t target, double limit);
 
-/// Every value of a discrete axis worth trying in (from, limit], ascending
-/// and distinct: listed, peer values (and just above them under mean or
-/// strict ties); the peers' only as far as `most` of them (*cut set when
-/// some were left out). With `stride` k, only every k-th of the peers'
-/// (and the last within the limit): a sample for a first plan.
-std::vector<double> discrete_values(const Snapshot& snap, const Axis& axis, double limit, std::int64_t most,
-                                    bool* cut, std::int64_t stride = 1);
+/// The values of an axis worth trying (the plan's candidates) above
+/// today's value and up to the cap, found between any two values without
+/// listing them all: for a discrete axis its listed values and its peers'
+/// (searched in the sorted runs of its peer group's finest groups), with
+/// the grid value just above each under mean or strict ties (no further
+/// than the next peer value or the cap); for a count every whole value and
+/// the cap; else (rising along a grid) its listed values.
+class Candidates {
+ public:
+  Candidates(const Snapshot& snap, const Axis& axis);
+  /// Those in (lo, hi], ascending and distinct.
+  std::vector<double> between(double lo, double hi) const;
+  /// The largest <= x, or NaN when none is.
+  double at_most(double x) const;
+  /// The least > x, or NaN when none is.
+  double above(double x) const;
+  /// About how many lie in (lo, hi] (peer values counted with repeats).
+  std::int64_t about(double lo, double hi) const;
+  /// About `m` of those in (lo, hi], spread evenly by rank (for a count,
+  /// by value), ascending and distinct.
+  std::vector<double> spread(double lo, double hi, int m) const;
+
+ private:
+  // Distinct peer values in (lo, hi] in raw units, ascending.
+  std::vector<double> peers_between(double lo, double hi) const;
+  // The least peer value > x, or the cap when none is (a companion's bound).
+  double next_peer(double x) const;
+  // The largest peer value <= x, or NaN.
+  double peer_at_most(double x) const;
+  bool valid(double stored) const { return stored > from_t_ && stored <= cap_t_; }
+
+  const Axis& axis_;
+  Transform transform_ = Transform::none;
+  const std::vector<double>* sorted_ = nullptr;       // the indicator's stored peer values
+  std::vector<std::pair<std::int64_t, std::int64_t>> runs_;  // [begin, end) of each finest group's
+  double from_t_ = 0, cap_t_ = 0;                     // today's value and the cap, stored (transformed)
+  bool count_ = false;                                // every whole value
+};
 
 /// The combined plan of least total effort (analysis.hpp, Plan) over
 /// `axes`, given each one's path alone (`single`, the same order), the
