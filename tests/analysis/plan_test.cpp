@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <set>
 
 #include "cxjf/cxjf.hpp"
 
@@ -152,6 +153,99 @@ TEST_P(PlanEveryModel, BruteForceFindsNoCheaperPlanOnSmallReferences) {
   }
   EXPECT_GE(compared, 10);
   EXPECT_GE(combined, 2);
+}
+
+// Amounts compared with peers (percentile) have as many candidates as
+// their peers have values: those the search leaves out unscored (the
+// stretches whose reduced cost reaches the gap) must hold no cheaper plan.
+// A brute force over every value the table holds for such an amount, with
+// a count and a grid of hundredths, finds none (for each pair of the other
+// two, the least amount that reaches the target by bisection: the score
+// rises with the amount).
+TEST_P(PlanEveryModel, BruteForceOverPeerValuesFindsNoCheaperPlan) {
+  const Model model = Model::from_json(builtin_model_json(GetParam()));
+  const Snapshot snap = Snapshot::build(model, generate(model, {1500, 37, 0}));
+  const Analyzer analyzer(snap);
+  std::vector<std::string> amounts, counts, hundredths;
+  for (const Indicator& ind : model.indicators) {
+    if (ind.direction != Direction::higher || ind.category.empty()) continue;
+    const bool count = ind.unit == "件" || ind.unit == "个" || ind.unit == "人" || ind.unit == "项";
+    if (ind.unit == "万元" && ind.normalization.method == Method::percentile) amounts.push_back(ind.id);
+    else if (count) counts.push_back(ind.id);
+    else if (ind.normalization.method != Method::percentile) hundredths.push_back(ind.id);
+  }
+  ASSERT_GE(amounts.size(), 2u);
+  std::mt19937_64 random(17);
+  int compared = 0, scored_fewer = 0;
+  for (int k = 0; k < 80 && compared < 10; ++k) {
+    const auto row = static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(snap.table.size()));
+    const std::vector<std::string> free = {amounts[random() % amounts.size()], counts[random() % counts.size()],
+                                           hundredths[random() % hundredths.size()]};
+    PathOptions options;
+    for (const Indicator& ind : model.indicators)
+      if (std::find(free.begin(), free.end(), ind.id) == free.end()) options.fixed.push_back(ind.id);
+    // The amount: every value above today's the table holds, up to its cap
+    // (the largest of its peers, as the path gives it), and the least step;
+    // the count: up to 6 whole steps; the hundredths: up to 0.40.
+    const Path alone = analyzer.path(row, Target{}, options);
+    double cap0 = std::numeric_limits<double>::quiet_NaN();
+    for (const IndicatorPath& s : alone.single)
+      if (model.indicators[static_cast<std::size_t>(s.indicator)].id == free[0]) cap0 = s.cap;
+    if (std::isnan(cap0)) continue;
+    std::vector<std::vector<double>> grid(3);
+    for (std::size_t f = 0; f < 3; ++f) {
+      const double now = snap.table.values(static_cast<Eigen::Index>(row), snap.table.indicator_column(free[f]));
+      const double from = std::isnan(now) ? 0.0 : now;
+      grid[f].push_back(now);
+      if (f == 0) {
+        std::set<double> values = {from + 0.01, cap0};
+        for (std::int64_t o = 0; o < snap.table.size(); ++o)
+          values.insert(snap.table.values(static_cast<Eigen::Index>(o), snap.table.indicator_column(free[0])));
+        for (double v : values)
+          if (v > from && v <= cap0) grid[0].push_back(v);
+      } else {
+        for (int s = 1; s <= (f == 1 ? 6 : 40); ++s) grid[f].push_back(f == 1 ? from + s : std::round(from * 100 + s) / 100);
+        options.caps.emplace_back(free[f], grid[f].back());
+      }
+    }
+    if (grid[0].size() < 200) continue;  // too few values to leave many out
+    auto reaches = [&](double a, double b, double c, std::int64_t target) {
+      Changes ch;
+      ch.values = {{free[0], a}, {free[1], b}, {free[2], c}};
+      return analyzer.what_if(row, ch).after.published_units >= target;
+    };
+    Changes top;
+    for (std::size_t f = 0; f < 3; ++f) top.values.emplace_back(free[f], grid[f].back());
+    const std::int64_t now_units = snap.scores.published_units[static_cast<std::size_t>(row)];
+    const std::int64_t top_units = analyzer.what_if(row, top).after.published_units;
+    if (top_units <= now_units + 1) continue;
+    Target target;
+    target.score = static_cast<double>(now_units + 1 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(top_units - now_units))) / 100;
+    const Path path = analyzer.path(row, target, options);
+    ASSERT_TRUE(path.plan.reachable);
+    ASSERT_TRUE(path.plan.optimal);
+    double least = std::numeric_limits<double>::infinity();
+    for (double b : grid[1])
+      for (double c : grid[2]) {
+        const double rest = (b == grid[1][0] ? 0 : effort_of(grid[1][0], grid[1].back(), b)) +
+                            (c == grid[2][0] ? 0 : effort_of(grid[2][0], grid[2].back(), c));
+        if (!reaches(cap0, b, c, path.target_units)) continue;
+        std::size_t lo = 0, hi = grid[0].size() - 1;  // the least index that reaches
+        while (lo < hi) {
+          const std::size_t mid = (lo + hi) / 2;
+          if (reaches(grid[0][mid], b, c, path.target_units)) hi = mid;
+          else lo = mid + 1;
+        }
+        least = std::min(least, rest + (lo == 0 ? 0 : effort_of(grid[0][0], cap0, grid[0][lo])));
+      }
+    EXPECT_LE(path.plan.effort, least + 1e-9) << "target " << target.score << " row " << row << " " << free[0] << " "
+                                              << free[1] << " " << free[2];
+    EXPECT_GE(rescore(analyzer, model, row, path.plan), path.target_units);
+    scored_fewer += path.plan.steps < static_cast<std::int64_t>(grid[0].size());
+    ++compared;
+  }
+  EXPECT_GE(compared, 6);
+  EXPECT_GT(scored_fewer, 0);  // some searches scored fewer values than the amount has
 }
 
 // Distances: the points missing are the target minus the score (by hand),
