@@ -121,8 +121,6 @@ std::vector<Axis> axes_of(const Snapshot& snap, const Prepared& p, const Bound& 
     };
     if (a.discrete && nm.method == Method::percentile && peers) {
       a.peers = &ref.groups[static_cast<std::size_t>(group)];
-      a.peer_lo = ref.count_at_most(j, group, apply_transform(ind.transform, a.from));
-      a.peer_hi = ref.count_at_most(j, group, apply_transform(ind.transform, a.cap)) - 1;
       a.above_peers = nm.ties != Ties::weak;
     }
     if (nm.method == Method::steps || nm.method == Method::piecewise)
@@ -140,81 +138,37 @@ std::vector<Axis> axes_of(const Snapshot& snap, const Prepared& p, const Bound& 
   return axes;
 }
 
-double peer_value(const Snapshot& snap, const Axis& axis, std::int64_t rank) {
-  const auto j = static_cast<std::size_t>(axis.indicator);
-  const Reference& ref = snap.reference;
-  return inverse_transform(snap.model.indicators[j].transform,
-                           select_kth(ref.sorted[j], ref.offsets[j], axis.peers->fine_begin, axis.peers->fine_end, rank));
-}
-
-namespace {
-
-// The values of a discrete axis's peer sequence: the peer values of ranks
-// peer_lo.., and under mean or strict ties the grid value just above each
-// (no further than the next peer value or the cap), interleaved: a
-// nondecreasing sequence.
-struct PeerSequence {
-  const Snapshot& snap;
-  const Axis& axis;
-  std::int64_t size() const {
-    const std::int64_t n = axis.peer_hi - axis.peer_lo + 1;
-    return n <= 0 ? 0 : axis.above_peers ? 2 * n : n;
-  }
-  double operator[](std::int64_t i) const {
-    if (!axis.above_peers) return peer_value(snap, axis, axis.peer_lo + i);
-    const std::int64_t rank = axis.peer_lo + i / 2;
-    const double v = peer_value(snap, axis, rank);
-    if (i % 2 == 0) return v;
-    const double next = rank < axis.peer_hi ? peer_value(snap, axis, rank + 1) : axis.cap;
-    return std::min(grid_above(v, axis.step), next);
-  }
-};
-
-// The least index in [lo, hi] of a nondecreasing sequence whose value is
-// <= limit and reaches the target, or -1.
-template <class Seq>
-std::int64_t least_index(const Seq& seq, std::int64_t lo, std::int64_t hi, double limit, const Axis& axis, Probe& probe,
-                         std::int64_t target) {
-  // The last index within the limit.
-  std::int64_t a = lo, b = hi;
-  if (lo > hi || seq[lo] > limit) return -1;
-  while (a < b) {
-    const std::int64_t mid = a + (b - a + 1) / 2;
-    if (seq[mid] <= limit) a = mid;
-    else b = mid - 1;
-  }
-  hi = a;
-  if (probe.score_with(axis.column, seq[hi]) < target) return -1;
-  while (lo < hi) {
-    const std::int64_t mid = lo + (hi - lo) / 2;
-    if (probe.score_with(axis.column, seq[mid]) >= target) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-struct Listed {
-  const std::vector<double>& v;
-  double operator[](std::int64_t i) const { return v[static_cast<std::size_t>(i)]; }
-};
-
-}  // namespace
-
 double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std::int64_t target, double limit) {
   const double none = std::numeric_limits<double>::quiet_NaN();
   limit = std::min(limit, axis.cap);
   if (!(limit > axis.from)) return none;
   if (axis.discrete) {
-    double best = none;
-    const Listed listed{axis.listed};
-    const std::int64_t i = least_index(listed, 0, static_cast<std::int64_t>(axis.listed.size()) - 1, limit, axis, probe, target);
-    if (i >= 0) best = axis.listed[static_cast<std::size_t>(i)];
-    if (axis.peers) {
-      const PeerSequence seq{snap, axis};
-      const std::int64_t k = least_index(seq, 0, seq.size() - 1, std::isnan(best) ? limit : best, axis, probe, target);
-      if (k >= 0) best = std::isnan(best) ? seq[k] : std::min(best, seq[k]);
+    // A bisection over the candidates in (from, limit]: halved by rank
+    // while many lie between, then over the few listed.
+    const Candidates cands(snap, axis);
+    double lo = axis.from, hi = cands.at_most(limit);  // lo does not reach, hi (if any) does
+    if (std::isnan(hi) || probe.score_with(axis.column, hi) < target) return none;
+    for (;;) {
+      double mid = none;
+      if (cands.about(lo, hi) > 16)
+        for (double v : cands.spread(lo, hi, 2))
+          if (v < hi) {
+            mid = v;
+            break;
+          }
+      if (std::isnan(mid)) {
+        const std::vector<double> few = cands.between(lo, hi);  // ends with hi
+        std::size_t a = 0, b = few.size() - 1;
+        while (a < b) {
+          const std::size_t m = a + (b - a) / 2;
+          if (probe.score_with(axis.column, few[m]) >= target) b = m;
+          else a = m + 1;
+        }
+        return few[a];
+      }
+      if (probe.score_with(axis.column, mid) >= target) hi = mid;
+      else lo = mid;
     }
-    return best;
   }
   // The grid above today's value up to the limit, then the limit itself
   // (a cap may lie off the grid).
@@ -236,7 +190,7 @@ double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std:
 
 Candidates::Candidates(const Snapshot& snap, const Axis& axis) : axis_(axis) {
   count_ = !axis.discrete && axis.step >= 1;
-  if (!axis.peers || axis.peer_lo > axis.peer_hi) return;
+  if (!axis.peers) return;
   const auto j = static_cast<std::size_t>(axis.indicator);
   transform_ = snap.model.indicators[j].transform;
   sorted_ = &snap.reference.sorted[j];
@@ -248,8 +202,8 @@ Candidates::Candidates(const Snapshot& snap, const Axis& axis) : axis_(axis) {
   cap_t_ = apply_transform(transform_, axis.cap);
 }
 
-// A peer value is a candidate by its stored (transformed) value, as the
-// ranks peer_lo..peer_hi count it; it is searched by its raw value, so the
+// A peer value is a candidate by its stored (transformed) value (above
+// today's, up to the cap's); it is searched by its raw value, so the
 // searches take one stored value more on each side (a transform and its
 // inverse may differ by a rounding) and the raw value decides.
 std::vector<double> Candidates::peers_between(double lo, double hi) const {

@@ -7,10 +7,30 @@
 namespace cxjf::detail {
 namespace {
 
+// Row `row` of `table` alone, with what scoring reads of it (values,
+// region, industry, stage, founding date, qualification and negative-list
+// bits) and its codes: the snapshot's binding applies to it as it is, since
+// the bits and stage codes are those of the snapshot's dictionaries. Names
+// and dictionaries are left out (nothing scoring reads; a Table built row by
+// row would copy them for every probe).
 Table one_row(const Table& table, std::int64_t row) {
-  TableBuilder builder(table.indicator_ids, table.regions);
-  builder.add(table.row(row));
-  return builder.build();
+  const auto i = static_cast<std::size_t>(row);
+  Table t;
+  t.credit_code = {table.credit_code[i]};
+  t.name = {std::string()};
+  t.region = {table.region[i]};
+  t.zone = {-1};
+  t.incubator = {-1};
+  t.industry = {table.industry[i]};
+  t.tech_fields = {0};
+  t.qualifications = {table.qualifications[i]};
+  t.negatives = {table.negatives[i]};
+  t.founded = {table.founded[i]};
+  t.registered = {table.registered[i]};
+  t.stage = {table.stage[i]};
+  t.values = table.values.row(static_cast<Eigen::Index>(row));
+  t.regions = table.regions;
+  return t;
 }
 
 }  // namespace
@@ -19,11 +39,8 @@ Probe::Probe(const Prepared& p, const Bound& binding, const Snapshot& snap, std:
     : p_(p),
       others_(p, binding, snap.reference, snap.table, row, snap.scores.peer_group[static_cast<std::size_t>(row)]),
       table_(one_row(snap.table, row)),
-      bound_(p, table_) {
+      bound_(binding) {
   const std::size_t n = p.model.indicators.size();
-  indicators_of_.resize(static_cast<std::size_t>(table_.values.cols()));
-  for (std::size_t j = 0; j < n; ++j)
-    if (p.category_of[j] >= 0) indicators_of_[static_cast<std::size_t>(bound_.column[j])].push_back(static_cast<int>(j));
   points_.assign(n, 0.0);
   excluded_.assign(n, 0);
   fresh_.assign(n, 0);

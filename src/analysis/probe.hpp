@@ -23,6 +23,8 @@ namespace cxjf::detail {
 /// (one per search).
 class Probe {
  public:
+  /// Registered row `row` of the snapshot, `binding` the model bound to
+  /// the snapshot's table (both must outlive the probe).
   Probe(const Prepared& p, const Bound& binding, const Snapshot& snap, std::int64_t row);
 
   /// Sets a column's value (the changes add up until reset).
@@ -30,7 +32,8 @@ class Probe {
     double& cell = table_.values(0, column);
     if (cell == value || (std::isnan(cell) && std::isnan(value))) return;
     cell = value;
-    for (int j : indicators_of_[static_cast<std::size_t>(column)]) fresh_[static_cast<std::size_t>(j)] = 0;
+    for (std::size_t j = 0; j < fresh_.size(); ++j)
+      if (bound_.column[j] == column) fresh_[j] = 0;
   }
   /// The column's value now.
   double get(int column) const { return table_.values(0, column); }
@@ -69,9 +72,8 @@ class Probe {
   const Prepared& p_;
   LeaveOneOut others_;
   Table table_;
-  Bound bound_;
+  const Bound& bound_;  // the snapshot's: table_ keeps its codes
   std::int32_t stage_ = -1;
-  std::vector<std::vector<int>> indicators_of_;  // per table column: the scored indicators it feeds
   std::vector<double> points_;                    // per indicator: points before reweighting
   std::vector<char> excluded_;                    // per indicator: missing and excluded
   std::vector<char> fresh_;                       // per indicator: points_ holds its value's points
@@ -97,11 +99,9 @@ struct Axis {
   /// positive value under the zero rule, breakpoints of piecewise and
   /// capped-ratio mappings, the value that fills a bonus item.
   std::vector<double> listed;
-  /// Percentile: the peer values above `from` and up to the cap are the
-  /// ones of ranks [peer_lo, peer_hi] in the peer group (empty when
-  /// peer_lo > peer_hi), stored transformed.
+  /// Percentile: the peer group whose values (stored transformed) above
+  /// `from` and up to the cap are candidates (Candidates), or nullptr.
   const PeerGroup* peers = nullptr;
-  std::int64_t peer_lo = 0, peer_hi = -1;
   /// Under the mean or strict tie rule the share also rises just above a
   /// peer value: then peer value + step is worth trying too.
   bool above_peers = false;
@@ -124,13 +124,10 @@ struct Axis {
 std::vector<Axis> axes_of(const Snapshot& snap, const Prepared& p, const Bound& binding, std::int64_t row,
                           const PathOptions& options);
 
-/// The peer value of rank `rank` (0-based, ascending) in raw units.
-double peer_value(const Snapshot& snap, const Axis& axis, std::int64_t rank);
-
 /// The least value of `axis` in (from, limit] at which the probe's score
 /// reaches `target` with the other values as set, or NaN: a bisection,
-/// since the score rises with the value, over the listed values and peer
-/// values (discrete) or the grid and the limit itself (continuous).
+/// since the score rises with the value, over its candidates (discrete) or
+/// the grid and the limit itself (continuous).
 double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std::int64_t target, double limit);
 
 /// The values of an axis worth trying (the plan's candidates) above

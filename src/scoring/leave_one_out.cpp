@@ -37,28 +37,31 @@ LeaveOneOut::LeaveOneOut(const Prepared& p, const Bound& b, const Reference& ref
   const std::size_t k = m.indicators.size();
   own_.assign(k, std::numeric_limits<double>::quiet_NaN());
   stats_.resize(k);
-  has_.assign(k, 0);
+  of_.assign(k, nullptr);
   memo_.resize(k);
   if (group < 0) return;
   const PeerGroup& g = ref.groups[static_cast<std::size_t>(group)];
   for (std::size_t j = 0; j < k; ++j) {
     const GroupStats* fitted = detail::group_stats(ref, static_cast<int>(j), group);
     if (!fitted) continue;
-    has_[j] = 1;
-    stats_[j] = *fitted;
+    of_[j] = fitted;
     const Indicator& ind = m.indicators[j];
     double x = table.values(static_cast<Eigen::Index>(row), b.column[j]);
     if (std::isnan(x)) {
-      if (ind.missing != MissingPolicy::zero) continue;  // not among the fitted values
+      if (ind.missing != MissingPolicy::zero) continue;  // not among the fitted values: the fitted statistics hold
       x = 0;
     }
     const double y = apply_transform(ind.transform, x);
     own_[j] = y;
     const std::int64_t n = fitted->count;
-    const std::int64_t own_at = ref.count_below(static_cast<int>(j), group, y);
     GroupStats& s = stats_[j];
+    of_[j] = &s;
     s.count = n - 1;
     const Normalization& nm = ind.normalization;
+    const bool windows = !fitted->median.values.empty() || !fitted->full_mark.values.empty() ||
+                         (nm.method == Method::min_max && !fitted->lower.values.empty());
+    if (!windows) continue;  // a percentile: its counts alone, less the member's
+    const std::int64_t own_at = ref.count_below(static_cast<int>(j), group, y);
     if (!fitted->median.values.empty()) s.median = without(fitted->median, ref, static_cast<int>(j), g, n, own_at, p.q_median);
     if (!fitted->full_mark.values.empty())
       s.full_mark = without(fitted->full_mark, ref, static_cast<int>(j), g, n, own_at, p.q_full[j]);

@@ -30,6 +30,9 @@ class LeaveOneOut {
   /// arguments' data must outlive this.
   LeaveOneOut(const Prepared& p, const Bound& b, const Reference& ref, const Table& table, std::int64_t row,
               std::int32_t group);
+  // Its statistics point into its own vectors: not copied.
+  LeaveOneOut(const LeaveOneOut&) = delete;
+  LeaveOneOut& operator=(const LeaveOneOut&) = delete;
 
   /// The member's group, whatever the keys: a what-if changes values, not
   /// the stage, industry or province, and the group sizes with the member
@@ -54,9 +57,7 @@ class LeaveOneOut {
     return m.below;
   }
   /// Indicator j's statistics of the group without the member, or nullptr.
-  const GroupStats* stats(int j) const {
-    return has_[static_cast<std::size_t>(j)] ? &stats_[static_cast<std::size_t>(j)] : nullptr;
-  }
+  const GroupStats* stats(int j) const { return of_[static_cast<std::size_t>(j)]; }
   std::int32_t group() const { return group_; }
   const Reference& reference() const { return ref_; }
 
@@ -64,8 +65,8 @@ class LeaveOneOut {
   const Reference& ref_;
   std::int32_t group_;
   std::vector<double> own_;  // per indicator: the member's value as fitted (transformed), NaN when not among them
-  std::vector<GroupStats> stats_;
-  std::vector<char> has_;
+  std::vector<GroupStats> stats_;         // per indicator: rebuilt without the member, where it was among them
+  std::vector<const GroupStats*> of_;     // per indicator: stats_'s, the fitted ones, or nullptr
   // The last count asked of each indicator. A what-if or a path rescores
   // the member again and again with one value changed, and every other
   // indicator asks the same count again: a binary search saved each. So a
