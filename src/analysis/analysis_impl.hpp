@@ -9,16 +9,20 @@
 #include <vector>
 
 #include "cxjf/analysis.hpp"
+#include "scoring/merged_peers.hpp"
 #include "scoring/scoring.hpp"
 #include "scoring/would_be_ranks.hpp"
 
 namespace cxjf {
 
 struct Analyzer::Impl {
-  explicit Impl(const Snapshot& s) : snap(s), p(s.model), binding(p, s.table) { s.reference.require_model(s.model); }
+  explicit Impl(const Snapshot& s) : snap(s), p(s.model), binding(p, s.table), merged(s.reference) {
+    s.reference.require_model(s.model);
+  }
   const Snapshot& snap;
   detail::Prepared p;
-  detail::Bound binding;  // the model bound to the snapshot's table
+  detail::Bound binding;       // the model bound to the snapshot's table
+  detail::MergedPeers merged;  // the peer groups' values merged, as they are asked for
 
   /// An outcome of `ledger` (of row `row` of `table`), ranked among the
   /// snapshot's enterprises other than row `self` (-1: all of them).

@@ -145,7 +145,7 @@ double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std:
   if (axis.discrete) {
     // A bisection over the candidates in (from, limit]: halved by rank
     // while many lie between, then over the few listed.
-    const Candidates cands(snap, axis);
+    const Candidates cands(snap, axis, &probe.merged());
     double lo = axis.from, hi = cands.at_most(limit);  // lo does not reach, hi (if any) does
     if (std::isnan(hi) || probe.score_with(axis.column, hi) < target) return none;
     for (;;) {
@@ -188,16 +188,21 @@ double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std:
   return none;
 }
 
-Candidates::Candidates(const Snapshot& snap, const Axis& axis) : axis_(axis) {
+Candidates::Candidates(const Snapshot& snap, const Axis& axis, const MergedPeers* merged) : axis_(axis) {
   count_ = !axis.discrete && axis.step >= 1;
   if (!axis.peers) return;
   const auto j = static_cast<std::size_t>(axis.indicator);
   transform_ = snap.model.indicators[j].transform;
-  sorted_ = &snap.reference.sorted[j];
-  const auto& off = snap.reference.offsets[j];
-  for (std::int32_t f = axis.peers->fine_begin; f < axis.peers->fine_end; ++f)
-    if (off[static_cast<std::size_t>(f) + 1] > off[static_cast<std::size_t>(f)])
-      runs_.emplace_back(off[static_cast<std::size_t>(f)], off[static_cast<std::size_t>(f) + 1]);
+  peers_ = true;
+  const std::int32_t group = static_cast<std::int32_t>(axis.peers - snap.reference.groups.data());
+  if (merged) {
+    runs_.push_back(merged->values(axis.indicator, group));
+  } else {
+    const auto& sorted = snap.reference.sorted[j];
+    const auto& off = snap.reference.offsets[j];
+    for (std::int32_t f = axis.peers->fine_begin; f < axis.peers->fine_end; ++f)
+      runs_.emplace_back(sorted.data() + off[static_cast<std::size_t>(f)], sorted.data() + off[static_cast<std::size_t>(f) + 1]);
+  }
   from_t_ = apply_transform(transform_, axis.from);
   cap_t_ = apply_transform(transform_, axis.cap);
 }
@@ -208,10 +213,9 @@ Candidates::Candidates(const Snapshot& snap, const Axis& axis) : axis_(axis) {
 // inverse may differ by a rounding) and the raw value decides.
 std::vector<double> Candidates::peers_between(double lo, double hi) const {
   std::vector<double> out;
-  if (!sorted_ || !(hi > lo)) return out;
+  if (!peers_ || !(hi > lo)) return out;
   const double tlo = apply_transform(transform_, lo), thi = apply_transform(transform_, hi);
-  for (const auto& [b, e] : runs_) {
-    const auto first = sorted_->begin() + b, last = sorted_->begin() + e;
+  for (const auto& [first, last] : runs_) {
     auto i = std::lower_bound(first, last, tlo);
     auto k = std::upper_bound(i, last, thi);
     if (i != first) --i;
@@ -230,8 +234,7 @@ std::vector<double> Candidates::peers_between(double lo, double hi) const {
 double Candidates::next_peer(double x) const {
   double best = axis_.cap;
   const double tx = apply_transform(transform_, x);
-  for (const auto& [b, e] : runs_) {
-    const auto first = sorted_->begin() + b, last = sorted_->begin() + e;
+  for (const auto& [first, last] : runs_) {
     auto i = std::upper_bound(first, last, tx);
     if (i != first) --i;
     for (; i != last; ++i) {
@@ -252,8 +255,7 @@ double Candidates::next_peer(double x) const {
 double Candidates::peer_at_most(double x) const {
   double best = std::numeric_limits<double>::quiet_NaN();
   const double tx = apply_transform(transform_, x);
-  for (const auto& [b, e] : runs_) {
-    const auto first = sorted_->begin() + b, last = sorted_->begin() + e;
+  for (const auto& [first, last] : runs_) {
     auto k = std::upper_bound(first, last, tx);
     if (k != last) ++k;
     while (k != first) {
@@ -309,7 +311,7 @@ double Candidates::at_most(double x) const {
   for (double v : axis_.listed) take(v);
   if (count_) {
     take(std::floor(x + 1e-9));
-  } else if (sorted_) {
+  } else if (peers_) {
     const double p = peer_at_most(x);
     if (!std::isnan(p)) {
       take(p);
@@ -327,7 +329,7 @@ double Candidates::above(double x) const {
   for (double v : axis_.listed) take(v);
   if (count_) {
     take(std::floor(std::max(x, axis_.from) + 1e-9) + 1);
-  } else if (sorted_) {
+  } else if (peers_) {
     const double next = next_peer(x);
     if (next < axis_.cap || valid(apply_transform(transform_, next))) take(next);
     if (axis_.above_peers) {
@@ -346,16 +348,15 @@ std::vector<double> Candidates::spread(double lo, double hi, int m) const {
   if (count_) {
     const double first = std::floor(lo + 1e-9) + 1, last = std::floor(hi + 1e-9);
     for (int k = 1; k <= m; ++k) out.push_back(std::floor(first + (last - first) * k / m + 1e-9));
-  } else if (sorted_) {
+  } else if (peers_) {
     // Each run's share of the m, at even positions within it: ranks of
     // the merged runs, about evenly spread.
     const double tlo = apply_transform(transform_, lo), thi = apply_transform(transform_, hi);
     std::int64_t total = 0;
-    std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
-    for (const auto& [b, e] : runs_) {
-      const auto first = sorted_->begin() + b, last = sorted_->begin() + e;
-      const std::int64_t i = std::upper_bound(first, last, tlo) - sorted_->begin();
-      const std::int64_t k = std::upper_bound(first, last, thi) - sorted_->begin();
+    std::vector<std::pair<const double*, const double*>> ranges;
+    for (const auto& [first, last] : runs_) {
+      const double* i = std::upper_bound(first, last, tlo);
+      const double* k = std::upper_bound(i, last, thi);
       ranges.emplace_back(i, k);
       total += k - i;
     }
@@ -363,7 +364,7 @@ std::vector<double> Candidates::spread(double lo, double hi, int m) const {
     const double every = static_cast<double>(total) / m;
     for (const auto& [i, k] : ranges)
       for (double pos = every - 1; pos < static_cast<double>(k - i); pos += every) {
-        const double stored = (*sorted_)[static_cast<std::size_t>(i + static_cast<std::int64_t>(pos))];
+        const double stored = i[static_cast<std::ptrdiff_t>(pos)];
         if (!valid(stored)) continue;
         const double v = inverse_transform(transform_, stored);
         if (v > lo && v <= hi) out.push_back(v);
@@ -377,10 +378,9 @@ std::vector<double> Candidates::spread(double lo, double hi, int m) const {
 std::int64_t Candidates::about(double lo, double hi) const {
   if (count_) return static_cast<std::int64_t>(std::max(0.0, std::floor(hi) - std::floor(lo)));
   std::int64_t n = 0;
-  if (sorted_) {
+  if (peers_) {
     const double tlo = apply_transform(transform_, lo), thi = apply_transform(transform_, hi);
-    for (const auto& [b, e] : runs_) {
-      const auto first = sorted_->begin() + b, last = sorted_->begin() + e;
+    for (const auto& [first, last] : runs_) {
       n += std::upper_bound(first, last, thi) - std::upper_bound(first, last, tlo);
     }
     if (axis_.above_peers) n *= 2;

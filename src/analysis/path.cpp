@@ -80,7 +80,7 @@ Path Analyzer::path(std::int64_t row, const Target& target, const PathOptions& o
   }
   // Built only when the target is not reached yet: the detail answer asks
   // for the path of every enterprise it shows.
-  detail::Probe probe(impl_->p, impl_->binding, snap, row);
+  detail::Probe probe(impl_->p, impl_->binding, impl_->merged, snap, row);
   for (const detail::Axis& a : axes) {
     IndicatorPath step;
     step.indicator = a.indicator;

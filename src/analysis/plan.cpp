@@ -105,7 +105,7 @@ class PlanSearch {
     // Each axis's values scored first (Listing): a first plan from them,
     // whose effort is the one to beat.
     std::vector<Candidates> cands;
-    for (const Axis& a : axes_) cands.emplace_back(snap_, a);
+    for (const Axis& a : axes_) cands.emplace_back(snap_, a, &probe_.merged());
     std::vector<Listing> lists(n);
     for (std::size_t k = 0; k < n; ++k) list(axes_[k], cands[k], lists[k]);
     {

@@ -35,9 +35,11 @@ Table one_row(const Table& table, std::int64_t row) {
 
 }  // namespace
 
-Probe::Probe(const Prepared& p, const Bound& binding, const Snapshot& snap, std::int64_t row)
+Probe::Probe(const Prepared& p, const Bound& binding, const MergedPeers& merged, const Snapshot& snap, std::int64_t row)
     : p_(p),
-      others_(p, binding, snap.reference, snap.table, row, snap.scores.peer_group[static_cast<std::size_t>(row)]),
+      merged_(merged),
+      others_(p, binding, snap.reference, snap.table, row, snap.scores.peer_group[static_cast<std::size_t>(row)],
+              &merged),
       table_(one_row(snap.table, row)),
       bound_(binding) {
   const std::size_t n = p.model.indicators.size();

@@ -24,8 +24,8 @@ namespace cxjf::detail {
 class Probe {
  public:
   /// Registered row `row` of the snapshot, `binding` the model bound to
-  /// the snapshot's table (both must outlive the probe).
-  Probe(const Prepared& p, const Bound& binding, const Snapshot& snap, std::int64_t row);
+  /// the snapshot's table, counts from `merged` (all must outlive the probe).
+  Probe(const Prepared& p, const Bound& binding, const MergedPeers& merged, const Snapshot& snap, std::int64_t row);
 
   /// Sets a column's value (the changes add up until reset).
   void set(int column, double value) {
@@ -63,6 +63,8 @@ class Probe {
   }
   /// How many scores were computed: the cost of a search.
   std::int64_t count() const { return count_; }
+  /// The peer groups' merged values it counts in.
+  const MergedPeers& merged() const { return merged_; }
 
  private:
   /// The row's total in doubles from the kept points, refreshing the
@@ -70,6 +72,7 @@ class Probe {
   RowTotal<double> total();
 
   const Prepared& p_;
+  const MergedPeers& merged_;
   LeaveOneOut others_;
   Table table_;
   const Bound& bound_;  // the snapshot's: table_ keeps its codes
@@ -139,7 +142,8 @@ double least_reaching(const Snapshot& snap, const Axis& axis, Probe& probe, std:
 /// the cap; else (rising along a grid) its listed values.
 class Candidates {
  public:
-  Candidates(const Snapshot& snap, const Axis& axis);
+  /// Peer values from `merged` (one run per group) when given.
+  Candidates(const Snapshot& snap, const Axis& axis, const MergedPeers* merged = nullptr);
   /// Those in (lo, hi], ascending and distinct.
   std::vector<double> between(double lo, double hi) const;
   /// The largest <= x, or NaN when none is.
@@ -163,10 +167,10 @@ class Candidates {
 
   const Axis& axis_;
   Transform transform_ = Transform::none;
-  const std::vector<double>* sorted_ = nullptr;       // the indicator's stored peer values
-  std::vector<std::pair<std::int64_t, std::int64_t>> runs_;  // [begin, end) of each finest group's
+  std::vector<std::pair<const double*, const double*>> runs_;  // sorted runs of stored peer values
   double from_t_ = 0, cap_t_ = 0;                     // today's value and the cap, stored (transformed)
   bool count_ = false;                                // every whole value
+  bool peers_ = false;                                // compared with peers
 };
 
 /// The combined plan of least total effort (analysis.hpp, Plan) over

@@ -134,7 +134,7 @@ WhatIf Analyzer::what_if(std::int64_t row, const Changes& changes) const {
   w.changed = changed_row(snap.model, snap.table, row, changes);
   const detail::Bound bound(impl_->p, w.changed);
   const detail::LeaveOneOut others(impl_->p, impl_->binding, snap.reference, snap.table, row,
-                                   snap.scores.peer_group[static_cast<std::size_t>(row)]);
+                                   snap.scores.peer_group[static_cast<std::size_t>(row)], &impl_->merged);
   w.before = impl_->outcome(detail::explain_row(impl_->p, impl_->binding, snap.reference, snap.table, row,
                                                 Membership::member),
                             snap.table, row, row);

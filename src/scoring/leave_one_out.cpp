@@ -31,8 +31,8 @@ OrderWindow without(const OrderWindow& fitted, const Reference& ref, int j, cons
 }  // namespace
 
 LeaveOneOut::LeaveOneOut(const Prepared& p, const Bound& b, const Reference& ref, const Table& table,
-                         std::int64_t row, std::int32_t group)
-    : ref_(ref), group_(group) {
+                         std::int64_t row, std::int32_t group, const MergedPeers* merged)
+    : ref_(ref), merged_(merged), group_(group) {
   const Model& m = p.model;
   const std::size_t k = m.indicators.size();
   own_.assign(k, std::numeric_limits<double>::quiet_NaN());

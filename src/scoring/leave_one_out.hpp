@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cxjf/reference.hpp"
+#include "scoring/merged_peers.hpp"
 #include "scoring/scoring.hpp"
 
 namespace cxjf::detail {
@@ -26,10 +27,11 @@ double select_kth(const std::vector<double>& values, const std::vector<std::int6
 class LeaveOneOut {
  public:
   /// `ref` without row `row` of `table`, a registered member fitted in it
-  /// and compared in `group` (its Scores::peer_group). `ref` and the
-  /// arguments' data must outlive this.
+  /// and compared in `group` (its Scores::peer_group). Counts come from
+  /// `merged` when given (the same counts, one search each). `ref`, `merged`
+  /// and the arguments' data must outlive this.
   LeaveOneOut(const Prepared& p, const Bound& b, const Reference& ref, const Table& table, std::int64_t row,
-              std::int32_t group);
+              std::int32_t group, const MergedPeers* merged = nullptr);
   // Its statistics point into its own vectors: not copied.
   LeaveOneOut(const LeaveOneOut&) = delete;
   LeaveOneOut& operator=(const LeaveOneOut&) = delete;
@@ -41,7 +43,8 @@ class LeaveOneOut {
   std::int64_t count_at_most(int j, std::int32_t g, double x) const {
     Memo& m = memo_[static_cast<std::size_t>(j)];
     if (!(m.at_most_x == x && m.at_most_g == g)) {
-      m.at_most = ref_.count_at_most(j, g, x) - (own_[static_cast<std::size_t>(j)] <= x ? 1 : 0);
+      m.at_most = (merged_ ? merged_->count_at_most(j, g, x) : ref_.count_at_most(j, g, x)) -
+                  (own_[static_cast<std::size_t>(j)] <= x ? 1 : 0);
       m.at_most_x = x;
       m.at_most_g = g;
     }
@@ -50,7 +53,8 @@ class LeaveOneOut {
   std::int64_t count_below(int j, std::int32_t g, double x) const {
     Memo& m = memo_[static_cast<std::size_t>(j)];
     if (!(m.below_x == x && m.below_g == g)) {
-      m.below = ref_.count_below(j, g, x) - (own_[static_cast<std::size_t>(j)] < x ? 1 : 0);
+      m.below = (merged_ ? merged_->count_below(j, g, x) : ref_.count_below(j, g, x)) -
+                (own_[static_cast<std::size_t>(j)] < x ? 1 : 0);
       m.below_x = x;
       m.below_g = g;
     }
@@ -63,6 +67,7 @@ class LeaveOneOut {
 
  private:
   const Reference& ref_;
+  const MergedPeers* merged_;
   std::int32_t group_;
   std::vector<double> own_;  // per indicator: the member's value as fitted (transformed), NaN when not among them
   std::vector<GroupStats> stats_;         // per indicator: rebuilt without the member, where it was among them

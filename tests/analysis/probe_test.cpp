@@ -24,13 +24,14 @@ TEST_P(ProbeEveryModel, AnySequenceOfChangesScoresAsTheWholeRowRescored) {
   const Analyzer analyzer(snap);
   const detail::Prepared p(model);
   const detail::Bound binding(p, snap.table);
+  const detail::MergedPeers merged(snap.reference);
   std::mt19937_64 random(11);
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
   const double nan = std::numeric_limits<double>::quiet_NaN();
   int stage_moves = 0;
   for (int k = 0; k < 25; ++k) {
     const auto row = static_cast<std::int64_t>(pick(static_cast<std::size_t>(snap.table.size())));
-    detail::Probe probe(p, binding, snap, row);
+    detail::Probe probe(p, binding, merged, snap, row);
     Changes changes;  // every value set so far, last one per indicator
     auto stage_now = [&] { return analyzer.what_if(row, changes).after.ledger.stage; };
     const std::int32_t stage0 = stage_now();
