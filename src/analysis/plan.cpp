@@ -128,11 +128,12 @@ class PlanSearch {
     // every plan, and one for each choice of which indicator rising along
     // a grid goes anywhere on it (or none): a candidate is kept when some
     // choice may use it.
-    const Lagrangian lag = lagrangian(lists, all_anywhere);
+    const Majorants majorant = majorants(lists);
+    const Lagrangian lag = lagrangian(majorant, all_anywhere);
     std::vector<Lagrangian> options;
     for (std::size_t k = 0; k <= n; ++k)
       if (k == n || lists[k].free) {
-        Lagrangian o = lagrangian(lists, k);
+        Lagrangian o = lagrangian(majorant, k);
         if (o.feasible && o.gap > 0) options.push_back(std::move(o));
       }
     for (std::size_t k = 0; k < n; ++k) {
@@ -344,31 +345,69 @@ class PlanSearch {
     std::vector<double> phi;
   };
 
+  // Each axis's majorants from its values scored first: the hull of its
+  // listed points (for a discrete axis or a count its stretches'), and for
+  // one rising along a grid also with its staircase; their segments by
+  // falling slope, with the listed hulls for grid axes (base) and with the
+  // staircases (all).
+  struct Majorants {
+    std::vector<std::vector<Segment>> near, far;
+    std::vector<Segment> base, all;
+  };
+
+  Majorants majorants(const std::vector<Listing>& lists) const {
+    Majorants m;
+    auto by_slope = [](const Segment& x, const Segment& y) { return x.slope() > y.slope(); };
+    for (std::size_t k = 0; k < lists.size(); ++k) {
+      const Listing& l = lists[k];
+      std::vector<std::pair<double, double>> points;
+      for (std::size_t i = 0; i < l.at.size(); ++i) points.emplace_back(l.least[i], l.rise[i]);
+      std::sort(points.begin(), points.end());
+      m.near.push_back(concave_majorant(points));
+      if (l.free) {
+        points.insert(points.end(), l.staircase.begin(), l.staircase.end());
+        std::sort(points.begin(), points.end());
+        m.far.push_back(concave_majorant(points));
+      } else {
+        m.far.push_back(m.near.back());
+      }
+      for (Segment& seg : m.near.back()) seg.axis = k;
+      for (Segment& seg : m.far.back()) seg.axis = k;
+      m.base.insert(m.base.end(), m.near.back().begin(), m.near.back().end());
+      m.all.insert(m.all.end(), m.far.back().begin(), m.far.back().end());
+    }
+    std::stable_sort(m.base.begin(), m.base.end(), by_slope);
+    std::stable_sort(m.all.begin(), m.all.end(), by_slope);
+    return m;
+  }
+
   // With `anywhere` an axis index, the bound of the plans the search
   // enumerates with that axis (rising along a grid) anywhere on it and the
   // other such axes at their listed values; with n, none anywhere; with
   // all_anywhere, of every plan.
-  Lagrangian lagrangian(const std::vector<Listing>& lists, std::size_t anywhere) const {
+  Lagrangian lagrangian(const Majorants& m, std::size_t anywhere) const {
+    const std::size_t n = m.near.size();
     Lagrangian lag;
-    std::vector<std::vector<std::pair<double, double>>> points(lists.size());
-    std::vector<Segment> segments;
-    for (std::size_t k = 0; k < lists.size(); ++k) {
-      const Listing& l = lists[k];
-      if (l.free && (anywhere == all_anywhere || anywhere == k)) points[k] = l.staircase;
-      for (std::size_t i = 0; i < l.at.size(); ++i) points[k].emplace_back(l.least[i], l.rise[i]);
-      std::sort(points[k].begin(), points[k].end());
-      const auto h = concave_majorant(points[k]);
-      segments.insert(segments.end(), h.begin(), h.end());
-    }
-    lag.phi.assign(lists.size(), 0.0);
+    lag.phi.assign(n, 0.0);
     if (!(need_ > 0)) return lag;
-    std::sort(segments.begin(), segments.end(), [](const Segment& x, const Segment& y) { return x.slope() > y.slope(); });
+    // The slope at which the relaxation meets the need: a walk by falling
+    // slope (for one axis anywhere, a merge of the others' listed hulls
+    // with its staircase's).
+    const std::vector<Segment>& walk = anywhere == all_anywhere ? m.all : m.base;
+    const std::vector<Segment>* own = anywhere < n ? &m.far[anywhere] : nullptr;
+    std::size_t i = 0, j = 0;
     double rise = 0;
     bool met = false;
-    for (const Segment& seg : segments) {
-      rise += seg.rise;
+    for (;;) {
+      if (own)
+        while (i < walk.size() && walk[i].axis == anywhere) ++i;
+      const Segment* seg;
+      if (i < walk.size() && (!own || j >= own->size() || walk[i].slope() >= (*own)[j].slope())) seg = &walk[i++];
+      else if (own && j < own->size()) seg = &(*own)[j++];
+      else break;
+      rise += seg->rise;
       if (rise >= need_) {
-        lag.lambda = seg.rise > 0 ? seg.effort / seg.rise : 0;
+        lag.lambda = seg->rise > 0 ? seg->effort / seg->rise : 0;
         met = true;
         break;
       }
@@ -378,8 +417,15 @@ class PlanSearch {
       return lag;
     }
     lag.bound = lag.lambda * need_;
-    for (std::size_t k = 0; k < lists.size(); ++k) {
-      for (const auto& [e, r] : points[k]) lag.phi[k] = std::min(lag.phi[k], e - lag.lambda * r);
+    for (std::size_t k = 0; k < n; ++k) {
+      // The least of e - lambda r over the axis's majorant: at a vertex.
+      const auto& hull = anywhere == all_anywhere || anywhere == k ? m.far[k] : m.near[k];
+      double e = 0, r = 0;
+      for (const Segment& seg : hull) {
+        e += seg.effort;
+        r += seg.rise;
+        lag.phi[k] = std::min(lag.phi[k], e - lag.lambda * r);
+      }
       lag.bound += lag.phi[k];
     }
     lag.gap = best_ - lag.bound;
