@@ -34,6 +34,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <iterator>
 #include <numeric>
 
 #include "analysis/probe.hpp"
@@ -191,6 +192,22 @@ class PlanSearch {
     }
     for (std::size_t k = 0; k < axes_.size(); ++k)
       if (free_[k] && !own_[k].empty()) anywhere_.push_back(k);
+    // Per depth, the relaxations may_beat asks: with none anywhere, and
+    // with each of those anywhere (its staircase's hull in place of its
+    // listed values').
+    relax_.assign(axes_.size() + 1, {});
+    for (std::size_t d = 0; d <= axes_.size(); ++d) {
+      relax_[d].emplace_back(within_[d]);
+      for (std::size_t k : anywhere_) {
+        std::vector<Segment> merged;
+        std::copy_if(within_[d].begin(), within_[d].end(), std::back_inserter(merged),
+                     [k](const Segment& seg) { return seg.axis != k; });
+        const std::size_t half = merged.size();
+        merged.insert(merged.end(), own_[k].begin(), own_[k].end());
+        std::inplace_merge(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(half), merged.end(), by_slope);
+        relax_[d].emplace_back(merged);
+      }
+    }
     // Any plan costs at least the Lagrangian bound, and one cheaper than
     // the first uses only the candidates kept: at least the relaxation's
     // least effort over them.
@@ -216,35 +233,39 @@ class PlanSearch {
   // anywhere (or none) is a linear relaxation; the node is cut when none
   // of them comes in under `room`.
   bool may_beat(std::size_t d, double need, double room) const {
-    if (least_effort_with(within_[d], nullptr, 0, need, room) < room) return true;
-    for (std::size_t k : anywhere_)
-      if (std::isnan(chosen_[k]) && least_effort_with(within_[d], &own_[k], k, need, room) < room) return true;
-    return false;
+    // With one anywhere every plan of none anywhere is in its relaxation
+    // too: none is asked only when no such indicator is left unchanged.
+    bool any = false;
+    for (std::size_t i = 0; i < anywhere_.size(); ++i)
+      if (std::isnan(chosen_[anywhere_[i]])) {
+        any = true;
+        if (relax_[d][i + 1].least(need) < room) return true;
+      }
+    return !any && relax_[d][0].least(need) < room;
   }
 
-  // The least effort for `need` over `segments`, with axis k's replaced by
-  // `own` when given (both by falling slope: a merge); infinite once it
-  // reaches `stop`.
-  static double least_effort_with(const std::vector<Segment>& segments, const std::vector<Segment>* own, std::size_t k,
-                                  double need, double stop) {
-    const double inf = std::numeric_limits<double>::infinity();
-    double cost = 0;
-    std::size_t i = 0, j = 0;
-    const std::size_t owned = own ? own->size() : 0;
-    while (need > 0) {
-      if (own)
-        while (i < segments.size() && segments[i].axis == k) ++i;
-      const Segment* s;
-      if (i < segments.size() && (j >= owned || segments[i].slope() >= (*own)[j].slope())) s = &segments[i++];
-      else if (j < owned) s = &(*own)[j++];
-      else return inf;
-      if (s->rise >= need) return cost + (s->effort > 0 ? need / s->slope() : 0);
-      need -= s->rise;
-      cost += s->effort;
-      if (cost >= stop) return inf;
+  // A linear relaxation: segments by falling slope with their running
+  // sums, so that the least effort for a rise is one binary search.
+  struct Relaxation {
+    std::vector<Segment> segments;
+    std::vector<double> effort, rise;  // sums of the segments before each (one more entry)
+    explicit Relaxation(std::vector<Segment> s) : segments(std::move(s)) {
+      effort.push_back(0);
+      rise.push_back(0);
+      for (const Segment& seg : segments) {
+        effort.push_back(effort.back() + seg.effort);
+        rise.push_back(rise.back() + seg.rise);
+      }
     }
-    return cost;
-  }
+    // The least effort for `need` more rise (infinite when it cannot).
+    double least(double need) const {
+      if (need <= 0) return 0;
+      const auto i = static_cast<std::size_t>(std::lower_bound(rise.begin() + 1, rise.end(), need) - (rise.begin() + 1));
+      if (i >= segments.size()) return std::numeric_limits<double>::infinity();
+      const Segment& s = segments[i];
+      return effort[i] + (s.effort > 0 ? (need - rise[i]) / s.slope() : 0);
+    }
+  };
 
   static double least_effort(const std::vector<Segment>& segments, double need) {
     double cost = 0;
@@ -602,6 +623,7 @@ class PlanSearch {
   std::vector<std::vector<Segment>> suffix_; // per depth: own_ segments of the axes from there on
   std::vector<std::vector<Segment>> within_; // per depth: listed_ segments of the axes from there on
   std::vector<std::size_t> anywhere_;        // the free axes that can rise
+  std::vector<std::vector<Relaxation>> relax_;  // per depth: none anywhere, then each of anywhere_
   std::vector<std::size_t> order_;           // branching order
   std::vector<double> chosen_;               // per axis: NaN unchanged
   double best_ = std::numeric_limits<double>::infinity();
