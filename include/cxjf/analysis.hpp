@@ -135,14 +135,18 @@ struct PlanChange {
 /// indicators rising along a grid of hundredths (piecewise, capped ratio,
 /// min-max) at the ends of their pieces the model fixes (breakpoints, a
 /// constant full mark) and their caps, and any one of those at any value
-/// of its grid.
+/// of its grid. The first plan tried comes from a sample of those values
+/// and of the grids, and may be cheaper than any of them; every change of
+/// the answer is lowered, one at a time, to the least value that still
+/// reaches the target with the others.
 struct Plan {
   bool searched = false;   ///< false when PathOptions::plan was off: the rest is empty
   bool reachable = false;  ///< all indicators at their caps together reach the target
   bool optimal = false;    ///< the search finished: no cheaper plan among the candidates
   double effort = 0;       ///< the sum of the changes' efforts
-  /// No plan can cost less: `effort` when optimal, else the bound of the
-  /// search's linear relaxation (docs/analysis.md).
+  /// No plan, with any values up to the caps, can cost less: the bound of
+  /// the search's relaxations at the root (docs/analysis.md), at most
+  /// `effort`; 0 when the budget ran out while scoring candidates.
   double lower_bound = 0;
   std::vector<PlanChange> changes;   ///< in model order; empty when unreachable or reached today
   std::int64_t published_units = 0; ///< the score with all the changes (with all at their caps when unreachable)

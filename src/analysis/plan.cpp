@@ -668,19 +668,37 @@ Plan least_effort_plan(const Snapshot& snap, const std::vector<Axis>& axes, Prob
   search.seed(effort, values);
   search.run();
   plan.optimal = !search.stopped();
+  // Each change lowered as far as the others allow, in model order (or
+  // dropped when the others reach the target without it): the first plan
+  // may hold values sampled along a grid, and no change needs to go past
+  // the least value that still reaches the target.
+  values = search.best_values();
+  auto changed = [&](std::size_t k) { return !std::isnan(values[k]) && !(values[k] == axes[k].current); };
+  for (std::size_t k = 0; k < axes.size(); ++k)
+    if (changed(k)) probe.set(axes[k].column, values[k]);
+  for (std::size_t k = 0; k < axes.size(); ++k) {
+    if (!changed(k)) continue;
+    const Axis& a = axes[k];
+    if (probe.score_with(a.column, a.current) >= target) {
+      values[k] = std::numeric_limits<double>::quiet_NaN();
+      probe.set(a.column, a.current);
+      continue;
+    }
+    const double v = least_reaching(snap, a, probe, target, values[k]);
+    if (v < values[k]) values[k] = v;
+    probe.set(a.column, values[k]);
+  }
   // The plan, re-scored with all its changes.
   plan.effort = 0;
   for (std::size_t k = 0; k < axes.size(); ++k) {
-    const double v = search.best_values()[k];
-    if (std::isnan(v) || v == axes[k].current) continue;  // unchanged (a missing value set to 0 is a change)
-    plan.changes.push_back({axes[k].indicator, axes[k].current, v, axes[k].effort(v)});
-    plan.effort += axes[k].effort(v);
-    probe.set(axes[k].column, v);
+    if (!changed(k)) continue;  // unchanged (a missing value set to 0 is a change)
+    plan.changes.push_back({axes[k].indicator, axes[k].current, values[k], axes[k].effort(values[k])});
+    plan.effort += axes[k].effort(values[k]);
   }
   plan.published_units = probe.score();
   for (const Axis& a : axes) probe.set(a.column, a.current);
   plan.steps = probe.count() - before + search.nodes();
-  plan.lower_bound = plan.optimal ? plan.effort : std::min(plan.effort, search.root_bound());
+  plan.lower_bound = std::min(plan.effort, search.root_bound());
   if (plan.published_units < target)
     throw Error(ErrorCode::internal, "a plan re-scored below its target (组合方案复核未达目标)");
   return plan;

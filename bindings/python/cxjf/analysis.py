@@ -111,8 +111,8 @@ def plan(snapshot: Any, row: int, *, score: Optional[float] = None, grade: Optio
     :func:`path`: one row per indicator it changes (id, name, unit, current,
     value, effort). The frame's ``attrs`` hold ``target``, ``score`` (the
     score with the plan), ``reachable``, ``effort`` (the sum), ``optimal``
-    (the search finished: no cheaper plan) and ``lower_bound`` (no plan
-    costs less)."""
+    (the search finished: no cheaper plan among its candidates) and
+    ``lower_bound`` (no plan, with any values, costs less)."""
     doc = _path_doc(snapshot, row, score, grade, top, level, fixed, caps)
     p = doc["plan"]
     frame = pd.DataFrame(p["changes"], columns=["id", "name", "unit", "current", "value", "effort"])
