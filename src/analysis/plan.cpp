@@ -176,42 +176,16 @@ class PlanSearch {
       return values_[x].size() < values_[y].size();
     });
     order_ = order;
-    // The hull segments of the indicators from depth d on, by falling
-    // slope: of all their values (for the root's bound), and of their
-    // candidates only (for the nodes').
-    auto by_slope = [](const Segment& x, const Segment& y) { return x.slope() > y.slope(); };
-    suffix_.assign(axes_.size() + 1, {});
-    within_.assign(axes_.size() + 1, {});
-    for (std::size_t d = axes_.size(); d-- > 0;) {
-      suffix_[d] = suffix_[d + 1];
-      suffix_[d].insert(suffix_[d].end(), own_[order_[d]].begin(), own_[order_[d]].end());
-      std::stable_sort(suffix_[d].begin(), suffix_[d].end(), by_slope);
-      within_[d] = within_[d + 1];
-      within_[d].insert(within_[d].end(), listed_[order_[d]].begin(), listed_[order_[d]].end());
-      std::stable_sort(within_[d].begin(), within_[d].end(), by_slope);
-    }
     for (std::size_t k = 0; k < axes_.size(); ++k)
       if (free_[k] && !own_[k].empty()) anywhere_.push_back(k);
-    // Per depth, the relaxations may_beat asks: with none anywhere, and
-    // with each of those anywhere (its staircase's hull in place of its
-    // listed values').
     relax_.assign(axes_.size() + 1, {});
-    for (std::size_t d = 0; d <= axes_.size(); ++d) {
-      relax_[d].emplace_back(within_[d]);
-      for (std::size_t k : anywhere_) {
-        std::vector<Segment> merged;
-        std::copy_if(within_[d].begin(), within_[d].end(), std::back_inserter(merged),
-                     [k](const Segment& seg) { return seg.axis != k; });
-        const std::size_t half = merged.size();
-        merged.insert(merged.end(), own_[k].begin(), own_[k].end());
-        std::inplace_merge(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(half), merged.end(), by_slope);
-        relax_[d].emplace_back(merged);
-      }
-    }
     // Any plan costs at least the Lagrangian bound, and one cheaper than
     // the first uses only the candidates kept: at least the relaxation's
     // least effort over them.
-    root_bound_ = unbounded_ ? 0 : std::max(lagrangian_bound_, std::min(best_, least_effort(suffix_[0], need_)));
+    std::vector<Segment> all;  // every axis's hull of all its values
+    for (const auto& h : own_) all.insert(all.end(), h.begin(), h.end());
+    std::stable_sort(all.begin(), all.end(), by_slope);
+    root_bound_ = unbounded_ ? 0 : std::max(lagrangian_bound_, std::min(best_, Relaxation(std::move(all)).least(need_)));
     greedy(values_, rises_);
     if (!stopped_) visit(0, 0.0, 0.0, true, 0.0);
   }
@@ -224,25 +198,6 @@ class PlanSearch {
  private:
   static double nan() { return std::numeric_limits<double>::quiet_NaN(); }
   const Axis& axis(std::size_t d) const { return axes_[order_[d]]; }
-
-  // Whether the plans below a node at depth d can make `need` more rise
-  // for less than `room` more effort, under concave majorants: the
-  // indicators from depth d on at their candidates, and at most one
-  // indicator rising along a grid, left unchanged so far, anywhere on it
-  // (the plans the search enumerates). Each choice of the one that goes
-  // anywhere (or none) is a linear relaxation; the node is cut when none
-  // of them comes in under `room`.
-  bool may_beat(std::size_t d, double need, double room) const {
-    // With one anywhere every plan of none anywhere is in its relaxation
-    // too: none is asked only when no such indicator is left unchanged.
-    bool any = false;
-    for (std::size_t i = 0; i < anywhere_.size(); ++i)
-      if (std::isnan(chosen_[anywhere_[i]])) {
-        any = true;
-        if (relax_[d][i + 1].least(need) < room) return true;
-      }
-    return !any && relax_[d][0].least(need) < room;
-  }
 
   // A linear relaxation: segments by falling slope with their running
   // sums, so that the least effort for a rise is one binary search.
@@ -266,6 +221,51 @@ class PlanSearch {
       return effort[i] + (s.effort > 0 ? (need - rise[i]) / s.slope() : 0);
     }
   };
+
+  // Whether the plans below a node at depth d can make `need` more rise
+  // for less than `room` more effort, under concave majorants: the
+  // indicators from depth d on at their candidates, and at most one
+  // indicator rising along a grid, left unchanged so far, anywhere on it
+  // (the plans the search enumerates). Each choice of the one that goes
+  // anywhere (or none) is a linear relaxation; the node is cut when none
+  // of them comes in under `room`.
+  bool may_beat(std::size_t d, double need, double room) {
+    // With one anywhere every plan of none anywhere is in its relaxation
+    // too: none is asked only when no such indicator is left unchanged.
+    const std::vector<Relaxation>& relax = relaxations(d);
+    bool any = false;
+    for (std::size_t i = 0; i < anywhere_.size(); ++i)
+      if (std::isnan(chosen_[anywhere_[i]])) {
+        any = true;
+        if (relax[i + 1].least(need) < room) return true;
+      }
+    return !any && relax[0].least(need) < room;
+  }
+
+  static bool by_slope(const Segment& x, const Segment& y) { return x.slope() > y.slope(); }
+
+  // The relaxations of depth d, made on first use (a search often ends at
+  // the root): the hulls of the candidates of the axes from depth d on, by
+  // falling slope, with none anywhere and with each of anywhere_ anywhere
+  // (its hull of all values in place of its candidates').
+  const std::vector<Relaxation>& relaxations(std::size_t d) {
+    std::vector<Relaxation>& relax = relax_[d];
+    if (!relax.empty()) return relax;
+    std::vector<Segment> within;
+    for (std::size_t e = d; e < axes_.size(); ++e)
+      within.insert(within.end(), listed_[order_[e]].begin(), listed_[order_[e]].end());
+    std::stable_sort(within.begin(), within.end(), by_slope);
+    for (std::size_t k : anywhere_) {
+      std::vector<Segment> merged;
+      std::copy_if(within.begin(), within.end(), std::back_inserter(merged), [k](const Segment& seg) { return seg.axis != k; });
+      const std::size_t half = merged.size();
+      merged.insert(merged.end(), own_[k].begin(), own_[k].end());
+      std::inplace_merge(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(half), merged.end(), by_slope);
+      relax.emplace_back(std::move(merged));
+    }
+    relax.emplace(relax.begin(), std::move(within));
+    return relax;
+  }
 
   static double least_effort(const std::vector<Segment>& segments, double need) {
     double cost = 0;
@@ -378,7 +378,6 @@ class PlanSearch {
 
   Majorants majorants(const std::vector<Listing>& lists) const {
     Majorants m;
-    auto by_slope = [](const Segment& x, const Segment& y) { return x.slope() > y.slope(); };
     for (std::size_t k = 0; k < lists.size(); ++k) {
       const Listing& l = lists[k];
       std::vector<std::pair<double, double>> points;
@@ -620,10 +619,8 @@ class PlanSearch {
   std::vector<char> free_;                   // per axis: rises along a grid of hundredths
   std::vector<std::vector<Segment>> own_;    // per axis: its hull segments (of every value)
   std::vector<std::vector<Segment>> listed_; // per axis: of its candidates only (own_ unless free)
-  std::vector<std::vector<Segment>> suffix_; // per depth: own_ segments of the axes from there on
-  std::vector<std::vector<Segment>> within_; // per depth: listed_ segments of the axes from there on
   std::vector<std::size_t> anywhere_;        // the free axes that can rise
-  std::vector<std::vector<Relaxation>> relax_;  // per depth: none anywhere, then each of anywhere_
+  std::vector<std::vector<Relaxation>> relax_;  // per depth (when asked): none anywhere, then each of anywhere_
   std::vector<std::size_t> order_;           // branching order
   std::vector<double> chosen_;               // per axis: NaN unchanged
   double best_ = std::numeric_limits<double>::infinity();
