@@ -1,9 +1,11 @@
 // A peer group's values of one indicator as one sorted array. The Reference
-// keeps each finest group's values sorted apart (a coarser group is a run
-// of them), so a count in a coarser group is a binary search per finest
-// group: 31 provinces' for a group keyed by stage and industry. A search
-// that counts the same group again and again (a path, a plan, the
-// distances of a whole region) merges the runs once and searches once.
+// keeps each finest group's values sorted apart, and a coarser group (a
+// level the chain falls back to when a group is too small, e.g. all
+// enterprises of a stage) is a run of finest groups, so a count in it is a
+// binary search per finest group: 54 for the national group of the
+// generated sample. A search that counts in the same group again and again
+// (a path, a plan, distances) merges the runs once and searches once; a
+// finest group is read where it lies.
 #pragma once
 
 #include <cstdint>
