@@ -32,6 +32,21 @@ std::int64_t rescore(const Analyzer& a, const Model& model, std::int64_t row, co
   return a.what_if(row, c).after.published_units;
 }
 
+// A target score between row's today and its score with each of the
+// indicators `free` at the top of its grid (false when they lie within a
+// hundredth).
+bool target_between(const Analyzer& a, std::int64_t row, const std::vector<std::string>& free,
+                    const std::vector<std::vector<double>>& grid, std::mt19937_64& random, Target& target) {
+  Changes top;
+  for (std::size_t f = 0; f < free.size(); ++f) top.values.emplace_back(free[f], grid[f].back());
+  const std::int64_t now_units = a.snapshot().scores.published_units[static_cast<std::size_t>(row)];
+  const std::int64_t top_units = a.what_if(row, top).after.published_units;
+  if (top_units <= now_units + 1) return false;
+  const auto above = static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(top_units - now_units));
+  target.score = static_cast<double>(now_units + 1 + above) / 100;
+  return true;
+}
+
 class PlanEveryModel : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PlanEveryModel, EveryPlanReachesItsTargetAndBeatsEverySingleChange) {
@@ -122,14 +137,8 @@ TEST_P(PlanEveryModel, BruteForceFindsNoCheaperPlanOnSmallReferences) {
       options.caps.emplace_back(free[f], grid[f].back());
       (void)step;
     }
-    // A target between today's score and the score with all at their caps.
-    Changes top;
-    for (std::size_t f = 0; f < 3; ++f) top.values.emplace_back(free[f], grid[f].back());
-    const std::int64_t now_units = snap.scores.published_units[static_cast<std::size_t>(row)];
-    const std::int64_t top_units = analyzer.what_if(row, top).after.published_units;
-    if (top_units <= now_units + 1) continue;
     Target target;
-    target.score = static_cast<double>(now_units + 1 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(top_units - now_units))) / 100;
+    if (!target_between(analyzer, row, free, grid, random, target)) continue;
     const Path path = analyzer.path(row, target, options);
     ASSERT_TRUE(path.plan.reachable);
     ASSERT_TRUE(path.plan.optimal);
@@ -214,13 +223,8 @@ TEST_P(PlanEveryModel, BruteForceOverPeerValuesFindsNoCheaperPlan) {
       ch.values = {{free[0], a}, {free[1], b}, {free[2], c}};
       return analyzer.what_if(row, ch).after.published_units >= target;
     };
-    Changes top;
-    for (std::size_t f = 0; f < 3; ++f) top.values.emplace_back(free[f], grid[f].back());
-    const std::int64_t now_units = snap.scores.published_units[static_cast<std::size_t>(row)];
-    const std::int64_t top_units = analyzer.what_if(row, top).after.published_units;
-    if (top_units <= now_units + 1) continue;
     Target target;
-    target.score = static_cast<double>(now_units + 1 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(top_units - now_units))) / 100;
+    if (!target_between(analyzer, row, free, grid, random, target)) continue;
     const Path path = analyzer.path(row, target, options);
     ASSERT_TRUE(path.plan.reachable);
     ASSERT_TRUE(path.plan.optimal);
