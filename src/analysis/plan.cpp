@@ -83,6 +83,33 @@ std::vector<Segment> concave_majorant(const std::vector<std::pair<double, double
   return out;
 }
 
+// Whether a plan's value of an axis changes it (a missing value set to 0
+// is a change).
+bool changed(const Axis& a, double value) { return !std::isnan(value) && !(value == a.current); }
+
+// Lowers each change of a plan reaching `target` (`values` per axis, NaN
+// unchanged), one at a time in model order, to the least value that still
+// reaches with the others, or drops it when the others reach without it:
+// a plan may hold values sampled along a grid, and no change needs to go
+// past that least value. Leaves the probe at the lowered plan's values.
+void lower_changes(const Snapshot& snap, const std::vector<Axis>& axes, Probe& probe, std::int64_t target,
+                   std::vector<double>& values) {
+  for (std::size_t k = 0; k < axes.size(); ++k)
+    if (changed(axes[k], values[k])) probe.set(axes[k].column, values[k]);
+  for (std::size_t k = 0; k < axes.size(); ++k) {
+    const Axis& a = axes[k];
+    if (!changed(a, values[k])) continue;
+    if (probe.score_with(a.column, a.current) >= target) {
+      values[k] = std::numeric_limits<double>::quiet_NaN();
+      probe.set(a.column, a.current);
+      continue;
+    }
+    const double v = least_reaching(snap, a, probe, target, values[k]);
+    if (v < values[k]) values[k] = v;
+    probe.set(a.column, values[k]);
+  }
+}
+
 class PlanSearch {
  public:
   PlanSearch(const Snapshot& snap, std::vector<Axis> axes, Probe& probe, std::int64_t target, std::int64_t budget)
@@ -122,6 +149,9 @@ class PlanSearch {
       }
       greedy(values, rises);
     }
+    // Its changes lowered as far as the others allow: a smaller gap to the
+    // bound below leaves more out.
+    lower_best();
     // A plan cheaper than that one uses no candidate whose reduced cost
     // under a Lagrangian bound reaches its gap (docs/analysis.md): with
     // each axis's rises bounded by the staircase of the values scored,
@@ -197,6 +227,17 @@ class PlanSearch {
 
  private:
   static double nan() { return std::numeric_limits<double>::quiet_NaN(); }
+
+  // lower_changes of the best plan, its effort again.
+  void lower_best() {
+    if (!(best_ < std::numeric_limits<double>::infinity())) return;
+    lower_changes(snap_, axes_, probe_, target_, best_values_);
+    for (const Axis& a : axes_) probe_.set(a.column, a.current);
+    double effort = 0;
+    for (std::size_t k = 0; k < axes_.size(); ++k)
+      if (changed(axes_[k], best_values_[k])) effort += axes_[k].effort(best_values_[k]);
+    best_ = std::min(best_, effort);
+  }
   const Axis& axis(std::size_t d) const { return axes_[order_[d]]; }
 
   // A linear relaxation: segments by falling slope with their running
@@ -665,30 +706,12 @@ Plan least_effort_plan(const Snapshot& snap, const std::vector<Axis>& axes, Prob
   search.seed(effort, values);
   search.run();
   plan.optimal = !search.stopped();
-  // Each change lowered as far as the others allow, in model order (or
-  // dropped when the others reach the target without it): the first plan
-  // may hold values sampled along a grid, and no change needs to go past
-  // the least value that still reaches the target.
   values = search.best_values();
-  auto changed = [&](std::size_t k) { return !std::isnan(values[k]) && !(values[k] == axes[k].current); };
-  for (std::size_t k = 0; k < axes.size(); ++k)
-    if (changed(k)) probe.set(axes[k].column, values[k]);
-  for (std::size_t k = 0; k < axes.size(); ++k) {
-    if (!changed(k)) continue;
-    const Axis& a = axes[k];
-    if (probe.score_with(a.column, a.current) >= target) {
-      values[k] = std::numeric_limits<double>::quiet_NaN();
-      probe.set(a.column, a.current);
-      continue;
-    }
-    const double v = least_reaching(snap, a, probe, target, values[k]);
-    if (v < values[k]) values[k] = v;
-    probe.set(a.column, values[k]);
-  }
+  lower_changes(snap, axes, probe, target, values);
   // The plan, re-scored with all its changes.
   plan.effort = 0;
   for (std::size_t k = 0; k < axes.size(); ++k) {
-    if (!changed(k)) continue;  // unchanged (a missing value set to 0 is a change)
+    if (!changed(axes[k], values[k])) continue;
     plan.changes.push_back({axes[k].indicator, axes[k].current, values[k], axes[k].effort(values[k])});
     plan.effort += axes[k].effort(values[k]);
   }
