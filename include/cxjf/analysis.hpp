@@ -144,9 +144,9 @@ struct Plan {
   bool reachable = false;  ///< all indicators at their caps together reach the target
   bool optimal = false;    ///< the search finished: no cheaper plan among the candidates
   double effort = 0;       ///< the sum of the changes' efforts
-  /// No plan, with any values up to the caps, can cost less: the bound of
-  /// the search's relaxations at the root (docs/analysis.md), at most
-  /// `effort`; 0 when the budget ran out while scoring candidates.
+  /// No plan, with any values up to the caps, can cost less: the search's
+  /// Lagrangian bound (docs/analysis.md), at most `effort`; 0 when the
+  /// budget ran out while scoring candidates.
   double lower_bound = 0;
   std::vector<PlanChange> changes;   ///< in model order; empty when unreachable or reached today
   std::int64_t published_units = 0; ///< the score with all the changes (with all at their caps when unreachable)

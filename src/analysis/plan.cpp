@@ -1,6 +1,5 @@
 // The combined plan of least total effort (include/cxjf/analysis.hpp,
-// Plan): a depth-first branch and bound over the indicators an enterprise
-// can act on.
+// Plan; docs/analysis.md, "The combined plan").
 //
 // Points are coupled: a missing value that appears reweights its category,
 // the bonus and the total are capped, the score is rounded. But each
@@ -10,27 +9,29 @@
 // present weights P, changes with excess x_i (points above the category's
 // average) and weights w_i give (sum x_i) / (P + sum w_i) <= sum over
 // positive x_i of x_i / (P + w_i); the bonus and total caps are concave.
-// So the rises alone, computed once per candidate, bound every branch from
-// above without scoring it; only plans whose bound reaches the target are
-// scored, with all their values at once, and only a scored plan counts.
+// So a plan that reaches the target has rises alone adding up to the need:
+// the search works on rises alone and scores a plan, with all its values
+// at once, only when they do; only a scored plan counts.
 //
-// A node fixes the first d indicators (each unchanged or at one of its
-// candidate values) and is cut when its effort plus a lower bound of the
-// effort the rest need reaches the best plan's. The bound is the linear
-// relaxation of the knapsack: each remaining indicator's rise as a
-// function of its effort is bounded above by a concave majorant (the upper
-// hull of its candidates' rises, and for one rising along a grid of
-// hundredths, of 64 samples each standing for the stretch below it); the
-// least effort under those majorants is a greedy pick of hull segments by
-// rise per effort. Indicators whose points change only at some values
-// (percentile, steps, yes/no) and counts are tried at every such value;
-// those rising along a grid of hundredths at the ends of their pieces the
-// model fixes (breakpoints, a constant full mark) and their caps, and each
-// of them still unchanged completes a node at the least value of its grid
-// that reaches the target (a bisection). They come last in the order; the
-// others come by their number of
-// candidates, so that long candidate lists sit deep. A greedy plan (best
-// rise per effort first) starts the search with a low best effort.
+// PlanSearch::run, in order:
+//  1. list(): each axis's values scored first (a sample of its candidates
+//     spread by rank and by halvings of effort; for an axis rising along a
+//     grid, its candidates and points along the grid), and greedy(): a
+//     first plan by best rise per effort, its changes then lowered.
+//  2. lagrangian(): from the staircases the samples give (no candidate
+//     between two samples costs less than the first after the lower one or
+//     rises more than the upper one), the Lagrangian bound at the slope
+//     where the linear relaxation meets the need, for every plan and for
+//     each choice of the one grid axis the search lets go anywhere; keep()
+//     scores a stretch between samples only when some choice's reduced
+//     cost there stays under its gap, splitting long stretches by rank.
+//  3. visit(): a depth-first branch and bound over the kept candidates,
+//     axes with few candidates first and grid axes last. A node is cut when
+//     its effort plus the least effort the rest need under the linear
+//     relaxation (concave majorants, one binary search over running sums)
+//     reaches the best plan's, for every choice of the grid axis anywhere,
+//     or when its reduced costs reach the gap; at each node each grid axis
+//     left unchanged completes the plan at its least reaching value alone.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -209,13 +210,11 @@ class PlanSearch {
     for (std::size_t k = 0; k < axes_.size(); ++k)
       if (free_[k] && !own_[k].empty()) anywhere_.push_back(k);
     relax_.assign(axes_.size() + 1, {});
-    // Any plan costs at least the Lagrangian bound, and one cheaper than
-    // the first uses only the candidates kept: at least the relaxation's
-    // least effort over them.
-    std::vector<Segment> all;  // every axis's hull of all its values
-    for (const auto& h : own_) all.insert(all.end(), h.begin(), h.end());
-    std::stable_sort(all.begin(), all.end(), by_slope);
-    root_bound_ = unbounded_ ? 0 : std::max(lagrangian_bound_, std::min(best_, Relaxation(std::move(all)).least(need_)));
+    // Any plan costs at least the Lagrangian bound of every plan. (The
+    // relaxation over the kept candidates is not a bound of every plan: a
+    // plan with two grid axes inside their pieces may use candidates no
+    // choice kept.)
+    root_bound_ = unbounded_ ? 0 : lagrangian_bound_;
     greedy(values_, rises_);
     if (!stopped_) visit(0, 0.0, 0.0, true, 0.0);
   }
@@ -668,7 +667,7 @@ class PlanSearch {
   std::vector<double> best_values_;
   bool stopped_ = false;
   std::int64_t nodes_ = 0;  // visited: with the scores, the search's cost
-  double root_bound_ = 0;   // the linear relaxation's least effort at the root
+  double root_bound_ = 0;   // no plan costs less: the Lagrangian bound of every plan (0 when unbounded_)
   bool unbounded_ = false;  // the budget ran out while listing candidates
 };
 

@@ -156,6 +156,7 @@ TEST_P(PlanEveryModel, BruteForceFindsNoCheaperPlanOnSmallReferences) {
           if (analyzer.what_if(row, ch).after.published_units >= path.target_units) least = e;
         }
     EXPECT_LE(path.plan.effort, least + 1e-9) << "target " << target.score << " row " << row << " " << free[0] << " " << free[1] << " " << free[2];
+    EXPECT_LE(path.plan.lower_bound, least + 1e-9);  // a bound of every plan, this one too
     EXPECT_GE(rescore(analyzer, model, row, path.plan), path.target_units);
     ++compared;
     combined += path.plan.changes.size() > 1;
@@ -244,6 +245,7 @@ TEST_P(PlanEveryModel, BruteForceOverPeerValuesFindsNoCheaperPlan) {
       }
     EXPECT_LE(path.plan.effort, least + 1e-9) << "target " << target.score << " row " << row << " " << free[0] << " "
                                               << free[1] << " " << free[2];
+    EXPECT_LE(path.plan.lower_bound, least + 1e-9);  // a bound of every plan, this one too
     EXPECT_GE(rescore(analyzer, model, row, path.plan), path.target_units);
     scored_fewer += path.plan.steps < static_cast<std::int64_t>(grid[0].size());
     ++compared;
