@@ -1,7 +1,8 @@
 // Internal: what the path to a target (path.cpp) and the combined plan
 // (plan.cpp) share: the enterprise rescored with some values changed
-// (Probe), and each indicator it can act on with its cap, its effort and
-// the values worth trying (Axis).
+// (Probe, probe.cpp), each indicator it can act on with its cap and its
+// effort (Axis, axes.cpp), and the values worth trying on it (Candidates,
+// candidates.cpp).
 #pragma once
 
 #include <cmath>
@@ -120,6 +121,14 @@ struct Axis {
     return std::min(cap, from + e * base());
   }
 };
+
+/// The least grid value strictly above x (x itself may lie off the grid:
+/// a peer value stored transformed comes back with the transform's
+/// rounding).
+inline double grid_above(double x, double step) {
+  const double per = 1 / step;
+  return (std::floor(x * per + 1e-9) + 1) / per;
+}
 
 /// The axes of registered row `row`: every indicator it can act on, in
 /// model order, with caps from `options` or the peers (analysis.hpp).
