@@ -1,6 +1,7 @@
-// The indicators an enterprise can act on (analysis/probe.hpp): caps,
-// efforts and the values worth trying, shared by the path of each
-// indicator alone (path.cpp) and the combined plan (plan.cpp).
+// The indicators an enterprise can act on (analysis/probe.hpp, Axis): caps,
+// efforts and listed values, and the least value of one that reaches a
+// target with the others as set (least_reaching), shared by the path of
+// each indicator alone (path.cpp) and the combined plan (plan.cpp).
 #include <algorithm>
 #include <cmath>
 #include <limits>
