@@ -52,11 +52,14 @@ test: build web
 # UndefinedBehaviorSanitizer in $(BUILD)/asan and runs them, fuzzes each
 # harness for FUZZ_SECONDS, then builds the threaded tests under
 # ThreadSanitizer in $(BUILD)/tsan and runs them. Any report fails it.
+# Line tables only: reports name file and line, and the builds take about
+# half the time full debug information does.
 FUZZ_SECONDS ?= 15
 FUZZ_SEED ?= 0
 FUZZERS = table_csv upload workbook model query snapshot
 SANITIZE_CMAKE = CC=clang CXX=clang++ cmake -S . -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-                 -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
+                 -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+                 -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
                  -DCXJF_BUILD_BENCHMARKS=OFF -DCXJF_BUILD_EXAMPLES=OFF -DCXJF_INSTALL=OFF
 export ASAN_OPTIONS = detect_leaks=1:abort_on_error=0:strict_string_checks=1
 export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
