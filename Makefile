@@ -52,8 +52,8 @@ test: build web
 # UndefinedBehaviorSanitizer in $(BUILD)/asan and runs them, fuzzes each
 # harness for FUZZ_SECONDS, then builds the threaded tests under
 # ThreadSanitizer in $(BUILD)/tsan and runs them. Any report fails it.
-# Line tables only: reports name file and line, and the builds take about
-# half the time full debug information does.
+# Line tables only: reports still name file and line, and the builds are
+# quicker than with full debug information.
 FUZZ_SECONDS ?= 15
 FUZZ_SEED ?= 0
 FUZZERS = table_csv upload workbook model query snapshot
