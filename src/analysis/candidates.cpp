@@ -9,7 +9,8 @@
 
 namespace cxjf::detail {
 
-Candidates::Candidates(const Snapshot& snap, const Axis& axis, const MergedPeers* merged) : axis_(axis) {
+Candidates::Candidates(const Snapshot& snap, const Axis& axis, const MergedPeers* merged)
+    : axis_(axis), listed_(axis.listed) {
   count_ = !axis.discrete && axis.step >= 1;
   if (!axis.peers) return;
   const auto j = static_cast<std::size_t>(axis.indicator);
@@ -26,6 +27,24 @@ Candidates::Candidates(const Snapshot& snap, const Axis& axis, const MergedPeers
   }
   from_t_ = apply_transform(transform_, axis.from);
   cap_t_ = apply_transform(transform_, axis.cap);
+  // Under mean or strict ties the share rises just above a peer value, also
+  // one at or below today's (a peer tied with the enterprise passes below it
+  // at the next grid value): the value just above the largest such peer.
+  if (axis.above_peers) {
+    double below = std::numeric_limits<double>::quiet_NaN();
+    for (const auto& [first, last] : runs_) {
+      const double* k = std::upper_bound(first, last, from_t_);
+      if (k != first && !(*(k - 1) <= below)) below = *(k - 1);
+    }
+    if (!std::isnan(below)) {
+      const double p = inverse_transform(transform_, below);
+      const double c = std::min(grid_above(p, axis.step), next_peer(p));
+      if (c > axis.from && c <= axis.cap) {
+        listed_.insert(std::upper_bound(listed_.begin(), listed_.end(), c), c);
+        listed_.erase(std::unique(listed_.begin(), listed_.end()), listed_.end());
+      }
+    }
+  }
 }
 
 // A peer value is a candidate by its stored (transformed) value (above
@@ -100,7 +119,7 @@ std::vector<double> Candidates::between(double lo, double hi) const {
   hi = std::min(hi, axis_.cap);
   std::vector<double> out;
   if (!(hi > lo)) return out;
-  for (double v : axis_.listed)
+  for (double v : listed_)
     if (v > lo && v <= hi) out.push_back(v);
   if (count_) {
     for (double x = std::floor(lo + 1e-9) + 1; x <= hi; x += 1) out.push_back(x);
@@ -129,7 +148,7 @@ double Candidates::at_most(double x) const {
   auto take = [&](double v) {
     if (v > axis_.from && v <= x && !(v <= best)) best = v;
   };
-  for (double v : axis_.listed) take(v);
+  for (double v : listed_) take(v);
   if (count_) {
     take(std::floor(x + 1e-9));
   } else if (peers_) {
@@ -147,7 +166,7 @@ double Candidates::above(double x) const {
   auto take = [&](double v) {
     if (v > x && v > axis_.from && v <= axis_.cap && !(v >= best)) best = v;
   };
-  for (double v : axis_.listed) take(v);
+  for (double v : listed_) take(v);
   if (count_) {
     take(std::floor(std::max(x, axis_.from) + 1e-9) + 1);
   } else if (peers_) {
@@ -206,7 +225,7 @@ std::int64_t Candidates::about(double lo, double hi) const {
     }
     if (axis_.above_peers) n *= 2;
   }
-  return n + static_cast<std::int64_t>(axis_.listed.size());
+  return n + static_cast<std::int64_t>(listed_.size());
 }
 
 }  // namespace cxjf::detail

@@ -629,7 +629,10 @@ class PlanSearch {
     }
     if (d == n) return;
     const std::size_t k = order_[d];
-    visit(d + 1, spent, rise, false, reduced - phi_[k]);
+    // Unchanged: its reduced cost is -phi, but a grid axis left unchanged
+    // may still go anywhere in a completion below, at a reduced cost as
+    // low as 0.
+    visit(d + 1, spent, rise, false, reduced - (free_[k] ? 0.0 : phi_[k]));
     const auto& v = values_[k];
     for (std::size_t i = 0; i < v.size() && !stopped_; ++i) {
       const double e = axis(d).effort(v[i]);

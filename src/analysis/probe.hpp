@@ -175,6 +175,7 @@ class Candidates {
   bool valid(double stored) const { return stored > from_t_ && stored <= cap_t_; }
 
   const Axis& axis_;
+  std::vector<double> listed_;  // the axis's listed values, and the value just above a peer tied below (ties)
   Transform transform_ = Transform::none;
   std::vector<std::pair<const double*, const double*>> runs_;  // sorted runs of stored peer values
   double from_t_ = 0, cap_t_ = 0;                     // today's value and the cap, stored (transformed)

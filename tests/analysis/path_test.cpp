@@ -9,6 +9,7 @@
 #include <limits>
 #include <random>
 #include <set>
+#include <string>
 
 #include "cxjf/cxjf.hpp"
 
@@ -73,6 +74,57 @@ TEST_P(PathEveryModel, EachAnswerIsTheLeastValueThatReachesTheTarget) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Path, PathEveryModel, ::testing::Values("torch-2022", "torch-2025-trial"));
+
+// Under the mean tie rule (st_staff_share in torch-2022) an enterprise tied
+// with a peer passes it at the next hundredth: that value is a candidate,
+// and reaches a target the next peer value would overshoot.
+TEST(Path, AValueTiedWithAPeerRisesAtTheNextHundredth) {
+  const Model model = default_model();
+  const Table table = generate(model, {300, 13, 0});
+  const int column = table.indicator_column("st_staff_share");
+  const Snapshot plain = Snapshot::build(model, table);
+  auto row_of = [](const Table& t, const std::string& code) {
+    for (std::int64_t i = 0; i < t.size(); ++i)
+      if (t.credit_code[static_cast<std::size_t>(i)] == code) return i;
+    return std::int64_t{-1};
+  };
+  PathOptions alone;
+  for (const Indicator& ind : model.indicators)
+    if (ind.id != "st_staff_share") alone.fixed.push_back(ind.id);
+  int tested = 0;
+  for (std::int64_t a = 0; a < plain.table.size() && tested < 4; ++a) {
+    // A peer of a's group with a value a does not have.
+    const double va = plain.table.values(static_cast<Eigen::Index>(a), column);
+    std::int64_t b = -1;
+    for (std::int64_t o = 0; o < plain.table.size() && b < 0; ++o) {
+      const double vo = plain.table.values(static_cast<Eigen::Index>(o), column);
+      if (o != a && plain.scores.peer_group[static_cast<std::size_t>(o)] == plain.scores.peer_group[static_cast<std::size_t>(a)] &&
+          vo > va + 1 && vo < 60)
+        b = o;
+    }
+    if (std::isnan(va) || b < 0) continue;
+    const double tie = plain.table.values(static_cast<Eigen::Index>(b), column);
+    Table tied = table;
+    tied.values(static_cast<Eigen::Index>(row_of(table, plain.table.credit_code[static_cast<std::size_t>(a)])), column) = tie;
+    const Snapshot snap = Snapshot::build(model, tied);
+    const Analyzer analyzer(snap);
+    const std::int64_t row = row_of(snap.table, plain.table.credit_code[static_cast<std::size_t>(a)]);
+    const double next = std::round(tie * 100 + 1) / 100;
+    Changes up;
+    up.values = {{"st_staff_share", next}};
+    const std::int64_t reached = analyzer.what_if(row, up).after.published_units;
+    if (reached <= snap.scores.published_units[static_cast<std::size_t>(row)]) continue;
+    Target target;
+    target.score = static_cast<double>(reached) / 100;
+    const Path path = analyzer.path(row, target, alone);
+    ASSERT_EQ(path.single.size(), 1u);
+    EXPECT_EQ(path.single[0].value, next) << "tied at " << tie;
+    ASSERT_EQ(path.plan.changes.size(), 1u);
+    EXPECT_EQ(path.plan.changes[0].value, next);
+    ++tested;
+  }
+  EXPECT_GE(tested, 3);
+}
 
 TEST(Path, GradeAndRankTargetsAreTheScoresCountedByHand) {
   const Model model = default_model();
