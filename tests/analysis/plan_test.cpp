@@ -32,6 +32,15 @@ std::int64_t rescore(const Analyzer& a, const Model& model, std::int64_t row, co
   return a.what_if(row, c).after.published_units;
 }
 
+// Whether row, with the indicators `free` at `values` (what_if the judge),
+// reaches `target`.
+bool reaches(const Analyzer& a, std::int64_t row, const std::vector<std::string>& free, const std::vector<double>& values,
+             std::int64_t target) {
+  Changes ch;
+  for (std::size_t f = 0; f < free.size(); ++f) ch.values.emplace_back(free[f], values[f]);
+  return a.what_if(row, ch).after.published_units >= target;
+}
+
 // A target score between row's today and its score with each of the
 // indicators `free` at the top of its grid (false when they lie within a
 // hundredth).
@@ -151,9 +160,7 @@ TEST_P(PlanEveryModel, BruteForceFindsNoCheaperPlanOnSmallReferences) {
                            (std::isnan(b) ? 0 : effort_of(grid[1][0], grid[1].back(), b)) +
                            (std::isnan(c) ? 0 : effort_of(grid[2][0], grid[2].back(), c));
           if (!(e < least)) continue;
-          Changes ch;
-          ch.values = {{free[0], a}, {free[1], b}, {free[2], c}};
-          if (analyzer.what_if(row, ch).after.published_units >= path.target_units) least = e;
+          if (reaches(analyzer, row, free, {a, b, c}, path.target_units)) least = e;
         }
     EXPECT_LE(path.plan.effort, least + 1e-9) << "target " << target.score << " row " << row << " " << free[0] << " " << free[1] << " " << free[2];
     EXPECT_LE(path.plan.lower_bound, least + 1e-9);  // a bound of every plan, this one too
@@ -233,9 +240,7 @@ TEST_P(PlanEveryModel, NoEnumeratedPlanWithTwoGridIndicatorsIsCheaper) {
             const double h1 = anywhere == 1 ? x : y, h2 = anywhere == 1 ? y : x;
             const double e = effort(0, c) + effort(1, h1) + effort(2, h2);
             if (!(e < least)) continue;
-            Changes ch;
-            ch.values = {{free[0], c}, {free[1], h1}, {free[2], h2}};
-            if (analyzer.what_if(row, ch).after.published_units >= path.target_units) least = e;
+            if (reaches(analyzer, row, free, {c, h1, h2}, path.target_units)) least = e;
           }
     }
     EXPECT_LE(path.plan.effort, least + 1e-9) << "target " << target.score << " row " << row << " " << free[0] << " "
@@ -299,11 +304,6 @@ TEST_P(PlanEveryModel, BruteForceOverPeerValuesFindsNoCheaperPlan) {
       }
     }
     if (grid[0].size() < 200) continue;  // too few values to leave many out
-    auto reaches = [&](double a, double b, double c, std::int64_t target) {
-      Changes ch;
-      ch.values = {{free[0], a}, {free[1], b}, {free[2], c}};
-      return analyzer.what_if(row, ch).after.published_units >= target;
-    };
     Target target;
     if (!target_between(analyzer, row, free, grid, random, target)) continue;
     const Path path = analyzer.path(row, target, options);
@@ -314,11 +314,11 @@ TEST_P(PlanEveryModel, BruteForceOverPeerValuesFindsNoCheaperPlan) {
       for (double c : grid[2]) {
         const double rest = (b == grid[1][0] ? 0 : effort_of(grid[1][0], grid[1].back(), b)) +
                             (c == grid[2][0] ? 0 : effort_of(grid[2][0], grid[2].back(), c));
-        if (!reaches(cap0, b, c, path.target_units)) continue;
+        if (!reaches(analyzer, row, free, {cap0, b, c}, path.target_units)) continue;
         std::size_t lo = 0, hi = grid[0].size() - 1;  // the least index that reaches
         while (lo < hi) {
           const std::size_t mid = (lo + hi) / 2;
-          if (reaches(grid[0][mid], b, c, path.target_units)) hi = mid;
+          if (reaches(analyzer, row, free, {grid[0][mid], b, c}, path.target_units)) hi = mid;
           else lo = mid + 1;
         }
         least = std::min(least, rest + (lo == 0 ? 0 : effort_of(grid[0][0], cap0, grid[0][lo])));
